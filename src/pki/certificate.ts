@@ -120,7 +120,9 @@ export function issueCertificate(fields: CertificateFields): Certificate {
   if (fields.authorityKeyId) extensions.push(authorityKeyIdentifier(fields.authorityKeyId));
   const tbs = sequence(
     explicit(0, integer(2)),
-    integer(Buffer.from(serialNumber, 'hex')),
+    // Buffer.from(hex) silently drops a trailing odd digit ('ABC' -> AB), and normalised serials
+    // have their leading zeros stripped, so pad to whole octets first.
+    integer(Buffer.from(serialNumber.length % 2 === 0 ? serialNumber : `0${serialNumber}`, 'hex')),
     signatureAlgorithm,
     fields.issuerDer,
     sequence(time(fields.notBefore), time(fields.notAfter)),

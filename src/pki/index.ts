@@ -1,0 +1,24 @@
+export { CertificateAuthority, DEFAULT_LIFETIME_MS } from './certificate-authority.js';
+export type { CaOptions, LeafOptions, ValidityOptions } from './certificate-authority.js';
+export { Certificate, issueCertificate, randomSerialNumber } from './certificate.js';
+export { Credential } from './credential.js';
+export { formatName, toDistinguishedName } from './distinguished-name.js';
+export type { DistinguishedName } from './distinguished-name.js';
+export { toPem, fromPem } from './der.js';
+export type { ExtendedKeyUsage, KeyUsage, SubjectAltNames } from './extensions.js';
+export { issueFleet } from './fleet.js';
+export type { FleetOptions } from './fleet.js';
+export {
+  KEY_ALGORITHMS,
+  generateKeyPairInPool,
+  generateKeyPairNow,
+  isKeyAlgorithm,
+  keyAlgorithmOf,
+} from './key-algorithm.js';
+export type { KeyAlgorithm, KeyPair } from './key-algorithm.js';
+export { buildLabPki, LAB_DEFAULTS } from './lab-pki.js';
+export type { LabPki, LabPkiSpec } from './lab-pki.js';
+export { describeLabPki, makeLabPkiTempDir, removeLabPkiDir, writeLabPki } from './lab-pki-files.js';
+export type { CredentialFiles, LabPkiFiles } from './lab-pki-files.js';
+export { REVOCATION_REASONS, normaliseSerial } from './revocation.js';
+export type { CertificateStatus, Revocation, RevocationReason } from './revocation.js';
