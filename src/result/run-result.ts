@@ -1,0 +1,147 @@
+import type { ErrorCategory } from '../metrics/error-category.js';
+import type { Phase } from '../metrics/attempt-record.js';
+
+/**
+ * The versioned record of one run, written as result.json; every report is rendered from it and
+ * nothing else. Bump RESULT_SCHEMA_VERSION on any incompatible change. Never holds private keys.
+ */
+export const RESULT_SCHEMA_VERSION = 1;
+
+/** Percentiles of one latency distribution, in milliseconds. */
+export interface LatencySummary {
+  readonly count: number;
+  readonly min: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface LatencySet {
+  readonly tcpConnect: LatencySummary;
+  readonly tlsHandshake: LatencySummary;
+  readonly firstByte: LatencySummary;
+  readonly total: LatencySummary;
+}
+
+/** What a span of attempts (the whole run, a phase, a replica) measured. */
+export interface MetricsSummary {
+  readonly attempts: number;
+  readonly succeeded: number;
+  /** succeeded / attempts, 0..1; 1 when there were no attempts is avoided: 0 attempts gives 0. */
+  readonly successRate: number;
+  readonly attemptsPerSecond: number;
+  readonly categories: Record<ErrorCategory, number>;
+  readonly resumed: number;
+  readonly latency: LatencySet;
+  /** Attempts that started later than scheduled by more than the lateness threshold. */
+  readonly lateStarts: number;
+  readonly maxStartDelayMs: number;
+}
+
+/** One second of the run, for time charts. */
+export interface TimelineBucket {
+  /** Seconds since the load started. */
+  readonly second: number;
+  readonly phase: Phase;
+  readonly attempts: number;
+  readonly succeeded: number;
+  readonly categories: Partial<Record<ErrorCategory, number>>;
+  readonly tlsHandshake: Pick<LatencySummary, 'p50' | 'p95' | 'p99' | 'max'>;
+  readonly total: Pick<LatencySummary, 'p50' | 'p95' | 'p99' | 'max'>;
+  readonly gatewayCpuPercent?: number;
+  readonly generatorCpuPercent?: number;
+}
+
+export interface CpuSeries {
+  /** One sample per second: percent of one core (200 = two cores busy). */
+  readonly samples: readonly { readonly second: number; readonly cpuPercent: number }[];
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+export interface CertificateSummary {
+  readonly subject: string;
+  readonly serialNumber: string;
+  readonly keyAlgorithm: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+}
+
+export interface ComponentSummary {
+  readonly name: string;
+  /** e.g. gateway/node, gateway/nginx, ocsp/builtin */
+  readonly kind: string;
+  readonly endpoint: string;
+  readonly pid?: number;
+}
+
+export interface SloVerdict {
+  /** As written in the scenario, e.g. "handshake.p95 < 150ms". */
+  readonly expression: string;
+  readonly scope: 'run' | Phase;
+  readonly metric: string;
+  readonly operator: '<' | '<=' | '>' | '>=' | '==';
+  /** Threshold in the metric's unit (ms, ratio 0..1, percent, count). */
+  readonly threshold: number;
+  /** Undefined when nothing was measured in the scope (the SLO then fails: no evidence). */
+  readonly measured?: number;
+  readonly unit: 'ms' | 'ratio' | 'percent' | 'count' | 'per_second';
+  readonly passed: boolean;
+  readonly note?: string;
+}
+
+export interface RunWarning {
+  /** Stable code, e.g. GENERATOR_SATURATED, SCHEDULE_SLIPPED. */
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface RunResult {
+  readonly schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  readonly tool: { readonly name: 'mtls-chaos'; readonly version: string };
+  readonly scenario: {
+    readonly name: string;
+    readonly description: string;
+    readonly file?: string;
+    readonly runtime: 'local' | 'docker' | 'external';
+  };
+  /** completed: ran to the end; aborted: stopped by a signal; failed: the lab or load broke. */
+  readonly status: 'completed' | 'aborted' | 'failed';
+  /** pass: every SLO met; fail: one breached (or the run did not complete). */
+  readonly verdict: 'pass' | 'fail';
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly load: {
+    readonly profile: string;
+    readonly plannedDurationMs: number;
+    readonly actualDurationMs: number;
+    readonly identities: number;
+    readonly resumption: boolean;
+    readonly target: string;
+  };
+  readonly lab: {
+    readonly components: readonly ComponentSummary[];
+    readonly pki?: {
+      readonly algorithm: string;
+      readonly root: CertificateSummary;
+      readonly intermediates: readonly CertificateSummary[];
+      readonly servers: readonly CertificateSummary[];
+      readonly clients: { readonly count: number; readonly sample: readonly CertificateSummary[] };
+    };
+  };
+  readonly phases: readonly { readonly phase: Phase; readonly startMs: number; readonly endMs: number }[];
+  readonly summary: MetricsSummary;
+  readonly byPhase: Partial<Record<Phase, MetricsSummary>>;
+  readonly byReplica: Record<string, MetricsSummary>;
+  readonly timeline: readonly TimelineBucket[];
+  readonly cpu: { readonly gateway?: CpuSeries; readonly generator: CpuSeries };
+  /** A few raw error codes/messages per category, for diagnosis. */
+  readonly errorSamples: Partial<Record<ErrorCategory, readonly string[]>>;
+  readonly slos: readonly SloVerdict[];
+  readonly warnings: readonly RunWarning[];
+  readonly error?: { readonly code: string; readonly message: string };
+}
