@@ -22,3 +22,6 @@ export { describeLabPki, makeLabPkiTempDir, removeLabPkiDir, writeLabPki } from 
 export type { CredentialFiles, LabPkiFiles } from './lab-pki-files.js';
 export { REVOCATION_REASONS, normaliseSerial } from './revocation.js';
 export type { CertificateStatus, Revocation, RevocationReason } from './revocation.js';
+export { exportPkcs12 } from './pkcs12.js';
+export type { Pkcs12Options } from './pkcs12.js';
+export { splitPemBundle, trustBundlePem } from './trust-bundle.js';
