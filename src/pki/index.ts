@@ -25,3 +25,15 @@ export type { CertificateStatus, Revocation, RevocationReason } from './revocati
 export { exportPkcs12 } from './pkcs12.js';
 export type { Pkcs12Options } from './pkcs12.js';
 export { splitPemBundle, trustBundlePem } from './trust-bundle.js';
+export { Crl, issueCrl } from './crl.js';
+export type { CrlOptions } from './crl.js';
+export { buildOcspRequest, parseOcspRequest } from './ocsp-request.js';
+export type { OcspCertId, OcspRequestInfo, OcspRequestOptions } from './ocsp-request.js';
+export { buildOcspErrorResponse, buildOcspResponse, parseOcspResponse } from './ocsp-response.js';
+export type {
+  OcspErrorStatus,
+  OcspResponseOptions,
+  OcspResponseStatus,
+  OcspSingleStatus,
+  ParsedOcspResponse,
+} from './ocsp-response.js';
