@@ -6,6 +6,7 @@ import type { Certificate } from './certificate.js';
 import type { Credential } from './credential.js';
 import { formatName } from './distinguished-name.js';
 import type { LabPki } from './lab-pki.js';
+import { exportPkcs12 } from './pkcs12.js';
 
 /** Where each piece of a lab PKI was written; every path is absolute. */
 export interface LabPkiFiles {
@@ -25,11 +26,15 @@ export interface CredentialFiles {
   /** The leaf followed by its intermediate: what a TLS peer sends. */
   readonly certificate: string;
   readonly key: string;
+  /** PKCS#12 bundle (key, leaf, intermediate, root as trust anchor), when a password was given. */
+  readonly pkcs12?: string;
 }
 
 export interface WriteOptions {
   /** Write into a directory that already has files in it (existing files are replaced). */
   readonly force?: boolean;
+  /** Also write each client as a PKCS#12 bundle (.p12) protected by this password, for Java and .NET clients. */
+  readonly pkcs12Password?: string;
 }
 
 /** Private keys are readable by their owner only, in directories only the owner can enter. */
@@ -52,17 +57,27 @@ export async function writeLabPki(pki: LabPki, dir: string, options: WriteOption
   await prepareDirectory(root, options.force ?? false);
   for (const sub of ['ca', 'servers', 'clients']) await mkdir(join(root, sub), { recursive: true, mode: DIR_MODE });
 
-  const write = async (relative: string, content: string, mode: number) => {
+  const write = async (relative: string, content: string | Buffer, mode: number) => {
     const path = join(root, relative);
     // Remove first so that a replaced key file is created with KEY_MODE, not an old mode.
     await rm(path, { force: true });
     await writeFile(path, content, { mode, flag: 'wx' });
     return path;
   };
-  const writeCredential = async (folder: string, credential: Credential): Promise<CredentialFiles> => ({
+  const writeCredential = async (folder: string, credential: Credential, password?: string): Promise<CredentialFiles> => ({
     name: credential.name,
     certificate: await write(`${folder}/${credential.name}.crt.pem`, credential.chainPem, PUBLIC_MODE),
     key: await write(`${folder}/${credential.name}.key.pem`, credential.keyPem, KEY_MODE),
+    ...(password === undefined
+      ? {}
+      : {
+          // A .p12 holds the private key: same mode as the PEM key.
+          pkcs12: await write(
+            `${folder}/${credential.name}.p12`,
+            exportPkcs12(credential, { password, trustAnchors: [pki.root.certificate] }),
+            KEY_MODE,
+          ),
+        }),
   });
 
   const rootCertificate = await write('ca/root.crt.pem', pki.root.certificate.pem, PUBLIC_MODE);
@@ -73,8 +88,8 @@ export async function writeLabPki(pki: LabPki, dir: string, options: WriteOption
   const servers: CredentialFiles[] = [];
   for (const server of pki.servers) servers.push(await writeCredential('servers', server));
   const clients: CredentialFiles[] = [];
-  for (const client of pki.clients) clients.push(await writeCredential('clients', client));
-  const readme = await write('README.txt', describeLabPki(pki), PUBLIC_MODE);
+  for (const client of pki.clients) clients.push(await writeCredential('clients', client, options.pkcs12Password));
+  const readme = await write('README.txt', describeLabPki(pki, options.pkcs12Password !== undefined), PUBLIC_MODE);
   return {
     dir: root,
     readme,
@@ -118,13 +133,14 @@ function certificateLine(certificate: Certificate): string {
 }
 
 /** The README.txt of a lab PKI directory: what each file is and how to use it. */
-export function describeLabPki(pki: LabPki): string {
-  const leafLines = (folder: string, credentials: readonly Credential[]) =>
+export function describeLabPki(pki: LabPki, withPkcs12 = false): string {
+  const leafLines = (folder: string, credentials: readonly Credential[], pkcs12: boolean) =>
     credentials
       .map(
         (credential) =>
           `  ${folder}/${credential.name}.crt.pem   certificate + intermediate chain\n` +
           `  ${folder}/${credential.name}.key.pem   private key (PKCS#8, mode 0600)\n` +
+          (pkcs12 ? `  ${folder}/${credential.name}.p12       PKCS#12: key + chain + root (password from --p12-password, mode 0600)\n` : '') +
           `      ${certificateLine(credential.certificate)}\n`,
       )
       .join('');
@@ -141,7 +157,7 @@ Hierarchy: root -> intermediate -> ${pki.servers.length} server and ${pki.client
   ca/intermediate.crt.pem     intermediate CA certificate (issues every leaf)
       ${certificateLine(pki.intermediate.certificate)}
   ca/intermediate.key.pem     intermediate CA private key (mode 0600)
-${leafLines('servers', pki.servers)}${leafLines('clients', pki.clients)}
+${leafLines('servers', pki.servers, false)}${leafLines('clients', pki.clients, withPkcs12)}
 Leaf certificate files hold the leaf followed by the intermediate, so peers can build the path
 to the root in trust-bundle.pem. Server certificates name localhost, 127.0.0.1 and ::1.
 

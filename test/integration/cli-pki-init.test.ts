@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../support/run-cli.js';
+import { REPO_ROOT, runCli } from '../support/run-cli.js';
 
 const exec = promisify(execFile);
 let workDir: string;
@@ -87,6 +87,26 @@ describe('mtls-chaos pki init', () => {
     const badCount = await runCli(['pki', 'init', join(workDir, 'c'), '--clients', '-3']);
     expect(badCount.exitCode).toBe(2);
     expect(badCount.stderr).toContain('--clients must be a whole number');
+  });
+
+  it('writes PKCS#12 bundles for clients when given a password (from the environment)', async () => {
+    const dir = join(workDir, 'lab');
+    const result = await new Promise<number>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', 'pki', 'init', dir, '--clients', '2'],
+        { cwd: REPO_ROOT, env: { ...process.env, MTLS_CHAOS_P12_PASSWORD: 'correct horse' } },
+        (error) => resolve(error ? 1 : 0),
+      );
+    });
+    expect(result).toBe(0);
+    const p12 = join(dir, 'clients/client-2.p12');
+    expect((await stat(p12)).mode & 0o777).toBe(0o600);
+    const info = await exec('openssl', ['pkcs12', '-in', p12, '-passin', 'pass:correct horse', '-nodes', '-info']);
+    expect(info.stdout).toMatch(/subject=.*CN = client-2/);
+    expect(info.stdout).toContain('BEGIN PRIVATE KEY');
+    await expect(exec('openssl', ['pkcs12', '-in', p12, '-passin', 'pass:wrong', '-nodes'])).rejects.toThrow(/mac verify failure/i);
+    expect(await readFile(join(dir, 'README.txt'), 'utf8')).toContain('clients/client-2.p12');
   });
 
   it('refuses to write into a file path', async () => {
