@@ -1,0 +1,197 @@
+import type { RunResult, RunWarning, TimelineBucket } from '../result/run-result.js';
+import { PHASES, type AttemptRecord, type Phase } from './attempt-record.js';
+import { summarizeCpuSamples } from './cpu-series.js';
+import type { ErrorCategory } from './error-category.js';
+import { phaseDurationsMs } from './phase-durations.js';
+import { SpanMetrics } from './span-metrics.js';
+import { TimelineBucketBuilder } from './timeline-bucket-builder.js';
+
+export type RecordedMetrics = Pick<RunResult, 'summary' | 'byPhase' | 'byReplica' | 'timeline' | 'cpu' | 'errorSamples'> & {
+  warnings: RunWarning[];
+};
+
+export interface MetricsRecorderOptions {
+  /** Which phase the run was in at a moment (ms since the load started). */
+  phaseAt(msSinceLoadStart: number): Phase;
+  /** An attempt that started later than this behind its schedule counts as a late start. Default 10 ms. */
+  lateStartThresholdMs?: number;
+  /**
+   * How many seconds behind the newest attempt a timeline second stays open for latencies.
+   * Attempts arrive nearly in order of completion; 10 s covers stragglers. Default 10.
+   */
+  openBucketWindowSeconds?: number;
+}
+
+/** Node runs our attempts on one main thread: this share of one core means the generator is the limit. */
+export const GENERATOR_SATURATED_CPU_PERCENT = 90;
+/** More than this share of attempts starting late means the open-loop schedule could not be kept. */
+export const SCHEDULE_SLIPPED_RATIO = 0.01;
+const ERROR_SAMPLES_PER_CATEGORY = 5;
+
+/**
+ * Turns the stream of attempts (and the CPU samples beside it) into the measurements of a
+ * RunResult. An attempt is placed in time by when its outcome was known (scheduledAtMs +
+ * totalMs): that is when a user of the gateway saw it fail or succeed, it is the order in which
+ * attempts arrive here, and it attributes a timeout that began before a fault to the fault that
+ * caused it. Memory stays flat over long runs: per-second histograms live only while their
+ * second is open (see openBucketWindowSeconds); the span histograms are fixed in number.
+ */
+export class MetricsRecorder {
+  readonly #phaseAt: (msSinceLoadStart: number) => Phase;
+  readonly #lateStartThresholdMs: number;
+  readonly #openWindowSeconds: number;
+  readonly #run: SpanMetrics;
+  readonly #byPhase = new Map<Phase, SpanMetrics>();
+  readonly #byReplica = new Map<string, SpanMetrics>();
+  readonly #buckets = new Map<number, TimelineBucketBuilder>();
+  /** Seconds whose bucket still holds histograms, oldest first. */
+  readonly #openSeconds: number[] = [];
+  readonly #cpu = { gateway: new Map<number, number>(), generator: new Map<number, number>() };
+  readonly #errorSamples = new Map<ErrorCategory, Set<string>>();
+  #newestSecond = Number.NEGATIVE_INFINITY;
+
+  constructor(options: MetricsRecorderOptions) {
+    this.#phaseAt = options.phaseAt;
+    this.#lateStartThresholdMs = options.lateStartThresholdMs ?? 10;
+    this.#openWindowSeconds = Math.max(1, options.openBucketWindowSeconds ?? 10);
+    this.#run = new SpanMetrics(this.#lateStartThresholdMs);
+  }
+
+  /** How many timeline seconds currently hold histograms (bounded by the open window). */
+  get openBucketCount(): number {
+    return this.#openSeconds.length;
+  }
+
+  record(attempt: AttemptRecord): void {
+    const atMs = Math.max(0, attempt.scheduledAtMs + attempt.totalMs);
+    const phase = this.#phaseAt(atMs);
+    this.#run.record(attempt);
+    spanOf(this.#byPhase, phase, this.#lateStartThresholdMs).record(attempt);
+    if (attempt.replica !== undefined) spanOf(this.#byReplica, attempt.replica, this.#lateStartThresholdMs).record(attempt);
+    this.#bucketFor(Math.floor(atMs / 1_000)).record(attempt);
+    if (attempt.category !== 'ok') this.#keepErrorSample(attempt);
+  }
+
+  /** One CPU sample: percent of one core over the second `second` (seconds since the load started). */
+  recordCpu(source: 'gateway' | 'generator', second: number, cpuPercent: number): void {
+    if (!Number.isFinite(cpuPercent)) return;
+    this.#cpu[source].set(second, Math.round(cpuPercent * 10) / 10);
+  }
+
+  finish(actualDurationMs: number): RecordedMetrics {
+    const phaseDurations = phaseDurationsMs(this.#phaseAt, actualDurationMs);
+    const byPhase: RecordedMetrics['byPhase'] = {};
+    for (const phase of PHASES) {
+      // A phase that lasted but saw no attempt complete is listed, zeroed: that is a finding.
+      const span = this.#byPhase.get(phase) ?? (phaseDurations[phase] > 0 ? new SpanMetrics(this.#lateStartThresholdMs) : undefined);
+      if (span) byPhase[phase] = span.summary(phaseDurations[phase]);
+    }
+    const byReplica: RecordedMetrics['byReplica'] = {};
+    for (const [replica, span] of [...this.#byReplica].sort(([a], [b]) => a.localeCompare(b))) {
+      byReplica[replica] = span.summary(actualDurationMs);
+    }
+    const generator = summarizeCpuSamples(toSamples(this.#cpu.generator));
+    const cpu: RecordedMetrics['cpu'] =
+      this.#cpu.gateway.size > 0 ? { gateway: summarizeCpuSamples(toSamples(this.#cpu.gateway)), generator } : { generator };
+    const summary = this.#run.summary(actualDurationMs);
+    return {
+      summary,
+      byPhase,
+      byReplica,
+      timeline: this.#timeline(actualDurationMs),
+      cpu,
+      errorSamples: Object.fromEntries([...this.#errorSamples].map(([category, codes]) => [category, [...codes]])),
+      warnings: this.#warnings(cpu.generator),
+    };
+  }
+
+  #bucketFor(second: number): TimelineBucketBuilder {
+    let bucket = this.#buckets.get(second);
+    if (!bucket) {
+      bucket = new TimelineBucketBuilder(second, this.#phaseAt(second * 1_000));
+      this.#buckets.set(second, bucket);
+      if (second > this.#newestSecond - this.#openWindowSeconds) {
+        this.#openSeconds.push(second);
+        this.#openSeconds.sort((a, b) => a - b);
+      } else {
+        bucket.close(); // a straggler for a second long closed: counts only
+      }
+    }
+    if (second > this.#newestSecond) {
+      this.#newestSecond = second;
+      while (this.#openSeconds.length > 0 && (this.#openSeconds[0] as number) <= second - this.#openWindowSeconds) {
+        this.#buckets.get(this.#openSeconds.shift() as number)?.close();
+      }
+    }
+    return bucket;
+  }
+
+  /** Dense: a second in which nothing completed is a fact worth charting (a blackholed gateway). */
+  #timeline(actualDurationMs: number): TimelineBucket[] {
+    const lastSecond = Math.max(
+      Math.ceil(actualDurationMs / 1_000) - 1,
+      this.#newestSecond,
+      ...this.#cpu.gateway.keys(),
+      ...this.#cpu.generator.keys(),
+    );
+    const timeline: TimelineBucket[] = [];
+    for (let second = 0; second <= lastSecond; second++) {
+      const bucket = this.#buckets.get(second) ?? new TimelineBucketBuilder(second, this.#phaseAt(second * 1_000));
+      const gatewayCpuPercent = this.#cpu.gateway.get(second);
+      const generatorCpuPercent = this.#cpu.generator.get(second);
+      timeline.push(bucket.toBucket({ gatewayCpuPercent, generatorCpuPercent }));
+    }
+    this.#openSeconds.length = 0;
+    return timeline;
+  }
+
+  #keepErrorSample(attempt: AttemptRecord): void {
+    const code = attempt.rawCode ?? (attempt.httpStatus === undefined ? undefined : `HTTP ${attempt.httpStatus}`);
+    if (code === undefined) return;
+    let codes = this.#errorSamples.get(attempt.category);
+    if (!codes) {
+      codes = new Set();
+      this.#errorSamples.set(attempt.category, codes);
+    }
+    if (codes.size < ERROR_SAMPLES_PER_CATEGORY) codes.add(code);
+  }
+
+  #warnings(generatorCpu: RecordedMetrics['cpu']['generator']): RunWarning[] {
+    const warnings: RunWarning[] = [];
+    if (generatorCpu.samples.length > 0 && generatorCpu.p95 >= GENERATOR_SATURATED_CPU_PERCENT) {
+      warnings.push({
+        code: 'GENERATOR_SATURATED',
+        message:
+          `the load generator itself was saturated (its CPU p95 was ${generatorCpu.p95}% of one core, ` +
+          `at or above ${GENERATOR_SATURATED_CPU_PERCENT}%): latencies and rates reflect our limit, do not blame the gateway for them; ` +
+          'use fewer client identities, a lower rate, or more load workers',
+      });
+    }
+    const attempts = this.#run.attempts;
+    const lateStarts = this.#run.lateStarts;
+    if (attempts > 0 && lateStarts / attempts > SCHEDULE_SLIPPED_RATIO) {
+      warnings.push({
+        code: 'SCHEDULE_SLIPPED',
+        message:
+          `${lateStarts} of ${attempts} attempts (${((100 * lateStarts) / attempts).toFixed(1)}%) started more than ` +
+          `${this.#lateStartThresholdMs} ms behind schedule (at worst ${Math.round(this.#run.maxStartDelayMs)} ms): ` +
+          'the load generator could not keep the open-loop schedule, so the offered rate was lower than planned ' +
+          '(the delay is included in total latency); lower the rate or add load workers',
+      });
+    }
+    return warnings;
+  }
+}
+
+function spanOf<K>(spans: Map<K, SpanMetrics>, key: K, lateStartThresholdMs: number): SpanMetrics {
+  let span = spans.get(key);
+  if (!span) {
+    span = new SpanMetrics(lateStartThresholdMs);
+    spans.set(key, span);
+  }
+  return span;
+}
+
+function toSamples(bySecond: ReadonlyMap<number, number>): { second: number; cpuPercent: number }[] {
+  return [...bySecond].map(([second, cpuPercent]) => ({ second, cpuPercent }));
+}

@@ -1,0 +1,72 @@
+import type { TimelineBucket } from '../result/run-result.js';
+import type { AttemptRecord, Phase } from './attempt-record.js';
+import type { ErrorCategory } from './error-category.js';
+import { LatencyHistogram } from './latency-histogram.js';
+
+type Percentiles = TimelineBucket['tlsHandshake'];
+
+/**
+ * One second of the timeline. While open it holds two histograms; closing it keeps only the
+ * percentiles, so a four-hour game day costs a few hundred bytes per second, not two histograms.
+ * An attempt that arrives after its second closed (it finished very late relative to the rest)
+ * still counts, but cannot move the second's frozen percentiles.
+ */
+export class TimelineBucketBuilder {
+  #attempts = 0;
+  #succeeded = 0;
+  readonly #categories: Partial<Record<ErrorCategory, number>> = {};
+  #open: { tlsHandshake: LatencyHistogram; total: LatencyHistogram } | undefined = {
+    tlsHandshake: new LatencyHistogram(),
+    total: new LatencyHistogram(),
+  };
+  #tlsHandshake: Percentiles = ZERO;
+  #total: Percentiles = ZERO;
+
+  constructor(
+    readonly second: number,
+    readonly phase: Phase,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.#open !== undefined;
+  }
+
+  record(attempt: AttemptRecord): void {
+    this.#attempts += 1;
+    if (attempt.category === 'ok') this.#succeeded += 1;
+    this.#categories[attempt.category] = (this.#categories[attempt.category] ?? 0) + 1;
+    if (this.#open) {
+      if (attempt.tlsHandshakeMs !== undefined) this.#open.tlsHandshake.record(attempt.tlsHandshakeMs);
+      this.#open.total.record(attempt.totalMs);
+    }
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    this.#tlsHandshake = percentiles(this.#open.tlsHandshake);
+    this.#total = percentiles(this.#open.total);
+    this.#open = undefined;
+  }
+
+  toBucket(cpu: { gatewayCpuPercent?: number; generatorCpuPercent?: number }): TimelineBucket {
+    this.close();
+    return {
+      second: this.second,
+      phase: this.phase,
+      attempts: this.#attempts,
+      succeeded: this.#succeeded,
+      categories: { ...this.#categories },
+      tlsHandshake: this.#tlsHandshake,
+      total: this.#total,
+      ...(cpu.gatewayCpuPercent === undefined ? {} : { gatewayCpuPercent: cpu.gatewayCpuPercent }),
+      ...(cpu.generatorCpuPercent === undefined ? {} : { generatorCpuPercent: cpu.generatorCpuPercent }),
+    };
+  }
+}
+
+const ZERO: Percentiles = { p50: 0, p95: 0, p99: 0, max: 0 };
+
+function percentiles(histogram: LatencyHistogram): Percentiles {
+  const summary = histogram.summary();
+  return { p50: summary.p50, p95: summary.p95, p99: summary.p99, max: summary.max };
+}

@@ -1,0 +1,90 @@
+import { ERROR_CATEGORIES } from '../metrics/index.js';
+import type { LatencySummary, RunResult } from '../result/run-result.js';
+import { formatSloValue } from '../slo/index.js';
+import { formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
+
+/**
+ * The summary printed at the end of `run`: plain aligned text (it also lands in CI logs, where
+ * colours turn into escape codes). A pure function, so it is tested without a terminal.
+ */
+export function renderConsoleSummary(result: RunResult): string {
+  const { summary } = result;
+  const breached = result.slos.filter((slo) => !slo.passed).length;
+  const lines: string[] = [
+    `mtls-chaos ${result.scenario.name}: ${result.verdict === 'pass' ? 'PASS' : 'FAIL'} (${result.status}, ${formatOffset(result.load.actualDurationMs)}` +
+      `${result.slos.length > 0 ? `, ${breached === 0 ? `all ${result.slos.length} SLOs met` : `${breached} of ${result.slos.length} SLOs breached`}` : ', no SLOs'})`,
+  ];
+  if (result.error) lines.push(`error[${result.error.code}]: ${result.error.message}`);
+  lines.push(
+    `${formatCount(summary.attempts)} attempts, ${formatCount(summary.succeeded)} succeeded (${formatRatio(summary.successRate)}), ` +
+      `${formatRate(summary.attemptsPerSecond)}, ${formatCount(summary.resumed)} resumed, ${formatCount(summary.lateStarts)} late starts`,
+  );
+  const cpu = [
+    result.cpu.gateway && result.cpu.gateway.samples.length > 0 ? `gateway p95 ${formatCpu(result.cpu.gateway.p95)}` : undefined,
+    result.cpu.generator.samples.length > 0 ? `generator p95 ${formatCpu(result.cpu.generator.p95)}` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  if (cpu.length > 0) lines.push(`CPU: ${cpu.join(', ')} (of one core)`);
+
+  const latencyRow = (label: string, latency: LatencySummary): string[] =>
+    latency.count === 0 ? [label, '-', '-', '-', '-'] : [label, formatMs(latency.p50), formatMs(latency.p95), formatMs(latency.p99), formatMs(latency.max)];
+  lines.push(
+    '',
+    ...alignedTable(
+      ['latency (ms)', 'p50', 'p95', 'p99', 'max'],
+      [
+        latencyRow('tls handshake', summary.latency.tlsHandshake),
+        latencyRow('tcp connect', summary.latency.tcpConnect),
+        latencyRow('first byte', summary.latency.firstByte),
+        latencyRow('whole attempt', summary.latency.total),
+      ],
+      [false, true, true, true, true],
+    ),
+  );
+
+  if (result.slos.length > 0) {
+    lines.push(
+      '',
+      ...alignedTable(
+        ['result', 'scope', 'slo', 'measured'],
+        result.slos.map((slo) => [
+          slo.passed ? 'PASS' : 'FAIL',
+          slo.scope,
+          slo.expression,
+          slo.measured === undefined ? `no data${slo.note ? `: ${slo.note}` : ''}` : formatSloValue(slo.measured, slo.unit),
+        ]),
+        [false, false, false, false],
+      ),
+    );
+  }
+
+  const categories = ERROR_CATEGORIES.filter((category) => summary.categories[category] > 0);
+  if (categories.length > 0) {
+    lines.push(
+      '',
+      ...alignedTable(
+        ['outcome', 'attempts', 'share'],
+        categories.map((category) => [
+          category,
+          formatCount(summary.categories[category]),
+          formatRatio(summary.attempts === 0 ? 0 : summary.categories[category] / summary.attempts),
+        ]),
+        [false, true, true],
+      ),
+    );
+  }
+
+  for (const warning of result.warnings) lines.push('', `warning[${warning.code}]: ${warning.message}`);
+  return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;
+}
+
+function alignedTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[]): string[] {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const render = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => {
+        const width = widths[column] ?? 0;
+        return alignRight[column] ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join('  ');
+  return [render(header), ...rows.map(render)];
+}

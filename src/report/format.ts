@@ -1,0 +1,29 @@
+import { formatDuration } from '../duration.js';
+
+/** Number formats shared by the Markdown and console renderers, so both say the same thing. */
+
+export function formatCount(count: number): string {
+  return Math.round(count).toLocaleString('en-US');
+}
+
+/** A ratio 0..1 as a percentage: 0.99834 -> "99.83%", 1 -> "100%". */
+export function formatRatio(ratio: number): string {
+  return `${Number((ratio * 100).toFixed(2))}%`;
+}
+
+/** Latency cells: fixed two decimals so columns line up. */
+export function formatMs(ms: number): string {
+  return ms.toFixed(2);
+}
+
+export function formatCpu(percent: number): string {
+  return `${Number(percent.toFixed(1))}%`;
+}
+
+export function formatRate(perSecond: number): string {
+  return `${Number(perSecond.toFixed(1))}/s`;
+}
+
+export function formatOffset(ms: number): string {
+  return ms === 0 ? '0s' : formatDuration(ms);
+}

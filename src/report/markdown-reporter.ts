@@ -1,0 +1,177 @@
+import { join } from 'node:path';
+import { ERROR_CATEGORIES } from '../metrics/index.js';
+import type { LatencySummary, MetricsSummary, RunResult, SloVerdict } from '../result/run-result.js';
+import { formatSloValue } from '../slo/index.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
+import type { Reporter } from './reporter.js';
+
+export const SUMMARY_FILE_NAME = 'summary.md';
+
+/** summary.md: fit for $GITHUB_STEP_SUMMARY (GitHub-flavoured tables, no HTML, no emoji). */
+export class MarkdownReporter implements Reporter {
+  readonly name = 'markdown';
+
+  async write(result: RunResult, dir: string): Promise<string> {
+    const path = join(dir, SUMMARY_FILE_NAME);
+    await writeFileAtomic(path, renderMarkdownSummary(result));
+    return path;
+  }
+}
+
+export function renderMarkdownSummary(result: RunResult): string {
+  const sections = [
+    [`## mtls-chaos: ${inline(result.scenario.name)}`, '', verdictLine(result), ...errorLine(result), ...description(result)].join('\n'),
+    slosSection(result.slos),
+    loadSection(result),
+    latencySection(result.summary),
+    outcomesSection(result),
+    warningsSection(result),
+    phasesSection(result),
+    replicasSection(result),
+  ];
+  return `${sections.filter((section) => section !== '').join('\n\n')}\n`;
+}
+
+function verdictLine(result: RunResult): string {
+  const breached = result.slos.filter((slo) => !slo.passed).length;
+  const slos =
+    result.slos.length === 0
+      ? 'no SLOs were set'
+      : breached === 0
+        ? `all ${result.slos.length} SLOs met`
+        : `${breached} of ${result.slos.length} SLOs breached`;
+  const status =
+    result.status === 'completed'
+      ? `run completed in ${formatOffset(result.load.actualDurationMs)}`
+      : result.status === 'aborted'
+        ? `run aborted after ${formatOffset(result.load.actualDurationMs)}`
+        : 'run failed';
+  return `**${result.verdict === 'pass' ? 'PASS' : 'FAIL'}**: ${slos} (${status}).`;
+}
+
+function errorLine(result: RunResult): string[] {
+  return result.error ? ['', `**Error** \`${result.error.code}\`: ${result.error.message}`] : [];
+}
+
+function description(result: RunResult): string[] {
+  return result.scenario.description ? ['', result.scenario.description.trim()] : [];
+}
+
+function slosSection(slos: readonly SloVerdict[]): string {
+  if (slos.length === 0) return '';
+  const rows = slos.map((slo) => [
+    slo.scope,
+    code(slo.expression),
+    `${slo.operator} ${formatSloValue(slo.threshold, slo.unit)}`,
+    slo.measured === undefined ? 'no data' : formatSloValue(slo.measured, slo.unit),
+    slo.passed ? 'PASS' : '**FAIL**',
+  ]);
+  const notes = slos
+    .filter((slo) => slo.note)
+    .map((slo) => `- ${code(slo.expression)} (${slo.scope}): ${slo.note}`);
+  return ['### SLOs', '', table(['Scope', 'SLO', 'Target', 'Measured', 'Result'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n');
+}
+
+function loadSection(result: RunResult): string {
+  const { summary, load, cpu } = result;
+  const lines = [
+    '### Load',
+    '',
+    table(
+      ['Attempts', 'Succeeded', 'Success rate', 'Rate', 'Resumed', 'Late starts'],
+      [[formatCount(summary.attempts), formatCount(summary.succeeded), formatRatio(summary.successRate), formatRate(summary.attemptsPerSecond), formatCount(summary.resumed), formatCount(summary.lateStarts)]],
+    ),
+    '',
+    `Target ${code(load.target)}, ${escapeText(load.profile)}, ${formatCount(load.identities)} client ${load.identities === 1 ? 'identity' : 'identities'}, session resumption ${load.resumption ? 'on' : 'off'}, runtime ${result.scenario.runtime}.`,
+  ];
+  const cpuParts = [
+    cpu.gateway && cpu.gateway.samples.length > 0 ? `gateway p50 ${formatCpu(cpu.gateway.p50)}, p95 ${formatCpu(cpu.gateway.p95)}, max ${formatCpu(cpu.gateway.max)}` : 'gateway not measured',
+    cpu.generator.samples.length > 0 ? `generator p50 ${formatCpu(cpu.generator.p50)}, p95 ${formatCpu(cpu.generator.p95)}, max ${formatCpu(cpu.generator.max)}` : 'generator not measured',
+  ];
+  lines.push('', `CPU (percent of one core): ${cpuParts.join('; ')}.`);
+  return lines.join('\n');
+}
+
+function latencySection(summary: MetricsSummary): string {
+  const row = (label: string, latency: LatencySummary): string[] =>
+    latency.count === 0 ? [label, '-', '-', '-', '-', '0'] : [label, formatMs(latency.p50), formatMs(latency.p95), formatMs(latency.p99), formatMs(latency.max), formatCount(latency.count)];
+  return [
+    '### Latency (ms)',
+    '',
+    table(
+      ['', 'p50', 'p95', 'p99', 'max', 'measured'],
+      [
+        row('TLS handshake', summary.latency.tlsHandshake),
+        row('TCP connect', summary.latency.tcpConnect),
+        row('First byte', summary.latency.firstByte),
+        row('Whole attempt', summary.latency.total),
+      ],
+    ),
+  ].join('\n');
+}
+
+function outcomesSection(result: RunResult): string {
+  const { summary, errorSamples } = result;
+  const rows = ERROR_CATEGORIES.filter((category) => summary.categories[category] > 0).map((category) => [
+    code(category),
+    formatCount(summary.categories[category]),
+    formatRatio(summary.attempts === 0 ? 0 : summary.categories[category] / summary.attempts),
+    (errorSamples[category] ?? []).map(code).join(', '),
+  ]);
+  if (rows.length === 0) return '### Outcomes\n\nNo attempts were made.';
+  return ['### Outcomes', '', table(['Category', 'Attempts', 'Share', 'Sample errors'], rows)].join('\n');
+}
+
+function warningsSection(result: RunResult): string {
+  if (result.warnings.length === 0) return '';
+  return ['### Warnings', '', ...result.warnings.map((warning) => `- **${warning.code}**: ${warning.message}`)].join('\n');
+}
+
+function phasesSection(result: RunResult): string {
+  if (result.phases.length === 0) return '';
+  const rows = result.phases.map((window) => {
+    const summary = result.byPhase[window.phase];
+    return [
+      window.phase,
+      `${formatOffset(window.startMs)} to ${formatOffset(window.endMs)}`,
+      summary ? formatCount(summary.attempts) : '0',
+      summary && summary.attempts > 0 ? formatRatio(summary.successRate) : '-',
+      summary && summary.latency.tlsHandshake.count > 0 ? formatMs(summary.latency.tlsHandshake.p95) : '-',
+    ];
+  });
+  return ['### Phases', '', table(['Phase', 'Window', 'Attempts', 'Success rate', 'Handshake p95 (ms)'], rows)].join('\n');
+}
+
+function replicasSection(result: RunResult): string {
+  const replicas = Object.entries(result.byReplica);
+  if (replicas.length === 0) return '';
+  const rows = replicas.map(([replica, summary]) => [
+    code(replica),
+    formatCount(summary.attempts),
+    formatRatio(summary.successRate),
+    summary.latency.tlsHandshake.count > 0 ? formatMs(summary.latency.tlsHandshake.p95) : '-',
+  ]);
+  return ['### Replicas', '', table(['Replica', 'Attempts', 'Success rate', 'Handshake p95 (ms)'], rows)].join('\n');
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * A code span that survives a GFM table: GitHub splits table rows on "|" before it parses code
+ * spans, so a pipe must be written "\|" even inside backticks; a backtick would end the span.
+ */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')}\``;
+}
+
+function inline(text: string): string {
+  return escapeText(text);
+}
+
+function escapeText(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}

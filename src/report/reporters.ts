@@ -1,0 +1,33 @@
+import { mkdir } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import type { RunResult } from '../result/run-result.js';
+import { JsonReporter } from './json-reporter.js';
+import { MarkdownReporter } from './markdown-reporter.js';
+import type { Reporter } from './reporter.js';
+
+/** Reporters by name; adding one (html, junit) is one file and one line here. */
+const REPORTERS = {
+  json: () => new JsonReporter(),
+  markdown: () => new MarkdownReporter(),
+} as const satisfies Record<string, () => Reporter>;
+
+export type ReporterName = keyof typeof REPORTERS;
+export const REPORTER_NAMES = Object.keys(REPORTERS) as ReporterName[];
+export const DEFAULT_REPORTERS: readonly ReporterName[] = ['json', 'markdown'];
+
+export function createReporter(name: string): Reporter {
+  const create = (REPORTERS as Record<string, (() => Reporter) | undefined>)[name];
+  if (!create) {
+    throw new UsageError('E_REPORTER_UNKNOWN', `unknown reporter "${name}"`, { hint: `choose from: ${REPORTER_NAMES.join(', ')}` });
+  }
+  return create();
+}
+
+/** Creates `dir` if needed and writes each report into it; returns the paths written, in order. */
+export async function writeReports(result: RunResult, dir: string, names: readonly string[] = DEFAULT_REPORTERS): Promise<string[]> {
+  const reporters = names.map(createReporter); // all names checked before anything is written
+  await mkdir(dir, { recursive: true });
+  const paths: string[] = [];
+  for (const reporter of reporters) paths.push(await reporter.write(result, dir));
+  return paths;
+}

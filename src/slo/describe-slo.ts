@@ -1,0 +1,30 @@
+import type { SloVerdict } from '../result/run-result.js';
+import type { ParsedSlo } from './parse-slo.js';
+import { SLO_METRICS, type SloUnit } from './slo-metrics.js';
+
+/** A value in the metric's unit, as a person reads it: "150 ms", "99.9%", "80%", "12", "200/s". */
+export function formatSloValue(value: number, unit: SloUnit): string {
+  switch (unit) {
+    case 'ms':
+      return value >= 10_000 ? `${trim(value / 1_000, 2)} s` : `${trim(value, 2)} ms`;
+    case 'ratio':
+      return `${trim(value * 100, 3)}%`;
+    case 'percent':
+      return `${trim(value, 1)}%`;
+    case 'count':
+      return String(trim(value, 0));
+    case 'per_second':
+      return `${trim(value, 1)}/s`;
+  }
+}
+
+/** One line: "TLS handshake p95 < 150 ms (fault phase)". */
+export function describeSlo(slo: ParsedSlo | SloVerdict, scope?: SloVerdict['scope']): string {
+  const label = SLO_METRICS.get(slo.metric)?.label ?? slo.metric;
+  const where = scope ?? ('scope' in slo ? slo.scope : 'run');
+  return `${label} ${slo.operator} ${formatSloValue(slo.threshold, slo.unit)}${where === 'run' ? '' : ` (${where} phase)`}`;
+}
+
+function trim(value: number, decimals: number): number {
+  return Number(value.toFixed(decimals));
+}

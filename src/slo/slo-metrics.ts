@@ -1,0 +1,141 @@
+import { ERROR_CATEGORIES } from '../metrics/index.js';
+import type { CpuSeries, LatencySet, MetricsSummary, SloVerdict } from '../result/run-result.js';
+
+export type SloUnit = SloVerdict['unit'];
+
+/** What one scope (the run or a phase) offers as evidence. */
+export interface SloScopeEvidence {
+  /** Undefined when the scope never happened (a phase with no time and no attempts). */
+  readonly summary: MetricsSummary | undefined;
+  /** Undefined when there were no CPU samples for that process in the scope. */
+  readonly gatewayCpu: Pick<CpuSeries, 'p50' | 'p95' | 'max'> | undefined;
+  readonly generatorCpu: Pick<CpuSeries, 'p50' | 'p95' | 'max'> | undefined;
+  /** "the run", "the fault phase": for notes. */
+  readonly scopeLabel: string;
+}
+
+export type SloMeasurement = { readonly value: number } | { readonly note: string };
+
+export interface SloMetric {
+  readonly name: string;
+  readonly unit: SloUnit;
+  /** For one-line descriptions: "TLS handshake p95". */
+  readonly label: string;
+  measure(evidence: SloScopeEvidence): SloMeasurement;
+}
+
+const LATENCY_FAMILIES = {
+  handshake: { key: 'tlsHandshake', label: 'TLS handshake' },
+  total: { key: 'total', label: 'whole attempt' },
+  tcp_connect: { key: 'tcpConnect', label: 'TCP connect' },
+  first_byte: { key: 'firstByte', label: 'first byte' },
+} as const satisfies Record<string, { key: keyof LatencySet; label: string }>;
+const LATENCY_STATS = ['p50', 'p90', 'p95', 'p99', 'max', 'mean'] as const;
+const CPU_STATS = ['p50', 'p95', 'max'] as const;
+
+/**
+ * Every metric an SLO can name. Latency, rate and category metrics need at least one attempt in
+ * scope (a success rate over nothing is no evidence); attempts.count and attempts.rate do not,
+ * since "no attempts" is itself the measurement.
+ */
+export const SLO_METRICS: ReadonlyMap<string, SloMetric> = new Map(buildMetrics().map((metric) => [metric.name, metric]));
+
+function buildMetrics(): SloMetric[] {
+  const metrics: SloMetric[] = [];
+  for (const [family, { key, label }] of Object.entries(LATENCY_FAMILIES)) {
+    for (const stat of LATENCY_STATS) {
+      metrics.push({
+        name: `${family}.${stat}`,
+        unit: 'ms',
+        label: `${label} ${stat}`,
+        measure: (evidence) =>
+          withAttempts(evidence, (summary) => {
+            const latency = summary.latency[key];
+            return latency.count === 0 ? { note: `no ${label} time was measured in ${evidence.scopeLabel}` } : { value: latency[stat] };
+          }),
+      });
+    }
+  }
+  metrics.push(
+    { name: 'success.rate', unit: 'ratio', label: 'success rate', measure: (e) => withAttempts(e, (s) => ({ value: s.successRate })) },
+    { name: 'error.rate', unit: 'ratio', label: 'error rate', measure: (e) => withAttempts(e, (s) => ({ value: 1 - s.successRate })) },
+    {
+      name: 'attempts.count',
+      unit: 'count',
+      label: 'attempts',
+      measure: (e) => (e.summary ? { value: e.summary.attempts } : noScope(e)),
+    },
+    {
+      name: 'attempts.rate',
+      unit: 'per_second',
+      label: 'attempt rate',
+      measure: (e) => (e.summary ? { value: e.summary.attemptsPerSecond } : noScope(e)),
+    },
+    { name: 'late_starts.count', unit: 'count', label: 'late starts', measure: (e) => withAttempts(e, (s) => ({ value: s.lateStarts })) },
+    {
+      name: 'recovery.time',
+      unit: 'ms',
+      label: 'recovery time',
+      measure: () => ({ note: 'recovery time is not measured yet (it comes with faults); this SLO cannot pass until then' }),
+    },
+  );
+  for (const category of ERROR_CATEGORIES) {
+    metrics.push(
+      {
+        name: `category.${category}.count`,
+        unit: 'count',
+        label: `${category} attempts`,
+        measure: (e) => withAttempts(e, (s) => ({ value: s.categories[category] })),
+      },
+      {
+        name: `category.${category}.rate`,
+        unit: 'ratio',
+        label: `share of ${category} attempts`,
+        measure: (e) => withAttempts(e, (s) => ({ value: s.categories[category] / s.attempts })),
+      },
+    );
+  }
+  for (const source of ['gateway', 'generator'] as const) {
+    for (const stat of CPU_STATS) {
+      metrics.push({
+        name: `${source}.cpu.${stat}`,
+        unit: 'percent',
+        label: `${source} CPU ${stat}`,
+        measure: (evidence) => {
+          const series = source === 'gateway' ? evidence.gatewayCpu : evidence.generatorCpu;
+          return series
+            ? { value: series[stat] }
+            : {
+                note:
+                  source === 'gateway'
+                    ? `no gateway CPU samples in ${evidence.scopeLabel} (CPU is only known for a gateway running as a local process)`
+                    : `no generator CPU samples in ${evidence.scopeLabel}`,
+              };
+        },
+      });
+    }
+  }
+  return metrics;
+}
+
+function withAttempts(evidence: SloScopeEvidence, measure: (summary: MetricsSummary) => SloMeasurement): SloMeasurement {
+  if (!evidence.summary) return noScope(evidence);
+  if (evidence.summary.attempts === 0) return { note: `no attempts in ${evidence.scopeLabel}: no evidence to judge` };
+  return measure(evidence.summary);
+}
+
+function noScope(evidence: SloScopeEvidence): SloMeasurement {
+  return { note: `${evidence.scopeLabel} did not happen in this run: no evidence to judge` };
+}
+
+/** The metric names in a compact form, for hints. */
+export function describeSloMetricNames(): string {
+  return [
+    `${Object.keys(LATENCY_FAMILIES).join('|')}.{${LATENCY_STATS.join(',')}} (ms)`,
+    'success.rate, error.rate (ratio)',
+    'attempts.count, attempts.rate (per second)',
+    `category.<name>.count, category.<name>.rate (<name>: ${ERROR_CATEGORIES.join(', ')})`,
+    `gateway.cpu.{${CPU_STATS.join(',')}}, generator.cpu.{${CPU_STATS.join(',')}} (percent of one core)`,
+    'late_starts.count, recovery.time',
+  ].join('; ');
+}
