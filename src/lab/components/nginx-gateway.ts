@@ -1,0 +1,225 @@
+import { accessSync, constants } from 'node:fs';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ErrorCategory } from '../../metrics/error-category.js';
+import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
+import { pickFreePort } from '../free-port.js';
+import type { GatewayOcspSpec, GatewayReloadFiles, StartedGateway } from '../gateway.js';
+import { LabError } from '../lab-error.js';
+import type { RunRegistry } from '../run-registry.js';
+import { waitForTlsHandshake } from '../wait-for-tls.js';
+import { nginxConfig, type NginxConfigInput } from './nginx-config.js';
+import { NginxErrorLog } from './nginx-error-log.js';
+
+export interface NginxGatewayOptions {
+  readonly name: string;
+  /** The gateway's own folder; nginx's prefix is <dir>/nginx. */
+  readonly dir: string;
+  readonly files: {
+    readonly certificateChain: string;
+    readonly key: string;
+    readonly trustBundle: string;
+    readonly crl?: string;
+  };
+  readonly ocsp?: GatewayOcspSpec;
+  readonly caPem: string;
+  readonly signal: AbortSignal;
+  readonly registry?: RunRegistry;
+  readonly workerProcesses?: number;
+  readonly readyTimeoutMs?: number;
+  /** Defaults to the nginx found in PATH or /usr/sbin/nginx. */
+  readonly nginxBinary?: string;
+}
+
+const PORT_ATTEMPTS = 3;
+const RELOAD_TIMEOUT_MS = 10_000;
+const OLD_WORKER_DRAIN_MS = 3_000;
+
+/** The nginx binary in PATH, else /usr/sbin/nginx (Debian puts it there, outside a user's PATH). */
+export function findNginx(searchPath: string = process.env.PATH ?? '', fallbacks: readonly string[] = ['/usr/sbin/nginx']): string {
+  const candidates = [...searchPath.split(delimiter).filter(Boolean).map((dir) => join(dir, 'nginx')), ...fallbacks];
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // next
+    }
+  }
+  throw new LabError('E_LAB_NGINX_MISSING', 'the nginx gateway needs nginx, and none was found in PATH or /usr/sbin/nginx', {
+    hint: 'install it (Debian/Ubuntu: `apt-get install nginx`), or use the node gateway (lab.gateway.kind: node)',
+  });
+}
+
+/**
+ * Starts the local nginx binary as a supervised child in the foreground (`daemon off`), with its
+ * own prefix, config, pid file and error log under `dir`, so it shares nothing with a system nginx.
+ */
+export async function startNginxGateway(options: NginxGatewayOptions): Promise<StartedGateway> {
+  const binary = options.nginxBinary ?? findNginx();
+  const prefix = join(options.dir, 'nginx');
+  const conf = join(prefix, 'conf');
+  for (const sub of ['conf', 'logs', 'temp']) await mkdir(join(prefix, sub), { recursive: true, mode: 0o700 });
+  // Copies, so that a reload rewrites the gateway's files and never the lab PKI's.
+  const files = {
+    certificateChain: join(conf, 'server-chain.pem'),
+    key: join(conf, 'server.key.pem'),
+    trustBundle: join(conf, 'trust-bundle.pem'),
+    crl: join(conf, 'crl.pem'),
+  };
+  await copyFile(options.files.certificateChain, files.certificateChain);
+  await rm(files.key, { force: true });
+  await copyFile(options.files.key, files.key);
+  await copyFile(options.files.trustBundle, files.trustBundle);
+  let crlConfigured = false;
+  if (options.files.crl) {
+    await copyFile(options.files.crl, files.crl);
+    crlConfigured = true;
+  }
+  const errorLogFile = join(prefix, 'logs', 'error.log');
+  const configFile = join(conf, 'nginx.conf');
+  const configFor = (port: number): NginxConfigInput => ({
+    prefix,
+    port,
+    replicaName: options.name,
+    workerProcesses: options.workerProcesses ?? 1,
+    pidFile: join(prefix, 'nginx.pid'),
+    errorLogFile,
+    certificateChainFile: files.certificateChain,
+    keyFile: files.key,
+    trustBundleFile: files.trustBundle,
+    ...(crlConfigured ? { crlFile: files.crl } : {}),
+    ...(options.ocsp ? { ocsp: options.ocsp } : {}),
+    // As root, nginx would run its workers as nobody, who cannot enter the 0700 prefix.
+    ...(process.getuid?.() === 0 ? { user: 'root' } : {}),
+  });
+
+  const errorLog = new NginxErrorLog(errorLogFile);
+  for (let attempt = 1; ; attempt++) {
+    const port = await pickFreePort();
+    await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
+    await errorLog.startAtEnd();
+    const proc = await SupervisedProcess.start({
+      name: options.name,
+      // -e: the error log before the config is read, so that early errors land in our prefix too.
+      launch: { kind: 'spawn', command: binary, args: ['-p', `${prefix}/`, '-c', configFile, '-e', errorLogFile, '-g', 'daemon off;'] },
+      logDir: options.dir,
+      // SIGTERM is nginx's fast shutdown; workers go with the master's process group anyway.
+      stopSignal: 'SIGTERM',
+      ...(options.registry ? { registry: options.registry } : {}),
+    });
+    const polling = new AbortController();
+    try {
+      await awaitReady(proc, waitForTlsHandshake(port, polling.signal), {
+        timeoutMs: options.readyTimeoutMs ?? 15_000,
+        signal: options.signal,
+        what: `gateway/nginx on 127.0.0.1:${port}`,
+      });
+    } catch (error) {
+      await proc.stop();
+      const log = (await errorLog.linesSince(0)).join('\n');
+      if (attempt < PORT_ATTEMPTS && /Address already in use/.test(log) && !options.signal.aborted) continue;
+      throw error;
+    } finally {
+      polling.abort();
+    }
+    return new StartedNginxGateway(options.name, port, options.caPem, proc, errorLog, {
+      files,
+      configFile,
+      writeConfig: async (withCrl: boolean) => {
+        crlConfigured = withCrl;
+        await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
+      },
+      crlConfigured: () => crlConfigured,
+    });
+  }
+}
+
+interface NginxFiles {
+  readonly files: { certificateChain: string; key: string; trustBundle: string; crl: string };
+  readonly configFile: string;
+  writeConfig(withCrl: boolean): Promise<void>;
+  crlConfigured(): boolean;
+}
+
+class StartedNginxGateway implements StartedGateway {
+  readonly kind = 'nginx';
+  readonly host = '127.0.0.1';
+  readonly servername = 'localhost';
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    readonly caPem: string,
+    private readonly proc: SupervisedProcess,
+    private readonly errorLog: NginxErrorLog,
+    private readonly config: NginxFiles,
+  ) {}
+
+  /** Master and workers (one process group). */
+  pids(): number[] {
+    return this.proc.groupPids();
+  }
+
+  get masterPid(): number {
+    return this.proc.pid;
+  }
+
+  get errorLogFile(): string {
+    return this.errorLog.path;
+  }
+
+  /**
+   * Rewrites the files and sends SIGHUP: the master re-reads its config, starts new workers with
+   * the new certificates and lets the old ones finish their connections (nginx "Controlling
+   * nginx"). Resolves once a new worker runs; rejects with nginx's own complaint when the new
+   * config is refused (the old workers then keep serving the old files).
+   */
+  async reload(files: GatewayReloadFiles = {}): Promise<void> {
+    if (!this.proc.running) throw new LabError('E_LAB_STOPPED', `${this.name} is not running`);
+    const { files: paths } = this.config;
+    if (files.certificateChainPem) await writeFile(paths.certificateChain, files.certificateChainPem);
+    if (files.keyPem) await writeFile(paths.key, files.keyPem, { mode: 0o600 });
+    if (files.trustBundlePem) await writeFile(paths.trustBundle, files.trustBundlePem);
+    if (files.crlPem) await writeFile(paths.crl, files.crlPem);
+    if (files.crlPem && !this.config.crlConfigured()) await this.config.writeConfig(true);
+
+    const master = this.proc.pid;
+    const oldWorkers = new Set(this.pids().filter((pid) => pid !== master));
+    const logOffset = await this.errorLog.size();
+    process.kill(master, 'SIGHUP');
+    const deadline = Date.now() + RELOAD_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const refused = (await this.errorLog.linesSince(logOffset)).find((line) => /\[(emerg|alert)\]/.test(line));
+      if (refused) {
+        throw new LabError('E_LAB_RELOAD', `${this.name}: nginx refused the reload: ${refused}`, {
+          file: this.config.configFile,
+          hint: 'the old workers keep serving the previous files; check the new certificate, key and bundle',
+        });
+      }
+      const pids = this.pids();
+      if (pids.some((pid) => pid !== master && !oldWorkers.has(pid))) {
+        // Old workers stop accepting when the master sends them QUIT, just after the new ones
+        // start; until then a new connection can still meet the old certificates. Wait for them
+        // to go (idle keep-alive connections are closed at once), but not for long requests.
+        const drainDeadline = Math.min(deadline, Date.now() + OLD_WORKER_DRAIN_MS);
+        while (this.pids().some((pid) => oldWorkers.has(pid)) && Date.now() < drainDeadline) await delay(25);
+        return;
+      }
+      await delay(25);
+    }
+    throw new LabError('E_LAB_RELOAD', `${this.name}: no new nginx worker within ${RELOAD_TIMEOUT_MS} ms of SIGHUP`, {
+      file: this.errorLog.path,
+      hint: `see ${this.errorLog.path}`,
+    });
+  }
+
+  rejectionReasonSince(sinceMs: number): Promise<ErrorCategory | undefined> {
+    return this.errorLog.rejectionSince(sinceMs);
+  }
+
+  stop(): Promise<void> {
+    return this.proc.stop();
+  }
+}

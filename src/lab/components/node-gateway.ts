@@ -1,0 +1,110 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
+import { resolveForkEntry } from '../fork-entry.js';
+import type { GatewayOcspSpec, GatewayReloadFiles, StartedGateway } from '../gateway.js';
+import { IpcClient } from '../ipc.js';
+import { LabError } from '../lab-error.js';
+import type { NodeGatewayProcessConfig } from '../processes/node-gateway-config.js';
+import type { RunRegistry } from '../run-registry.js';
+
+export interface NodeGatewayOptions {
+  readonly name: string;
+  /** Holds the gateway's config file and log. */
+  readonly dir: string;
+  readonly files: {
+    readonly certificateChain: string;
+    readonly key: string;
+    readonly trustBundle: string;
+    readonly crl?: string;
+  };
+  readonly ocsp?: GatewayOcspSpec;
+  readonly caPem: string;
+  readonly signal: AbortSignal;
+  readonly registry?: RunRegistry;
+  readonly readyTimeoutMs?: number;
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 15_000;
+
+/** Starts our own Node mTLS gateway (processes/node-gateway-process.ts) as a supervised child. */
+export async function startNodeGateway(options: NodeGatewayOptions): Promise<StartedGateway> {
+  const configFile = join(options.dir, `${options.name}.json`);
+  const ocsp = options.ocsp && options.ocsp.mode !== 'off' ? options.ocsp : undefined;
+  const config: NodeGatewayProcessConfig = {
+    name: options.name,
+    certificateChainFile: options.files.certificateChain,
+    keyFile: options.files.key,
+    trustBundleFile: options.files.trustBundle,
+    ...(options.files.crl ? { crlFile: options.files.crl } : {}),
+    ...(ocsp
+      ? {
+          ocsp: {
+            mode: ocsp.mode as 'hard-fail' | 'soft-fail',
+            cacheTtlMs: ocsp.cacheTtlMs,
+            timeoutMs: ocsp.timeoutMs,
+            ...(ocsp.responderUrl ? { responderUrl: ocsp.responderUrl } : {}),
+          },
+        }
+      : {}),
+  };
+  await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
+  const entry = resolveForkEntry(import.meta.url, '../processes/node-gateway-process.ts');
+  const proc = await SupervisedProcess.start({
+    name: options.name,
+    launch: { kind: 'fork', modulePath: entry.modulePath, execArgv: entry.execArgv, args: [configFile] },
+    logDir: options.dir,
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
+  const ipc = new IpcClient(proc.child, options.name);
+  let port: number;
+  try {
+    port = await awaitReady(proc, ipc.ready(), {
+      timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      signal: options.signal,
+      what: 'gateway/node on 127.0.0.1, port chosen by itself',
+    });
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return new StartedNodeGateway(options.name, port, options.caPem, proc, ipc);
+}
+
+class StartedNodeGateway implements StartedGateway {
+  readonly kind = 'node';
+  readonly host = '127.0.0.1';
+  readonly servername = 'localhost';
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    readonly caPem: string,
+    private readonly proc: SupervisedProcess,
+    private readonly ipc: IpcClient,
+  ) {}
+
+  pids(): number[] {
+    return this.proc.running ? [this.proc.pid] : [];
+  }
+
+  async reload(files: GatewayReloadFiles = {}): Promise<void> {
+    try {
+      await this.ipc.request('reload', files);
+    } catch (error) {
+      throw new LabError('E_LAB_RELOAD', `${this.name}: reload failed: ${(error as Error).message}`, {
+        hint: 'the old certificate and trust bundle stay in force; check that the key matches the certificate',
+        cause: error,
+      });
+    }
+  }
+
+  /** Forgets cached OCSP answers, so the next handshake of each client asks the responder again. */
+  async clearOcspCache(): Promise<void> {
+    await this.ipc.request('clearOcspCache');
+  }
+
+  stop(): Promise<void> {
+    return this.proc.stop();
+  }
+}

@@ -1,0 +1,94 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CertificateAuthority, RevocationReason } from '../../pki/index.js';
+import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
+import { resolveForkEntry } from '../fork-entry.js';
+import { IpcClient } from '../ipc.js';
+import type { OcspResponderMode, OcspResponderProcessConfig } from '../processes/ocsp-responder-config.js';
+import type { RunRegistry } from '../run-registry.js';
+
+export type { OcspResponderMode } from '../processes/ocsp-responder-config.js';
+
+export interface StartedOcspResponder {
+  readonly name: string;
+  /** http://127.0.0.1:<port>/ : what ssl_ocsp_responder and AIA point at. */
+  readonly url: string;
+  pids(): number[];
+  /** From now on the responder answers `revoked` for this serial. */
+  revoke(serialNumber: string, reason?: RevocationReason, revokedAt?: Date): Promise<void>;
+  unrevoke(serialNumber: string): Promise<void>;
+  /** Certificates issued after start (otherwise answered `unknown`). */
+  registerIssued(serialNumbers: readonly string[]): Promise<void>;
+  /** Faults: make the responder fail in one of the ocsp-outage ways, or answer normally again. */
+  setMode(mode: OcspResponderMode): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface OcspResponderOptions {
+  readonly name: string;
+  readonly dir: string;
+  /** The CA it answers for (the lab's intermediate, which issues every leaf). */
+  readonly issuer: CertificateAuthority;
+  readonly issuerCertificateFile: string;
+  /** Mode 0600: the child signs with the CA's key, as a CA-designated responder would with its own. */
+  readonly issuerKeyFile: string;
+  readonly signal: AbortSignal;
+  readonly registry?: RunRegistry;
+  readonly readyTimeoutMs?: number;
+}
+
+const ALL_TIME = new Date(8_640_000_000_000_000);
+
+/** Starts the built-in OCSP responder (processes/ocsp-responder-process.ts) as a supervised child. */
+export async function startOcspResponder(options: OcspResponderOptions): Promise<StartedOcspResponder> {
+  const configFile = join(options.dir, `${options.name}.json`);
+  const config: OcspResponderProcessConfig = {
+    name: options.name,
+    issuerCertificateFile: options.issuerCertificateFile,
+    issuerKeyFile: options.issuerKeyFile,
+    issued: options.issuer.issuedCertificates().map((certificate) => certificate.serialNumber),
+    revocations: options.issuer.revocationsAt(ALL_TIME).map((revocation) => ({
+      serialNumber: revocation.serialNumber,
+      revokedAt: revocation.revokedAt.toISOString(),
+      reason: revocation.reason,
+    })),
+  };
+  await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
+  const entry = resolveForkEntry(import.meta.url, '../processes/ocsp-responder-process.ts');
+  const proc = await SupervisedProcess.start({
+    name: options.name,
+    launch: { kind: 'fork', modulePath: entry.modulePath, execArgv: entry.execArgv, args: [configFile] },
+    logDir: options.dir,
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
+  const ipc = new IpcClient(proc.child, options.name);
+  let port: number;
+  try {
+    port = await awaitReady(proc, ipc.ready(), {
+      timeoutMs: options.readyTimeoutMs ?? 15_000,
+      signal: options.signal,
+      what: 'ocsp/builtin on 127.0.0.1, port chosen by itself',
+    });
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return {
+    name: options.name,
+    url: `http://127.0.0.1:${port}/`,
+    pids: () => (proc.running ? [proc.pid] : []),
+    revoke: async (serialNumber, reason = 'unspecified', revokedAt = new Date()) => {
+      await ipc.request('revoke', { serialNumber, reason, revokedAt: revokedAt.toISOString() });
+    },
+    unrevoke: async (serialNumber) => {
+      await ipc.request('unrevoke', { serialNumber });
+    },
+    registerIssued: async (serialNumbers) => {
+      await ipc.request('registerIssued', serialNumbers);
+    },
+    setMode: async (mode) => {
+      await ipc.request('setMode', mode);
+    },
+    stop: () => proc.stop(),
+  };
+}

@@ -1,0 +1,17 @@
+export { startLab } from './start-lab.js';
+export type { LabSpec, StartedLab, StartLabOptions } from './start-lab.js';
+export type { GatewayOcspSpec, GatewayReloadFiles, GatewaySpec, StartedGateway } from './gateway.js';
+export type { OcspResponderMode, StartedOcspResponder } from './components/ocsp-responder.js';
+export { startNodeGateway } from './components/node-gateway.js';
+export type { NodeGatewayOptions } from './components/node-gateway.js';
+export { findNginx, startNginxGateway } from './components/nginx-gateway.js';
+export type { NginxGatewayOptions } from './components/nginx-gateway.js';
+export { startOcspResponder } from './components/ocsp-responder.js';
+export type { OcspResponderOptions } from './components/ocsp-responder.js';
+export { nginxConfig } from './components/nginx-config.js';
+export { parseNginxRejection } from './components/nginx-error-log.js';
+export { REASON_HEADER, REPLICA_HEADER } from './gateway-headers.js';
+export { LabError } from './lab-error.js';
+export { RunRegistry, runRegistryDir } from './run-registry.js';
+export type { RunRegistryContent, RegisteredProcess } from './run-registry.js';
+export { categoryOfVerifyCode, categoryOfVerifyNumber } from './verify-error-category.js';

@@ -1,0 +1,187 @@
+/**
+ * Process entry of the `node` gateway: an HTTPS server on 127.0.0.1 that asks for a client
+ * certificate and judges it itself. Forked by components/node-gateway.ts; config file path in argv[2].
+ *
+ * Why rejectUnauthorized is false: with true, Node ends a TLS 1.3 connection after the client's
+ * handshake has completed without an alert, so the client never learns why (DESIGN.md, "How
+ * gateways reject a client certificate"). Deciding from socket.authorizationError and answering
+ * HTTP 495/496 with the reason in a header keeps the verdict visible to the load generator.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { ErrorCategory } from '../../metrics/error-category.js';
+import type { Certificate } from '../../pki/index.js';
+import { ClientOcspCheck } from '../client-ocsp-check.js';
+import { certificateFromDer } from '../certificate-from-der.js';
+import { REASON_HEADER, REPLICA_HEADER } from '../gateway-headers.js';
+import { reportReady, serveParentRequests } from '../ipc.js';
+import { categoryOfVerifyCode } from '../verify-error-category.js';
+import { splitCrlPem, type NodeGatewayProcessConfig, type TlsMaterial } from './node-gateway-config.js';
+
+interface Verdict {
+  readonly category?: ErrorCategory;
+  readonly detail?: string;
+  readonly identity?: ClientIdentity;
+}
+
+interface ClientIdentity {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly uris: string[];
+  readonly dnsNames: string[];
+  readonly notAfter: string;
+}
+
+const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as NodeGatewayProcessConfig;
+let material: TlsMaterial = {
+  certificateChainPem: readFileSync(config.certificateChainFile, 'utf8'),
+  keyPem: readFileSync(config.keyFile, 'utf8'),
+  trustBundlePem: readFileSync(config.trustBundleFile, 'utf8'),
+  ...(config.crlFile ? { crlPem: readFileSync(config.crlFile, 'utf8') } : {}),
+};
+const ocspCheck = config.ocsp ? new ClientOcspCheck(config.ocsp) : undefined;
+let lastOcspProblem: string | undefined;
+const issuersByName = new Map<string, Certificate>();
+
+function secureContextOptions(tls: TlsMaterial) {
+  return {
+    cert: tls.certificateChainPem,
+    key: tls.keyPem,
+    ca: tls.trustBundlePem,
+    // Node's addCRL reads one CRL per string and turns on CRL_CHECK_ALL: every CA in the path
+    // needs its CRL (the intermediate's for leaves, the root's for the intermediate).
+    ...(tls.crlPem ? { crl: splitCrlPem(tls.crlPem) } : {}),
+  };
+}
+
+const server = createServer(
+  {
+    ...secureContextOptions(material),
+    requestCert: true,
+    rejectUnauthorized: false,
+  },
+  (request, response) => {
+    void answer(request, response);
+  },
+);
+// Long enough for keep-alive load (autocannon) to reuse connections across its pauses.
+server.keepAliveTimeout = 30_000;
+server.headersTimeout = 35_000;
+
+/** A connection's verdict is computed once and reused by every request on it (keep-alive). */
+const verdicts = new WeakMap<TLSSocket, Promise<Verdict>>();
+
+async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const socket = request.socket as TLSSocket;
+  let verdict = verdicts.get(socket);
+  if (!verdict) {
+    verdict = judge(socket);
+    verdicts.set(socket, verdict);
+  }
+  let result: Verdict;
+  try {
+    result = await verdict;
+  } catch (error) {
+    result = { category: 'bad_certificate', detail: (error as Error).message };
+  }
+  request.resume();
+  if (result.category) {
+    // 495 "SSL Certificate Error" / 496 "SSL Certificate Required": nginx's codes for these cases
+    // (it turns them into 400 on the wire; we keep them, with the reason next to them).
+    const status = result.category === 'certificate_required' ? 496 : 495;
+    const body = `${result.category}${result.detail ? `: ${result.detail}` : ''}\n`;
+    response.writeHead(status, {
+      [REASON_HEADER]: result.category,
+      [REPLICA_HEADER]: config.name,
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    response.end(body);
+    return;
+  }
+  const body = JSON.stringify({ replica: config.name, client: result.identity });
+  response.writeHead(200, {
+    [REPLICA_HEADER]: config.name,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
+  response.end(body);
+}
+
+async function judge(socket: TLSSocket): Promise<Verdict> {
+  const peer = socket.getPeerX509Certificate();
+  if (!peer) return { category: 'certificate_required', detail: 'no client certificate was sent' };
+  if (!socket.authorized) {
+    const code = String(socket.authorizationError ?? 'UNKNOWN');
+    return { category: categoryOfVerifyCode(code), detail: code };
+  }
+  if (ocspCheck) {
+    // The chain was verified, so the issuer is the next certificate of the path the client sent.
+    // (Read it from the X509Certificate: once getPeerX509Certificate() has run, Node 20's
+    // getPeerCertificate(true) no longer returns the issuer on a server socket.)
+    // A resumed session carries the client's leaf but not the rest of its chain: use the issuer
+    // seen in an earlier full handshake (the session could only be resumed after one).
+    const issuer = peer.issuerCertificate ? certificateFromDer(peer.issuerCertificate.raw) : issuersByName.get(peer.issuer);
+    if (!issuer) return { category: 'bad_certificate', detail: 'the issuer of the client certificate is not known' };
+    if (peer.issuerCertificate) issuersByName.set(peer.issuer, issuer);
+    const aiaUrl = /OCSP - URI:(\S+)/.exec(peer.infoAccess ?? '')?.[1];
+    const rejection = await ocspCheck.check(certificateFromDer(peer.raw), issuer, aiaUrl);
+    if (ocspCheck.lastProblem !== lastOcspProblem) {
+      lastOcspProblem = ocspCheck.lastProblem;
+      if (lastOcspProblem) console.log(`${new Date().toISOString()} ocsp: ${lastOcspProblem} (${config.ocsp?.mode})`);
+    }
+    if (rejection) return { category: rejection, detail: rejection === 'ocsp_unavailable' ? ocspCheck.lastProblem : 'OCSP' };
+  }
+  return { identity: identityOf(peer) };
+}
+
+function identityOf(peer: import('node:crypto').X509Certificate): ClientIdentity {
+  const names = (peer.subjectAltName ?? '').split(', ').filter(Boolean);
+  const pick = (prefix: string) => names.filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length));
+  return {
+    subject: rfc2253(peer.subject),
+    issuer: rfc2253(peer.issuer),
+    serialNumber: peer.serialNumber.toUpperCase().replace(/^0+(?=.)/, ''),
+    uris: pick('URI:'),
+    dnsNames: pick('DNS:'),
+    notAfter: new Date(peer.validTo).toISOString(),
+  };
+}
+
+/** Node prints names one attribute per line, most significant first; nginx's $ssl_client_s_dn is RFC 2253 (reversed, commas). */
+function rfc2253(name: string): string {
+  return name.split('\n').filter(Boolean).reverse().join(',');
+}
+
+serveParentRequests({
+  reload: (payload) => {
+    const next = { ...material, ...(payload as Partial<TlsMaterial>) };
+    // Throws (and the parent sees why) when the new material does not fit together, e.g. a key
+    // that does not match the certificate; the old context then stays in force.
+    server.setSecureContext(secureContextOptions(next));
+    material = next;
+    return { reloadedAt: new Date().toISOString() };
+  },
+  clearOcspCache: () => {
+    ocspCheck?.clear();
+    return true;
+  },
+});
+
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  if (address && typeof address === 'object') {
+    console.log(`${new Date().toISOString()} ${config.name} listening on 127.0.0.1:${address.port}`);
+    reportReady(address.port);
+  }
+});
+
+process.on('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+  process.exit(0);
+});

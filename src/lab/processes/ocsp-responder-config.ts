@@ -1,0 +1,32 @@
+import type { CertificateStatus, RevocationReason } from '../../pki/index.js';
+
+/** What the parent writes for the OCSP responder process. The key file is mode 0600 in the lab's work dir. */
+export interface OcspResponderProcessConfig {
+  readonly name: string;
+  readonly issuerCertificateFile: string;
+  readonly issuerKeyFile: string;
+  /** Serials the issuer issued: anything else is answered `unknown` (RFC 6960 2.2). */
+  readonly issued: readonly string[];
+  readonly revocations: readonly { readonly serialNumber: string; readonly revokedAt: string; readonly reason: RevocationReason }[];
+}
+
+/**
+ * How the responder misbehaves, for ocsp-outage drills. `normal` answers from the CA state;
+ * the others are the failure modes of DESIGN.md's ocsp-outage fault.
+ */
+export type OcspResponderMode =
+  | { readonly kind: 'normal' }
+  /** An OCSPResponse with this error status and no body (RFC 6960 4.2.1). */
+  | { readonly kind: 'error-status'; readonly status: 'tryLater' | 'internalError' | 'unauthorized' | 'sigRequired' | 'malformedRequest' }
+  | { readonly kind: 'http-error'; readonly httpStatus: number }
+  /** Accepts the connection and never answers. */
+  | { readonly kind: 'blackhole' }
+  | { readonly kind: 'slow'; readonly delayMs: number }
+  /** Bytes that are not an OCSPResponse. */
+  | { readonly kind: 'garbage' }
+  /** Answers whose nextUpdate is already past. */
+  | { readonly kind: 'stale' }
+  /** Answers this status for every certificate. */
+  | { readonly kind: 'override'; readonly status: 'good' | 'revoked' | 'unknown' };
+
+export type SerializedStatus = CertificateStatus;
