@@ -1,0 +1,20 @@
+import { readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SCENARIO_EXTENSIONS } from './read-scenario-file.js';
+
+/**
+ * The package's scenarios/ folder. This file sits at src/scenario/ (run through tsx) or
+ * dist/scenario/ (built); both are two levels below the package root.
+ */
+export const BUILT_IN_SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+/** Scenario files directly in `dir` (not sub-folders such as examples/), sorted by name. */
+export async function listScenarioFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && SCENARIO_EXTENSIONS.includes(extname(entry.name).toLowerCase()))
+    .filter((entry) => !entry.name.endsWith('.d.ts') && !entry.name.endsWith('.schema.json'))
+    .map((entry) => join(dir, entry.name))
+    .sort();
+}

@@ -1,0 +1,28 @@
+import { resolve } from 'node:path';
+import { toProblems, fallbackErrorMap } from './problems.js';
+import { readScenarioFile } from './read-scenario-file.js';
+import { ScenarioError } from './scenario-error.js';
+import { scenarioSchema, type Scenario } from './scenario-schema.js';
+import { checkUntrustedValue } from './untrusted-value.js';
+
+const FIELD_HINT = '`mtls-chaos schema` prints every field; scenarios/examples/baseline.yaml is a complete example';
+
+/** Reads, checks and validates a scenario file; throws ScenarioError listing every problem. */
+export async function loadScenario(file: string, options: { signal?: AbortSignal } = {}): Promise<Scenario> {
+  const raw = await readScenarioFile(file, options);
+  options.signal?.throwIfAborted();
+  return validateScenario(raw, file);
+}
+
+/**
+ * Validates a value already read (a parsed YAML document, a module's default export):
+ * all problems at once, each with its field path, before anything starts.
+ */
+export function validateScenario(raw: unknown, file: string): Scenario {
+  checkUntrustedValue(raw, file);
+  const result = scenarioSchema.safeParse(raw, { reportInput: true, error: fallbackErrorMap });
+  if (!result.success) {
+    throw ScenarioError.fromProblems(file, toProblems(result.error.issues, scenarioSchema), FIELD_HINT);
+  }
+  return { ...result.data, file: resolve(file) };
+}

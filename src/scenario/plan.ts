@@ -1,0 +1,74 @@
+import { formatDuration } from '../duration.js';
+import { formatRate, type LoadProfile } from '../load/index.js';
+import type { Scenario } from './scenario-schema.js';
+
+/**
+ * A scenario describes what it will do without running anything (k6's executors describe
+ * themselves): what starts, what is issued, what load, for how long, judged by what.
+ */
+export function describePlan(scenario: Scenario): string {
+  const { pki, load } = scenario;
+  const rows: [string, string][] = [
+    ['scenario', `${scenario.name} (${scenario.runtime} runtime): ${scenario.summary}`],
+    ['lab', describeLab(scenario)],
+    [
+      'pki',
+      `${pki.algorithm}: root, intermediate, server certificate valid ${formatDuration(pki.serverLifetimeMs)}, ` +
+        `${pki.clients} client certificate${pki.clients === 1 ? '' : 's'} valid ${formatDuration(pki.clientLifetimeMs)}`,
+    ],
+    ['load', `${describeProfile(load.profile)}; ${describeAttempt(scenario)}`],
+  ];
+  if (scenario.slos.length === 0) rows.push(['slos', 'none (the run always exits 0 unless the lab fails)']);
+  scenario.slos.forEach((slo, index) => rows.push([index === 0 ? 'slos' : '', `${slo.expression} (${slo.scope === 'run' ? 'whole run' : `${slo.scope} phase`})`]));
+  rows.push(['faults', 'none']);
+  return rows.map(([label, text]) => `${label.padEnd(9)}${text}`).join('\n');
+}
+
+/** The plan in one line, for `validate`: `node gateway + builtin OCSP responder; 50/s for 30s ...`. */
+export function summarisePlan(scenario: Scenario): string {
+  const slos = scenario.slos.length;
+  return `${describeLab(scenario)}; ${describeProfile(scenario.load.profile)}; ${scenario.load.identities} identities; ${slos} SLO${slos === 1 ? '' : 's'}`;
+}
+
+function describeLab(scenario: Scenario): string {
+  const { gateway, ocspResponder } = scenario.lab;
+  const checks: string[] = [];
+  if (gateway.ocsp.mode !== 'off') {
+    checks.push(`OCSP ${gateway.ocsp.mode}, cache ${formatDuration(gateway.ocsp.cacheTtlMs)}, timeout ${formatDuration(gateway.ocsp.timeoutMs)}`);
+  }
+  if (gateway.crl) checks.push('CRL');
+  const parts = [`${gateway.kind} gateway${checks.length ? ` (${checks.join('; ')})` : ''}`];
+  if (ocspResponder) parts.push(`${ocspResponder.kind} OCSP responder`);
+  return parts.join(' + ');
+}
+
+function describeProfile(profile: LoadProfile): string {
+  switch (profile.kind) {
+    case 'constant-rate':
+      return `open loop at ${formatRate(profile.ratePerSecond)} for ${formatDuration(profile.durationMs)} (${Math.round((profile.ratePerSecond * profile.durationMs) / 1_000)} attempts)`;
+    case 'concurrency':
+      return `closed loop, ${profile.concurrency} attempt${profile.concurrency === 1 ? '' : 's'} in flight for ${formatDuration(profile.durationMs)}`;
+    case 'ramp': {
+      let rate = profile.startRatePerSecond;
+      let attempts = 0;
+      let totalMs = 0;
+      const steps = [formatRate(rate)];
+      for (const stage of profile.stages) {
+        // Linear in between: the attempts of a stage are the area of a trapezoid.
+        attempts += ((rate + stage.toRatePerSecond) / 2) * (stage.durationMs / 1_000);
+        totalMs += stage.durationMs;
+        rate = stage.toRatePerSecond;
+        steps.push(`${formatRate(rate)} over ${formatDuration(stage.durationMs)}`);
+      }
+      return `open-loop ramp ${steps.join(' -> ')} (${formatDuration(totalMs)}, about ${Math.round(attempts)} attempts)`;
+    }
+  }
+}
+
+function describeAttempt(scenario: Scenario): string {
+  const { load } = scenario;
+  return (
+    `${load.identities} client identit${load.identities === 1 ? 'y' : 'ies'} round-robin, ` +
+    `resumption ${load.resumption ? 'on' : 'off'}, timeout ${formatDuration(load.timeoutMs)}, GET ${load.path}`
+  );
+}

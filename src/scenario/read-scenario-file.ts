@@ -1,0 +1,108 @@
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ScenarioError } from './scenario-error.js';
+import { parseScenarioYaml } from './parse-yaml.js';
+
+/** Larger than any real scenario by far; caps memory and parse time before parsing starts. */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+
+const DATA_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
+const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
+export const SCENARIO_EXTENSIONS: readonly string[] = [...MODULE_EXTENSIONS, ...DATA_EXTENSIONS];
+
+const LIST_HINT = 'check the path; `mtls-chaos list` shows the built-in drills, e.g. scenarios/baseline.ts';
+
+/**
+ * Reads a scenario file into a plain value, not yet validated: YAML and JSON are parsed as
+ * untrusted data; TypeScript and JavaScript modules are imported and their default export taken
+ * (a module is code the user chose to run, like a vitest or k6 config).
+ */
+export async function readScenarioFile(file: string, options: { signal?: AbortSignal } = {}): Promise<unknown> {
+  options.signal?.throwIfAborted();
+  const extension = extname(file).toLowerCase();
+  if (!SCENARIO_EXTENSIONS.includes(extension)) {
+    throw new ScenarioError('E_SCENARIO_FILE', `expected a scenario file ending in ${SCENARIO_EXTENSIONS.join(', ')}, got "${extension || 'no extension'}"`, {
+      file,
+      hint: LIST_HINT,
+    });
+  }
+  const size = await fileSize(file);
+  if (size > MAX_SCENARIO_BYTES) {
+    throw new ScenarioError('E_SCENARIO_FILE', `is ${size} bytes; a scenario may be at most ${MAX_SCENARIO_BYTES} bytes (1 MiB)`, {
+      file,
+      hint: 'a scenario is a short description of a drill; is this the right file?',
+    });
+  }
+  if ((MODULE_EXTENSIONS as readonly string[]).includes(extension)) return importScenarioModule(file, extension);
+  const bytes = await readFile(file, options.signal ? { signal: options.signal } : {});
+  // Checked again: the file may have grown since stat, or be a special file stat reports as small.
+  if (bytes.length > MAX_SCENARIO_BYTES) {
+    throw new ScenarioError('E_SCENARIO_FILE', `is larger than ${MAX_SCENARIO_BYTES} bytes (1 MiB)`, { file });
+  }
+  return parseScenarioYaml(decodeText(bytes, file), file);
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    const stats = await stat(file);
+    if (!stats.isFile()) throw new ScenarioError('E_SCENARIO_FILE', 'is not a regular file (a directory?)', { file, hint: LIST_HINT });
+    return stats.size;
+  } catch (error) {
+    if (error instanceof ScenarioError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read it (${code ?? String(error)})`;
+    throw new ScenarioError('E_SCENARIO_FILE', message, { file, hint: LIST_HINT, cause: error });
+  }
+}
+
+/** Text only: a NUL byte or invalid UTF-8 means a binary file, not a scenario. */
+function decodeText(bytes: Buffer, file: string): string {
+  if (bytes.includes(0)) {
+    throw new ScenarioError('E_SCENARIO_FILE', 'looks binary (contains NUL bytes); expected a UTF-8 text file', { file });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch (error) {
+    throw new ScenarioError('E_SCENARIO_FILE', 'is not valid UTF-8 text', { file, cause: error, hint: 'save the file as UTF-8' });
+  }
+}
+
+const EXPORT_HINT = 'a TypeScript scenario ends with `export default defineScenario({...})`';
+
+async function importScenarioModule(file: string, extension: string): Promise<unknown> {
+  const url = pathToFileURL(file).href;
+  let module: Record<string, unknown>;
+  try {
+    // tsx's ESM API loads TypeScript under plain node (the built CLI) without a global loader;
+    // it is imported lazily so that YAML-only use never loads esbuild.
+    module = extension === '.ts' || extension === '.mts'
+      ? ((await (await import('tsx/esm/api')).tsImport(url, import.meta.url)) as Record<string, unknown>)
+      : ((await import(url)) as Record<string, unknown>);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ScenarioError('E_SCENARIO_EXPORT', `could not be loaded: ${reason}`, { file, cause: error, hint: EXPORT_HINT });
+  }
+  const value = defaultExport(module);
+  if (value === undefined) {
+    throw new ScenarioError('E_SCENARIO_EXPORT', 'has no default export; expected the scenario as the default export', { file, hint: EXPORT_HINT });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const found = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'function' ? 'a function' : typeof value;
+    throw new ScenarioError('E_SCENARIO_EXPORT', `default export is ${found}; expected the scenario object`, { file, hint: EXPORT_HINT });
+  }
+  return value;
+}
+
+/**
+ * A .ts file outside a `"type": "module"` package is compiled to CommonJS by tsx; importing it
+ * from ESM then gives `default` = module.exports, marked `__esModule` by esbuild, with the
+ * real default export inside it.
+ */
+function defaultExport(module: Record<string, unknown>): unknown {
+  const outer = module['default'];
+  if (outer !== null && typeof outer === 'object' && (outer as { __esModule?: unknown }).__esModule === true) {
+    return (outer as Record<string, unknown>)['default'];
+  }
+  return outer;
+}

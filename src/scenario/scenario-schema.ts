@@ -1,0 +1,375 @@
+import { z } from 'zod';
+import { MAX_CONCURRENCY, MAX_LOAD_DURATION_MS, MAX_RATE_PER_SECOND, type LoadProfile } from '../load/index.js';
+import { formatDuration } from '../duration.js';
+import { KEY_ALGORITHMS } from '../pki/index.js';
+import { countField, durationField, expectedGot, rateField } from './field-types.js';
+import { sloField } from './slo-field.js';
+
+/**
+ * The scenario schema: one zod schema is the validator, the TypeScript types (z.input for what
+ * people write, z.output for what the run gets) and the JSON Schema editors complete YAML with,
+ * so the three never drift. Strict objects everywhere: an unknown field is an error (most are
+ * typos), never silently ignored. Field-local checks live on the field; checks across fields
+ * live on the smallest object holding both, so the error points at the right path.
+ */
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Limits that catch typos (an extra zero) while allowing any real drill on one machine. */
+export const SCENARIO_LIMITS = {
+  maxRatePerSecond: MAX_RATE_PER_SECOND,
+  maxLoadDurationMs: MAX_LOAD_DURATION_MS,
+  maxConcurrency: MAX_CONCURRENCY,
+  maxClients: 10_000,
+  maxRampStages: 100,
+  maxCertificateLifetimeMs: 3_650 * DAY_MS,
+} as const;
+
+export const GATEWAY_KINDS = ['node', 'nginx'] as const;
+export const OCSP_MODES = ['off', 'hard-fail', 'soft-fail'] as const;
+export const RUNTIMES = ['local', 'docker'] as const;
+
+const oneOf = (values: readonly string[]): string => `one of ${values.map((value) => `"${value}"`).join(', ')}`;
+const enumField = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (issue) => expectedGot(oneOf(values), issue.input) });
+const booleanField = () => z.boolean({ error: (issue) => expectedGot('true or false', issue.input) });
+
+const pkiSchema = z
+  .strictObject({
+    algorithm: enumField(KEY_ALGORITHMS).default('ecdsa-p256').meta({ description: 'Key algorithm of every certificate in the lab PKI.' }),
+    clients: countField(1, SCENARIO_LIMITS.maxClients, 'How many client certificates (identities) to issue.').default(4),
+    clientLifetime: durationField({
+      minMs: 0,
+      minExclusive: true,
+      maxMs: SCENARIO_LIMITS.maxCertificateLifetimeMs,
+      example: '24h',
+      description: 'Validity of the client certificates.',
+    }).prefault('24h'),
+    serverLifetime: durationField({
+      minMs: 0,
+      minExclusive: true,
+      maxMs: SCENARIO_LIMITS.maxCertificateLifetimeMs,
+      example: '90d',
+      description: 'Validity of the server certificates.',
+    }).prefault('90d'),
+  })
+  .meta({ description: 'The lab PKI: root, intermediate, server and client certificates, issued fresh for each run.' });
+
+const ocspSchema = z
+  .strictObject({
+    mode: enumField(OCSP_MODES)
+      .default('off')
+      .meta({
+        description:
+          'Client-certificate OCSP checking: hard-fail rejects when the responder cannot answer, ' +
+          'soft-fail accepts (as NGINX ssl_ocsp does not: it is hard-fail only).',
+      }),
+    cacheTtl: durationField({
+      minMs: 0,
+      maxMs: DAY_MS,
+      example: '60s',
+      description: 'How long the gateway caches an OCSP answer (0s: ask every time).',
+    }).prefault('60s'),
+    timeout: durationField({
+      minMs: 0,
+      minExclusive: true,
+      maxMs: MINUTE_MS,
+      example: '2s',
+      description: 'How long the gateway waits for the responder before failing (hard) or accepting (soft).',
+    }).prefault('2s'),
+  })
+  .meta({ description: 'OCSP checking of client certificates by the gateway.' });
+
+const gatewaySchema = z
+  .strictObject({
+    kind: enumField(GATEWAY_KINDS).meta({ description: 'node: our own TLS server; nginx: the local nginx binary with a generated config.' }),
+    ocsp: ocspSchema.prefault({}),
+    crl: booleanField().default(false).meta({ description: 'Check client certificates against the lab CRL.' }),
+  })
+  .meta({ description: 'The mTLS gateway under test.' });
+
+const labSchema = z
+  .strictObject({
+    gateway: gatewaySchema,
+    ocspResponder: z
+      .strictObject({ kind: enumField(['builtin']).meta({ description: 'builtin: our RFC 6960 responder over HTTP.' }) })
+      .optional()
+      .meta({ description: 'The OCSP responder the gateway asks; required when gateway.ocsp.mode is not off.' }),
+  })
+  .meta({ description: 'The components the run starts (and always stops).' })
+  .superRefine((lab, context) => {
+    const mode = lab.gateway.ocsp.mode;
+    if (mode !== 'off' && !lab.ocspResponder) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ocspResponder'],
+        message: `is required when lab.gateway.ocsp.mode is "${mode}": the gateway needs a responder to ask; add ocspResponder: { kind: builtin }`,
+        input: undefined,
+      });
+    }
+    if (lab.gateway.kind === 'nginx' && mode === 'soft-fail') {
+      context.addIssue({
+        code: 'custom',
+        path: ['gateway', 'ocsp', 'mode'],
+        message: 'expected "off" or "hard-fail" with lab.gateway.kind "nginx", got "soft-fail": nginx ssl_ocsp is hard-fail only',
+        input: mode,
+      });
+    }
+  });
+
+const RATE_DESCRIPTION = { maxPerSecond: SCENARIO_LIMITS.maxRatePerSecond } as const;
+
+const rampSchema = z
+  .strictObject({
+    from: rateField({ ...RATE_DESCRIPTION, allowZero: true, example: '10/s', description: 'Arrival rate at the start of the ramp.' }),
+    stages: z
+      .array(
+        z.strictObject({
+          to: rateField({ ...RATE_DESCRIPTION, allowZero: true, example: '100/s', description: 'Arrival rate at the end of this stage.' }),
+          over: durationField({
+            minMs: 0,
+            minExclusive: true,
+            maxMs: SCENARIO_LIMITS.maxLoadDurationMs,
+            example: '30s',
+            description: 'How long this stage takes; the rate moves linearly.',
+          }),
+        }),
+        { error: (issue) => expectedGot('a list of stages like [{ to: "100/s", over: "30s" }]', issue.input) },
+      )
+      .min(1, { error: () => 'expected at least one stage like { to: "100/s", over: "30s" }, got an empty list' })
+      .max(SCENARIO_LIMITS.maxRampStages, {
+        error: (issue) => `expected at most ${SCENARIO_LIMITS.maxRampStages} stages, got ${Array.isArray(issue.input) ? issue.input.length : '?'}`,
+      }),
+  })
+  .meta({ description: 'Open-loop arrival rate that moves linearly from `from` through each stage.' });
+
+const LOAD_MODES = ['rate', 'concurrency', 'ramp'] as const;
+
+const loadSchema = z
+  .strictObject({
+    rate: rateField({
+      ...RATE_DESCRIPTION,
+      allowZero: false,
+      example: '50/s',
+      description: 'Open loop: attempts start on this schedule whatever the gateway does (no coordinated omission).',
+    }).optional(),
+    concurrency: countField(1, SCENARIO_LIMITS.maxConcurrency, 'Closed loop: this many attempts in flight at all times.').optional(),
+    ramp: rampSchema.optional(),
+    duration: durationField({
+      minMs: 0,
+      minExclusive: true,
+      maxMs: SCENARIO_LIMITS.maxLoadDurationMs,
+      example: '30s',
+      description: 'How long the load runs; required with rate or concurrency; with ramp it is the sum of the stages.',
+    }).optional(),
+    resumption: booleanField().default(false).meta({ description: 'Resume TLS sessions (abbreviated handshakes) instead of full handshakes.' }),
+    timeout: durationField({
+      minMs: 0,
+      minExclusive: true,
+      maxMs: 5 * MINUTE_MS,
+      example: '5s',
+      description: 'Deadline of one attempt (connect + handshake + request).',
+    }).prefault('5s'),
+    path: z
+      .string({ error: (issue) => expectedGot('an HTTP path like "/"', issue.input) })
+      .max(2_048, { error: () => 'expected an HTTP path of at most 2048 characters' })
+      .regex(/^\/[\x21-\x7e]*$/, { error: (issue) => expectedGot('an HTTP path starting with "/" without spaces', issue.input) })
+      .default('/')
+      .meta({ description: 'The path of the one HTTP request each attempt makes.' }),
+    identities: countField(1, SCENARIO_LIMITS.maxClients, 'How many client certificates to round-robin over (default: pki.clients).').optional(),
+  })
+  .meta({ description: 'How load is offered: exactly one of rate, concurrency or ramp.' })
+  .superRefine((load, context) => {
+    const modes = LOAD_MODES.filter((mode) => load[mode] !== undefined);
+    if (modes.length === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'expected one of rate (open loop, e.g. "50/s"), concurrency (closed loop, e.g. 8) or ramp, got none of them',
+        input: load,
+      });
+      return;
+    }
+    if (modes.length > 1) {
+      context.addIssue({
+        code: 'custom',
+        path: [modes[1] ?? ''],
+        message: `expected only one of rate, concurrency or ramp, got both ${modes.join(' and ')}`,
+        input: load[modes[1] ?? 'rate'],
+      });
+      return;
+    }
+    if (load.ramp) {
+      // Refinements also run after continuable problems inside the ramp (a bad rate string);
+      // judge the totals only when every stage parsed, or the message would be nonsense.
+      const { from, stages } = load.ramp;
+      const parsed = stages.length > 0 && typeof from === 'number' && stages.every((stage) => typeof stage.to === 'number' && typeof stage.over === 'number');
+      if (!parsed) return;
+      const rampMs = stages.reduce((total, stage) => total + stage.over, 0);
+      const rates = [from, ...stages.map((stage) => stage.to)];
+      if (rates.every((rate) => rate === 0)) {
+        context.addIssue({ code: 'custom', path: ['ramp'], message: 'expected a ramp that rises above 0/s, got one that offers no load', input: undefined });
+      }
+      if (rampMs > SCENARIO_LIMITS.maxLoadDurationMs) {
+        context.addIssue({
+          code: 'custom',
+          path: ['ramp', 'stages'],
+          message: `expected stages lasting at most 24h in total, got ${formatDuration(rampMs)}`,
+          input: undefined,
+        });
+      } else if (load.duration !== undefined && load.duration !== rampMs) {
+        context.addIssue({
+          code: 'custom',
+          path: ['duration'],
+          message: `expected ${formatDuration(rampMs)} (with load.ramp the duration is the sum of the stages), got ${formatDuration(load.duration)}; remove load.duration or make it match`,
+          input: undefined,
+        });
+      }
+    } else if (load.duration === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['duration'],
+        message: `is required with load.${modes[0]}: expected a duration like "30s"`,
+        input: undefined,
+      });
+    }
+  })
+  .transform((load) => {
+    const profile = toProfile(load);
+    return {
+      profile,
+      durationMs: profile.kind === 'ramp' ? profile.stages.reduce((total, stage) => total + stage.durationMs, 0) : profile.durationMs,
+      resumption: load.resumption,
+      timeoutMs: load.timeout,
+      path: load.path,
+      /** Undefined here; the scenario fills in pki.clients. */
+      identities: load.identities,
+    };
+  });
+
+function toProfile(load: { rate?: number; concurrency?: number; ramp?: { from: number; stages: { to: number; over: number }[] }; duration?: number }): LoadProfile {
+  if (load.ramp) {
+    return {
+      kind: 'ramp',
+      startRatePerSecond: load.ramp.from,
+      stages: load.ramp.stages.map((stage) => ({ toRatePerSecond: stage.to, durationMs: stage.over })),
+    };
+  }
+  const durationMs = load.duration ?? 0;
+  return load.rate !== undefined
+    ? { kind: 'constant-rate', ratePerSecond: load.rate, durationMs }
+    : { kind: 'concurrency', concurrency: load.concurrency ?? 1, durationMs };
+}
+
+
+const runtimeField = enumField(RUNTIMES)
+  .superRefine((runtime, context) => {
+    if (runtime === 'docker') {
+      context.addIssue({
+        code: 'custom',
+        message: 'the docker runtime is not available yet; use runtime: local (the default)',
+        input: runtime,
+        params: { code: 'E_SCENARIO_RUNTIME' },
+      });
+    }
+  })
+  .default('local')
+  .meta({ description: 'Where components run: local child processes (default) or docker containers (not available yet).' });
+
+const faultsField = z
+  .array(z.unknown(), { error: (issue) => expectedGot('a list', issue.input) })
+  .superRefine((faults, context) => {
+    if (faults.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `expected an empty list for now, got ${faults.length} fault(s): faults on a timeline arrive in a later version of mtls-chaos`,
+        input: faults,
+        params: { code: 'E_SCENARIO_FAULTS' },
+      });
+    }
+  })
+  .default([])
+  .meta({ description: 'The fault timeline. Only an empty list is accepted in this version.' });
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+/** The whole scenario, from what people write (strings, defaults) to what a run uses (numbers). */
+export const scenarioSchema = z
+  .strictObject(
+    {
+      $schema: z.string().optional().meta({ description: 'The JSON Schema this file follows (for editors); ignored.' }),
+      name: z
+        .string({ error: (issue) => expectedGot('a name like "baseline"', issue.input) })
+        .max(64, { error: () => 'expected a name of at most 64 characters' })
+        .regex(NAME_PATTERN, { error: (issue) => expectedGot('lower-case letters, digits and dashes, starting with a letter or digit', issue.input) })
+        .meta({ description: 'Short name of the drill; names the report folder.' }),
+      description: z
+        .string({ error: (issue) => expectedGot('a description', issue.input) })
+        .trim()
+        .min(1, { error: () => 'expected a description of what the drill breaks, what a healthy system does and what the SLOs assert, got an empty string' })
+        .max(10_000, { error: () => 'expected a description of at most 10000 characters' })
+        .meta({ description: 'What the drill breaks, what a healthy system does, what the SLOs assert. The first line is the one-liner of `mtls-chaos list`.' }),
+      runtime: runtimeField,
+      pki: pkiSchema.prefault({}),
+      lab: labSchema,
+      load: loadSchema,
+      slos: z
+        .array(sloField, { error: (issue) => expectedGot('a list of SLOs like ["handshake.p95 < 150ms"]', issue.input) })
+        .default([])
+        .meta({ description: 'Thresholds the run is judged by; exit code 1 when one is breached.' }),
+      faults: faultsField,
+    },
+    { error: (issue) => (issue.code === 'invalid_type' ? expectedGot('a scenario: a mapping with name, description, lab, load and slos', issue.input) : undefined) },
+  )
+  .meta({ title: 'mtls-chaos scenario', description: 'A drill: a lab, a load profile, a fault timeline and SLOs.' })
+  .superRefine((scenario, context) => {
+    const identities = scenario.load.identities;
+    if (identities !== undefined && identities > scenario.pki.clients) {
+      context.addIssue({
+        code: 'custom',
+        path: ['load', 'identities'],
+        message: `expected at most pki.clients (${scenario.pki.clients}), got ${identities}: each identity is one client certificate; raise pki.clients or lower load.identities`,
+        input: identities,
+      });
+    }
+  })
+  .transform((scenario) => ({
+    name: scenario.name,
+    description: scenario.description,
+    /** The first line of the description: the one-liner of `list` and reports. */
+    summary: firstLine(scenario.description),
+    runtime: scenario.runtime,
+    pki: {
+      algorithm: scenario.pki.algorithm,
+      clients: scenario.pki.clients,
+      clientLifetimeMs: scenario.pki.clientLifetime,
+      serverLifetimeMs: scenario.pki.serverLifetime,
+    },
+    lab: {
+      gateway: {
+        kind: scenario.lab.gateway.kind,
+        ocsp: {
+          mode: scenario.lab.gateway.ocsp.mode,
+          cacheTtlMs: scenario.lab.gateway.ocsp.cacheTtl,
+          timeoutMs: scenario.lab.gateway.ocsp.timeout,
+        },
+        crl: scenario.lab.gateway.crl,
+      },
+      ocspResponder: scenario.lab.ocspResponder,
+    },
+    load: { ...scenario.load, identities: scenario.load.identities ?? scenario.pki.clients },
+    slos: scenario.slos,
+    faults: [] as never[],
+  }));
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim().length > 0)?.trim() ?? '';
+}
+
+/** What people write: in YAML, or typed in TypeScript through `defineScenario`. */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+/** A validated scenario with numbers inside, and the file it came from (absolute path). */
+export type Scenario = z.output<typeof scenarioSchema> & { readonly file: string };

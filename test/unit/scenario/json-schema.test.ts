@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BUILT_IN_SCENARIO_DIR, REGENERATE_SCHEMA_COMMAND, scenarioJsonSchema, scenarioJsonSchemaText } from '../../../src/scenario/index.js';
+
+const COMMITTED = join(BUILT_IN_SCENARIO_DIR, 'scenario.schema.json');
+
+describe('the scenario JSON Schema', () => {
+  it('committed scenarios/scenario.schema.json equals the schema generated from the zod schema', async () => {
+    const committed = await readFile(COMMITTED, 'utf8');
+    // On failure the message says how to regenerate the file.
+    expect(committed === scenarioJsonSchemaText(), `scenarios/scenario.schema.json is out of date; regenerate it with: ${REGENERATE_SCHEMA_COMMAND}`).toBe(true);
+  });
+
+  it('shows editors durations and rates as strings with patterns, defaults and descriptions', () => {
+    const schema = scenarioJsonSchema() as any;
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(['name', 'description', 'lab', 'load']);
+    const load = schema.properties.load;
+    expect(load.properties.rate).toMatchObject({ type: 'string', pattern: expect.any(String), description: expect.stringMatching(/12000\/m/) });
+    expect(new RegExp(load.properties.rate.pattern).test('200/s')).toBe(true);
+    expect(new RegExp(load.properties.rate.pattern).test('fast')).toBe(false);
+    expect(load.properties.duration).toMatchObject({ type: 'string', pattern: expect.any(String) });
+    expect(new RegExp(load.properties.duration.pattern).test('1h30m')).toBe(true);
+    expect(load.properties.timeout.default).toBe('5s');
+    expect(schema.properties.lab.properties.gateway.properties.kind.enum).toEqual(['node', 'nginx']);
+    expect(schema.properties.slos.items.anyOf).toHaveLength(2);
+  });
+});

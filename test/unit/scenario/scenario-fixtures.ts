@@ -1,0 +1,29 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import type { ScenarioInput } from '../../../src/scenario/index.js';
+
+/** A small valid scenario; tests change one thing and look at what validation says. */
+export function validInput(): ScenarioInput & Record<string, unknown> {
+  return {
+    name: 'unit',
+    description: 'A unit-test drill.\nBreaks nothing.',
+    lab: { gateway: { kind: 'node' } },
+    load: { rate: '10/s', duration: '5s' },
+    slos: ['success.rate >= 99%'],
+  };
+}
+
+/** A temporary folder removed when the test finishes, pass or fail. */
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-scenario-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export async function writeTemp(name: string, content: string | Uint8Array): Promise<string> {
+  const file = join(await tempDir(), name);
+  await writeFile(file, content);
+  return file;
+}
