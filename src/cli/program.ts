@@ -1,5 +1,11 @@
 import { Command } from 'commander';
+import { listCommand } from './list-command.js';
+import { loadCommand } from './load-command.js';
+import { probeCommand } from './probe-command.js';
 import { pkiCommand } from './pki-command.js';
+import { runCommand } from './run-command.js';
+import { schemaCommand } from './schema-command.js';
+import { validateCommand } from './validate-command.js';
 
 export const VERSION = '0.1.0';
 
@@ -10,6 +16,12 @@ export function buildProgram(): Command {
     .version(VERSION)
     .option('--debug', 'print stack traces of errors', false)
     .showHelpAfterError('(run with --help for usage)');
+  program.addCommand(runCommand());
+  program.addCommand(validateCommand());
+  program.addCommand(listCommand());
+  program.addCommand(probeCommand());
+  program.addCommand(loadCommand());
   program.addCommand(pkiCommand());
+  program.addCommand(schemaCommand());
   return program;
 }

@@ -1,0 +1,55 @@
+import { Command } from 'commander';
+import { relative } from 'node:path';
+import { MtlsChaosError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { BUILT_IN_SCENARIO_DIR, ScenarioError, listScenarioFiles, loadScenario } from '../scenario/index.js';
+import { formatError } from './format-error.js';
+
+export function listCommand(): Command {
+  return new Command('list')
+    .description('list the drills in a folder (by default the built-in ones) with their one-line descriptions')
+    .option('--dir <dir>', 'folder of scenario files', BUILT_IN_SCENARIO_DIR)
+    .action(async (options: { dir: string }, command: Command) => {
+      const debug = Boolean(command.optsWithGlobals()['debug']);
+      await listScenarios(options.dir, debug);
+    });
+}
+
+async function listScenarios(dir: string, debug: boolean): Promise<void> {
+  let files: string[];
+  try {
+    files = await listScenarioFiles(dir);
+  } catch (error) {
+    throw new ScenarioError('E_SCENARIO_FILE', `cannot list scenarios: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      file: dir,
+      hint: 'pass a folder of scenario files with --dir',
+      cause: error,
+    });
+  }
+  const rows: { name: string; file: string; summary: string }[] = [];
+  let invalid = 0;
+  for (const file of files) {
+    // Paths as a user would type them from here: `mtls-chaos run scenarios/baseline.ts`.
+    const fromHere = relative(process.cwd(), file);
+    const shown = fromHere && !fromHere.startsWith('..') ? fromHere : file;
+    try {
+      const scenario = await loadScenario(file);
+      rows.push({ name: scenario.name, file: shown, summary: scenario.summary });
+    } catch (error) {
+      if (!(error instanceof MtlsChaosError)) throw error;
+      process.stderr.write(`${formatError(error, debug)}\n`);
+      invalid += 1;
+    }
+  }
+  if (rows.length === 0 && invalid === 0) {
+    process.stdout.write(`no scenarios in ${dir}\n`);
+    return;
+  }
+  rows.sort((a, b) => a.name.localeCompare(b.name));
+  const nameWidth = Math.max(...rows.map((row) => row.name.length));
+  const fileWidth = Math.max(...rows.map((row) => row.file.length));
+  for (const row of rows) {
+    process.stdout.write(`${row.name.padEnd(nameWidth)}  ${row.file.padEnd(fileWidth)}  ${row.summary}\n`);
+  }
+  if (invalid > 0) process.exitCode = ExitCode.InvalidInput;
+}

@@ -1,0 +1,303 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { formatDuration, parseDuration } from '../duration.js';
+import { UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import {
+  LatencyStats,
+  MAX_CONCURRENCY,
+  formatRate,
+  parseRate,
+  runLoad,
+  type ClientIdentity,
+  type LoadOutcome,
+  type LoadProfile,
+  type LoadProgress,
+  type Percentiles,
+} from '../load/index.js';
+import type { AttemptRecord } from '../metrics/attempt-record.js';
+import { emptyCategoryCounts, type ErrorCategory } from '../metrics/error-category.js';
+import { readFlagFile } from './read-flag-file.js';
+
+interface LoadFlags {
+  cert: string[];
+  key: string[];
+  ca: string;
+  clientCa?: string;
+  servername?: string;
+  rate?: string;
+  concurrency?: string;
+  duration: string;
+  timeout: string;
+  resume: boolean;
+  maxInFlight?: string;
+  json?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function loadCommand(): Command {
+  return new Command('load')
+    .description(
+      'a bounded mTLS handshake flood against a gateway you run: each attempt is a new TCP connection, a full ' +
+        '(or resumed) handshake with a client certificate and one HTTP GET. Open loop with --rate (attempts start on ' +
+        'schedule however slow the gateway is), closed loop with --concurrency. Prints a progress line each second on ' +
+        'stderr and a summary at the end. Exit 0 when the load ran, 1 when no attempt succeeded, 2 on bad input, ' +
+        '130/143 when interrupted (the summary of what was measured is still written)',
+    )
+    .argument('<url>', 'https://host[:port][/path] of the gateway')
+    .requiredOption('--cert <file>', 'client certificate (PEM: leaf, then intermediates); repeat for several identities, used round-robin', collect, [])
+    .requiredOption('--key <file>', 'private key of each --cert, in the same order', collect, [])
+    .requiredOption('--ca <file>', 'CA bundle (PEM) that verifies the server certificate')
+    .option('--client-ca <file>', 'CA bundle the gateway trusts for client certificates, to explain refusals (default: --ca)')
+    .option('--servername <name>', 'SNI and the name the server certificate must carry (default: the URL host)')
+    .option('--rate <rate>', 'open loop: attempts per second or minute, e.g. 200/s or 12000/m (at most 100000/s)')
+    .option('--concurrency <n>', `closed loop: attempts kept in flight (1 to ${MAX_CONCURRENCY})`)
+    .requiredOption('--duration <duration>', 'how long to offer load, e.g. 30s or 5m (at most 24h)')
+    .option('--timeout <duration>', 'per-attempt timeout (handshake_timeout)', '5s')
+    .option('--no-resume', 'always do full handshakes (default: offer each identity\'s last TLS session)')
+    .option('--max-in-flight <n>', 'open loop: drop (and count) attempts beyond this many in flight')
+    .option('--json <file>', 'also write the summary as JSON to <file>')
+    .action(async (url: string, flags: LoadFlags) => {
+      await load(url, flags);
+    });
+}
+
+async function load(url: string, flags: LoadFlags): Promise<void> {
+  const profile = profileFrom(flags);
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  if (timeoutMs <= 0) throw new UsageError('E_CLI_FLAG', '--timeout must be more than 0', { hint: 'e.g. --timeout 5s' });
+  if (flags.cert.length !== flags.key.length) {
+    throw new UsageError('E_CLI_FLAG', `${flags.cert.length} --cert but ${flags.key.length} --key`, { hint: 'give one --key per --cert, in the same order' });
+  }
+  const maxInFlight = flags.maxInFlight === undefined ? undefined : wholeNumber(flags.maxInFlight, '--max-in-flight', 1, 100_000);
+  const identities: ClientIdentity[] = await Promise.all(
+    flags.cert.map(async (certFile, index) => ({
+      name: certFile.replace(/^.*\//, '').replace(/\.(crt\.)?pem$/, ''),
+      certPem: await readFlagFile(certFile, '--cert'),
+      keyPem: await readFlagFile(flags.key[index]!, '--key'),
+    })),
+  );
+  const caPem = await readFlagFile(flags.ca, '--ca');
+  const clientCaPem = flags.clientCa === undefined ? undefined : await readFlagFile(flags.clientCa, '--client-ca');
+
+  const summary = new LoadSummary();
+  const controller = new AbortController();
+  let exitOnSignal: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    exitOnSignal = signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const progress = new ProgressLine(profileDurationLabel(profile));
+  let outcome: LoadOutcome;
+  try {
+    outcome = await runLoad(
+      profile,
+      {
+        url,
+        identities,
+        caPem,
+        timeoutMs,
+        resume: flags.resume,
+        ...(clientCaPem !== undefined ? { clientCaPem } : {}),
+        ...(flags.servername !== undefined ? { servername: flags.servername } : {}),
+      },
+      {
+        signal: controller.signal,
+        onAttempt: (record) => summary.add(record),
+        onProgress: (state) => progress.update(state),
+        ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+      },
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.end();
+  }
+  const report = summary.report(url, profile, flags.resume, outcome);
+  process.stdout.write(formatLoadReport(report));
+  if (flags.json !== undefined) await writeJsonAtomically(flags.json, report);
+  process.exitCode = exitOnSignal ?? (report.succeeded > 0 ? ExitCode.Ok : ExitCode.SloBreached);
+}
+
+function profileFrom(flags: LoadFlags): LoadProfile {
+  if ((flags.rate === undefined) === (flags.concurrency === undefined)) {
+    throw new UsageError('E_CLI_FLAG', 'give exactly one of --rate and --concurrency', {
+      hint: '--rate 200/s offers a fixed arrival rate (open loop); --concurrency 8 keeps 8 attempts in flight (closed loop)',
+    });
+  }
+  const durationMs = parseDuration(flags.duration, '--duration');
+  if (flags.rate !== undefined) return { kind: 'constant-rate', ratePerSecond: parseRate(flags.rate, '--rate'), durationMs };
+  return { kind: 'concurrency', concurrency: wholeNumber(flags.concurrency!, '--concurrency', 1, MAX_CONCURRENCY), durationMs };
+}
+
+function wholeNumber(text: string, flag: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError('E_CLI_FLAG', `${flag} must be a whole number from ${min} to ${max}; got "${text}"`, { hint: `e.g. ${flag} ${Math.min(max, 8)}` });
+  }
+  return value;
+}
+
+function profileDurationLabel(profile: LoadProfile): string {
+  return profile.kind === 'ramp' ? 'ramp' : formatDuration(profile.durationMs);
+}
+
+/** What `load --json` writes; the text summary shows the same figures. */
+export interface LoadReport {
+  readonly schemaVersion: 1;
+  readonly url: string;
+  readonly mode: string;
+  readonly resume: boolean;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly aborted: boolean;
+  readonly attempts: number;
+  readonly succeeded: number;
+  readonly successRate: number;
+  readonly attemptsPerSecond: number;
+  readonly succeededPerSecond: number;
+  readonly categories: Record<ErrorCategory, number>;
+  /** Raw codes behind the failures (ERR_SSL_..., HTTP_400_..., TIMEOUT_...), most frequent first. */
+  readonly rawCodes: Record<string, number>;
+  readonly resumed: number;
+  readonly lateStarts: number;
+  readonly maxStartDelayMs: number;
+  readonly dropped: number;
+  readonly peakInFlight: number;
+  readonly latency: {
+    readonly tcpConnect: Percentiles;
+    readonly tlsHandshake: Percentiles;
+    readonly firstByte: Percentiles;
+    /** From the scheduled start to the outcome, every attempt (failures included). */
+    readonly total: Percentiles;
+  };
+}
+
+/** Aggregates attempt records for the command's summary (the run's full metrics live in src/metrics). */
+class LoadSummary {
+  private readonly categories = emptyCategoryCounts();
+  private readonly rawCodes = new Map<string, number>();
+  private resumed = 0;
+  private readonly tcpConnect = new LatencyStats();
+  private readonly tlsHandshake = new LatencyStats();
+  private readonly firstByte = new LatencyStats();
+  private readonly total = new LatencyStats();
+
+  add(record: AttemptRecord): void {
+    this.categories[record.category] += 1;
+    if (record.rawCode) this.rawCodes.set(record.rawCode, (this.rawCodes.get(record.rawCode) ?? 0) + 1);
+    if (record.resumed) this.resumed += 1;
+    if (record.tcpConnectMs !== undefined) this.tcpConnect.record(record.tcpConnectMs);
+    if (record.tlsHandshakeMs !== undefined) this.tlsHandshake.record(record.tlsHandshakeMs);
+    if (record.firstByteMs !== undefined) this.firstByte.record(record.firstByteMs);
+    this.total.record(record.totalMs);
+  }
+
+  report(url: string, profile: LoadProfile, resume: boolean, outcome: LoadOutcome): LoadReport {
+    const seconds = outcome.durationMs / 1_000;
+    const mode = profile.kind === 'concurrency' ? `closed loop, concurrency ${profile.concurrency}` : profile.kind === 'constant-rate' ? `open loop, ${formatRate(profile.ratePerSecond)}` : 'open loop, ramp';
+    return {
+      schemaVersion: 1,
+      url,
+      mode,
+      resume,
+      startedAt: outcome.startedAt.toISOString(),
+      durationMs: Math.round(outcome.durationMs),
+      aborted: outcome.aborted,
+      attempts: outcome.attempts,
+      succeeded: outcome.succeeded,
+      successRate: outcome.attempts > 0 ? outcome.succeeded / outcome.attempts : 0,
+      attemptsPerSecond: seconds > 0 ? round(outcome.attempts / seconds) : 0,
+      succeededPerSecond: seconds > 0 ? round(outcome.succeeded / seconds) : 0,
+      categories: { ...this.categories },
+      rawCodes: Object.fromEntries([...this.rawCodes.entries()].sort((a, b) => b[1] - a[1])),
+      resumed: this.resumed,
+      lateStarts: outcome.lateStarts,
+      maxStartDelayMs: round(outcome.maxStartDelayMs),
+      dropped: outcome.dropped,
+      peakInFlight: outcome.peakInFlight,
+      latency: {
+        tcpConnect: this.tcpConnect.summary(),
+        tlsHandshake: this.tlsHandshake.summary(),
+        firstByte: this.firstByte.summary(),
+        total: this.total.summary(),
+      },
+    };
+  }
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/** The summary table printed at the end of `load`. */
+export function formatLoadReport(report: LoadReport): string {
+  const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
+  const categories = Object.entries(report.categories)
+    .filter(([, count]) => count > 0)
+    .map(([category, count]) => `${category} ${count}`)
+    .join(', ');
+  const lines = [
+    `load ${report.url}: ${report.mode}, resumption ${report.resume ? 'on' : 'off'}, ${formatDuration(report.durationMs)}${report.aborted ? ' (ABORTED)' : ''}`,
+    `  attempts       ${report.attempts} (${report.attemptsPerSecond}/s)`,
+    `  succeeded      ${report.succeeded} (${pct(report.successRate)}, ${report.succeededPerSecond}/s)`,
+    `  categories     ${categories || 'none'}`,
+  ];
+  const codes = Object.entries(report.rawCodes).slice(0, 5);
+  if (codes.length > 0) lines.push(`  raw codes      ${codes.map(([code, count]) => `${code} ${count}`).join(', ')}`);
+  lines.push(
+    `  resumed        ${report.resumed}`,
+    `  late starts    ${report.lateStarts} (max start delay ${report.maxStartDelayMs} ms)`,
+    `  dropped        ${report.dropped}${report.dropped > 0 ? ' (the generator\'s in-flight bound, not the gateway)' : ''}`,
+    '',
+    `  latency ms     ${['p50', 'p95', 'p99', 'max'].map((name) => name.padStart(9)).join('')}`,
+  );
+  for (const [name, stats] of [
+    ['tcp connect', report.latency.tcpConnect],
+    ['tls handshake', report.latency.tlsHandshake],
+    ['first byte', report.latency.firstByte],
+    ['total', report.latency.total],
+  ] as const) {
+    lines.push(`  ${name.padEnd(13)}${[stats.p50, stats.p95, stats.p99, stats.max].map((value) => value.toFixed(2).padStart(9)).join('')}`);
+  }
+  if (report.lateStarts > 0 || report.dropped > 0) {
+    lines.push('', '  warning: the generator fell behind its schedule; part of what looks like gateway latency may be ours');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per second on stderr: rewritten in place on a terminal, appended otherwise (CI logs). */
+class ProgressLine {
+  private written = false;
+
+  constructor(private readonly totalLabel: string) {}
+
+  update(state: LoadProgress): void {
+    const seconds = state.elapsedMs / 1_000;
+    const line =
+      `[${Math.round(seconds)}s/${this.totalLabel}] ${state.attempts} attempts, ${state.succeeded} ok, ` +
+      `${(state.attempts / Math.max(seconds, 0.001)).toFixed(1)}/s, in flight ${state.inFlight}, late ${state.lateStarts}, dropped ${state.dropped}`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}\x1b[K`);
+    else process.stderr.write(`${line}\n`);
+    this.written = true;
+  }
+
+  end(): void {
+    if (this.written && process.stderr.isTTY) process.stderr.write('\n');
+  }
+}
+
+async function writeJsonAtomically(path: string, report: LoadReport): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, `${JSON.stringify(report, null, 2)}\n`);
+    await rename(temporary, path);
+  } catch (error) {
+    throw new UsageError('E_CLI_FILE', `cannot write --json ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      file: path,
+      hint: 'choose a path in a directory you can write to',
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { Command } from 'commander';
+import { parseDuration } from '../duration.js';
+import { ExitCode } from '../exit-codes.js';
+import { UsageError } from '../errors.js';
+import { probe, type ProbeResult } from '../load/index.js';
+import { readFlagFile } from './read-flag-file.js';
+
+interface ProbeFlags {
+  cert?: string;
+  key?: string;
+  ca: string;
+  clientCa?: string;
+  servername?: string;
+  timeout: string;
+  json: boolean;
+}
+
+export function probeCommand(): Command {
+  return new Command('probe')
+    .description(
+      'one mTLS attempt (TCP connect + handshake with a client certificate + one HTTP GET) against a gateway you run; ' +
+        'prints the outcome, its error category, the timings and the server certificate. Any https URL is accepted: ' +
+        'point it at your own gateway. Exit 0 when the category is ok, 1 otherwise, 2 on bad input',
+    )
+    .argument('<url>', 'https://host[:port][/path] of the gateway')
+    .option('--cert <file>', 'client certificate (PEM: leaf, then intermediates); omit with --key to probe without one')
+    .option('--key <file>', 'private key of the client certificate (PEM)')
+    .requiredOption('--ca <file>', 'CA bundle (PEM) that verifies the server certificate')
+    .option('--client-ca <file>', 'CA bundle the gateway trusts for client certificates, to explain a refusal (default: --ca)')
+    .option('--servername <name>', 'SNI and the name the server certificate must carry (default: the URL host)')
+    .option('--timeout <duration>', 'give up after this long (handshake_timeout)', '5s')
+    .option('--json', 'print one JSON object instead of text', false)
+    .action(async (url: string, flags: ProbeFlags) => {
+      const result = await runProbe(url, flags);
+      process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : formatProbe(result));
+      process.exitCode = result.category === 'ok' ? ExitCode.Ok : ExitCode.SloBreached;
+    });
+}
+
+async function runProbe(url: string, flags: ProbeFlags): Promise<ProbeResult> {
+  if ((flags.cert === undefined) !== (flags.key === undefined)) {
+    throw new UsageError('E_CLI_FLAG', '--cert and --key go together', { hint: 'give both, or neither to probe without a client certificate' });
+  }
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  if (timeoutMs <= 0) throw new UsageError('E_CLI_FLAG', '--timeout must be more than 0', { hint: 'e.g. --timeout 5s' });
+  const [certPem, keyPem, caPem, clientCaPem] = await Promise.all([
+    flags.cert === undefined ? undefined : readFlagFile(flags.cert, '--cert'),
+    flags.key === undefined ? undefined : readFlagFile(flags.key, '--key'),
+    readFlagFile(flags.ca, '--ca'),
+    flags.clientCa === undefined ? undefined : readFlagFile(flags.clientCa, '--client-ca'),
+  ]);
+  return probe(url, {
+    caPem,
+    timeoutMs,
+    ...(certPem !== undefined && keyPem !== undefined ? { certPem, keyPem } : {}),
+    ...(clientCaPem !== undefined ? { clientCaPem } : {}),
+    ...(flags.servername !== undefined ? { servername: flags.servername } : {}),
+  });
+}
+
+const ms = (value: number | undefined) => (value === undefined ? '-' : `${value.toFixed(2)} ms`);
+
+/** The text form: the verdict on the first line, then one fact per line. */
+export function formatProbe(result: ProbeResult): string {
+  const answer = [
+    result.httpStatus !== undefined ? `HTTP ${result.httpStatus}` : 'no HTTP answer',
+    result.tlsVersion,
+    result.tlsVersion ? (result.resumed ? 'resumed' : 'full handshake') : undefined,
+  ].filter(Boolean);
+  const lines = [
+    `${result.url}: ${result.category === 'ok' ? 'ok' : `FAILED: ${result.category}`} (${answer.join(', ')})`,
+    `  category        ${result.category}`,
+  ];
+  if (result.rawCode) lines.push(`  raw code        ${result.rawCode}`);
+  lines.push(
+    `  tcp connect     ${ms(result.timings.tcpConnectMs)}`,
+    `  tls handshake   ${ms(result.timings.tlsHandshakeMs)}`,
+    `  first byte      ${ms(result.timings.firstByteMs)}`,
+    `  total           ${ms(result.timings.totalMs)}`,
+  );
+  const server = result.serverCertificate;
+  if (server) {
+    const expiry = server.daysUntilExpiry < 0 ? `expired ${-server.daysUntilExpiry} day(s) ago` : `in ${server.daysUntilExpiry} day(s)`;
+    lines.push(`  server cert     ${server.subject}`, `  issued by       ${server.issuer}`, `  expires         ${server.notAfter} (${expiry})`);
+  }
+  if (result.diagnosis) lines.push(`  diagnosis       ${result.diagnosis}`);
+  return `${lines.join('\n')}\n`;
+}

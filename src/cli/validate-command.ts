@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { MtlsChaosError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { ScenarioError, describePlan, formatFieldPath, loadScenario, summarisePlan } from '../scenario/index.js';
+import { formatError } from './format-error.js';
+
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('check scenario files without running anything; print each one\'s plan or every problem found')
+    .argument('<file...>', 'scenario files (.ts, .mts, .js, .mjs, .yaml, .yml, .json)')
+    .option('--plan', 'print the full plan of each valid scenario, not just one line', false)
+    .action(async (files: string[], options: { plan: boolean }, command: Command) => {
+      const debug = Boolean(command.optsWithGlobals()['debug']);
+      let invalid = 0;
+      for (const file of files) {
+        if (!(await validateOne(file, options.plan, debug))) invalid += 1;
+      }
+      if (invalid > 0) process.exitCode = ExitCode.InvalidInput;
+    });
+}
+
+async function validateOne(file: string, plan: boolean, debug: boolean): Promise<boolean> {
+  try {
+    const scenario = await loadScenario(file);
+    process.stdout.write(`ok ${file}: ${scenario.name}: ${summarisePlan(scenario)}\n`);
+    if (plan) process.stdout.write(`${indent(describePlan(scenario))}\n`);
+    return true;
+  } catch (error) {
+    if (!(error instanceof MtlsChaosError)) throw error;
+    process.stderr.write(`${formatError(error, debug)}\n`);
+    return false;
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
