@@ -4,7 +4,15 @@ import { join, resolve } from 'node:path';
 import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { startLab, type StartedLab } from '../lab/index.js';
-import { formatRate, profileDurationMs, runLoad, type ClientIdentity, type LoadOutcome, type LoadProfile } from '../load/index.js';
+import {
+  formatRate,
+  profileDurationMs,
+  runLoad,
+  type ClientIdentity,
+  type LoadOutcome,
+  type LoadProfile,
+  type LoadTargetSpec,
+} from '../load/index.js';
 import { MetricsRecorder, startCpuSampling, type RecordedMetrics } from '../metrics/index.js';
 import { buildLabPki, type LabPki } from '../pki/index.js';
 import { writeReports } from '../report/index.js';
@@ -14,6 +22,7 @@ import { evaluateSlos } from '../slo/index.js';
 import { summarisePki } from './pki-summary.js';
 import { p95Of, renderProgressLine } from './progress-line.js';
 import { newRunId } from './run-id.js';
+import { warmUp } from './warm-up.js';
 import { withDuration } from './with-duration.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -137,7 +146,8 @@ async function driveLoad(
     .slice(0, scenario.load.identities)
     .map((client) => ({ name: client.name, certPem: client.chainPem, keyPem: client.keyPem }));
   const gateway = lab.gateway;
-  const stopSampling = startCpuSampling({
+  let stopSampling = () => {};
+  const startSampling = () => startCpuSampling({
     gatewayPids: () => gateway.pids(),
     onSample: (second, gatewayPercent, generatorPercent) => {
       if (gatewayPercent !== undefined) recorder.recordCpu('gateway', second, gatewayPercent);
@@ -147,20 +157,24 @@ async function driveLoad(
   });
   // Handshake times of the last second only, for the progress line's "current p95".
   let recentHandshakes: number[] = [];
+  const target: LoadTargetSpec = {
+    url: `https://${gateway.host}:${gateway.port}${scenario.load.path}`,
+    identities,
+    caPem: gateway.caPem,
+    servername: gateway.servername,
+    timeoutMs: scenario.load.timeoutMs,
+    resume: scenario.load.resumption,
+    ...(gateway.rejectionReasonSince
+      ? { serverReason: (context) => gateway.rejectionReasonSince!(context.startedAt.getTime()) }
+      : {}),
+  };
+  await warmUp(target, options.signal);
+  // Sampling starts with the load so that its seconds line up with the timeline's.
+  stopSampling = startSampling();
   try {
     return await runLoad(
       profile,
-      {
-        url: `https://${gateway.host}:${gateway.port}${scenario.load.path}`,
-        identities,
-        caPem: gateway.caPem,
-        servername: gateway.servername,
-        timeoutMs: scenario.load.timeoutMs,
-        resume: scenario.load.resumption,
-        ...(gateway.rejectionReasonSince
-          ? { serverReason: (context) => gateway.rejectionReasonSince!(context.startedAt.getTime()) }
-          : {}),
-      },
+      target,
       {
         signal: options.signal,
         onAttempt: (record) => {
