@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { cleanupCommand } from './cleanup-command.js';
 import { listCommand } from './list-command.js';
 import { loadCommand } from './load-command.js';
 import { probeCommand } from './probe-command.js';
@@ -23,5 +24,6 @@ export function buildProgram(): Command {
   program.addCommand(loadCommand());
   program.addCommand(pkiCommand());
   program.addCommand(schemaCommand());
+  program.addCommand(cleanupCommand());
   return program;
 }

@@ -1,4 +1,5 @@
 import type { ErrorCategory } from '../metrics/error-category.js';
+import type { ComponentOptions } from './component-options.js';
 
 export interface GatewayOcspSpec {
   /** off: no check; hard-fail: no usable answer refuses the client; soft-fail: lets it in. */
@@ -20,6 +21,50 @@ export interface GatewaySpec {
   readonly crl?: boolean;
   /** nginx only: worker_processes; default 1. */
   readonly workerProcesses?: number;
+  /** How many replicas (1..8, default 1); more than one needs LabSpec.balancer. Named <name>-1..N. */
+  readonly replicas?: number;
+  /** Node only: authorize verified clients by SAN; refused clients get 403 (forbidden). */
+  readonly authorization?: GatewayAuthorization;
+}
+
+/**
+ * Which verified client identities may in: a client passes when one of its URI or DNS SANs is in
+ * `allowSans` or starts with one of `allowSanPrefixes` (e.g. "spiffe://example.org/ns/lab/").
+ * nginx 1.22 cannot express it: its variables expose the subject DN ($ssl_client_s_dn), not SANs.
+ */
+export interface GatewayAuthorization {
+  readonly allowSans?: readonly string[];
+  readonly allowSanPrefixes?: readonly string[];
+}
+
+/** What startLab gives every gateway kind: the files to serve and check clients with. */
+export interface GatewayOptions extends ComponentOptions {
+  readonly files: {
+    readonly certificateChain: string;
+    readonly key: string;
+    readonly trustBundle: string;
+    readonly crl?: string;
+  };
+  readonly ocsp?: GatewayOcspSpec;
+  /** What clients should trust for the server (the lab root). */
+  readonly caPem: string;
+  readonly authorization?: GatewayAuthorization;
+}
+
+/**
+ * What a gateway accepts in the handshake; omitted fields are the gateway's defaults (TLS 1.2 and
+ * 1.3, OpenSSL's default ciphers and signature algorithms). OpenSSL syntax: Node's `ciphers` and
+ * `sigalgs` options, nginx's ssl_protocols, ssl_ciphers and ssl_conf_command.
+ */
+export interface GatewayTlsPolicy {
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  readonly maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** TLS 1.2 cipher list, e.g. "ECDHE-ECDSA-AES256-GCM-SHA384". */
+  readonly ciphers?: string;
+  /** TLS 1.3 cipher suites, e.g. "TLS_AES_256_GCM_SHA384". */
+  readonly ciphersuites?: string;
+  /** Signature algorithms, e.g. "ECDSA+SHA384". */
+  readonly sigalgs?: string;
 }
 
 /** The PEM material a gateway can swap without a restart; omitted parts stay as they are. */
@@ -28,6 +73,8 @@ export interface GatewayReloadFiles {
   readonly keyPem?: string;
   readonly trustBundlePem?: string;
   readonly crlPem?: string;
+  /** A new TLS policy, replacing the previous one entirely ({} = the defaults again). */
+  readonly tlsPolicy?: GatewayTlsPolicy;
 }
 
 export interface StartedGateway {

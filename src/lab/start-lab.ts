@@ -3,15 +3,22 @@ import { join } from 'node:path';
 import { issueCrl, writeLabPki, type LabPki } from '../pki/index.js';
 import type { ComponentSummary } from '../result/run-result.js';
 import { assertNginxSupports } from './components/nginx-config.js';
-import { findNginx, startNginxGateway } from './components/nginx-gateway.js';
-import { startNodeGateway } from './components/node-gateway.js';
+import { findNginx } from './components/nginx-gateway.js';
 import { startOcspResponder, type StartedOcspResponder } from './components/ocsp-responder.js';
 import type { GatewaySpec, StartedGateway } from './gateway.js';
+import type { StartedTcpBalancer } from './components/tcp-balancer.js';
+import { gatewayComponents, startGateways } from './start-gateways.js';
+import { LabError } from './lab-error.js';
 import { RunRegistry } from './run-registry.js';
+import { linkComponents, startFrontComponents, startOcspLink, type LinksSpec, type StartedLinks } from './start-links.js';
+import type { StartedInterceptor } from './components/interceptor.js';
 
-export interface LabSpec {
+export interface LabSpec extends LinksSpec {
   readonly gateway: GatewaySpec;
-  readonly ocspResponder?: { readonly kind: 'builtin' };
+  /** validityMs: nextUpdate - thisUpdate of its answers (default 1 h); nginx caches answers until nextUpdate. */
+  readonly ocspResponder?: { readonly kind: 'builtin'; readonly validityMs?: number };
+  /** The built-in TCP round-robin balancer in front of the gateway replicas; required with replicas > 1. */
+  readonly balancer?: { readonly kind: 'builtin' };
 }
 
 export interface StartLabOptions {
@@ -27,8 +34,15 @@ export interface StartLabOptions {
 }
 
 export interface StartedLab extends AsyncDisposable {
+  /** Where load goes: the gateway, or the balancer in front of its replicas. */
   readonly gateway: StartedGateway;
+  /** Each gateway replica on its own, in round-robin order; [gateway] without a balancer. */
+  readonly replicas: readonly StartedGateway[];
+  readonly balancer?: StartedTcpBalancer;
   readonly ocspResponder?: StartedOcspResponder;
+  /** The fault proxy on each link of lab.links (network faults). */
+  readonly links?: StartedLinks;
+  readonly interceptor?: StartedInterceptor;
   readonly components: ComponentSummary[];
   /** Folder of component configs and logs. */
   readonly workDir: string;
@@ -53,6 +67,12 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
   if (spec.gateway.kind === 'nginx') {
     findNginx();
     assertNginxSupports(spec.gateway.ocsp);
+    if (spec.gateway.authorization) {
+      throw new LabError('E_LAB_NGINX_CONFIG', 'nginx cannot authorize clients by SAN: its variables expose the subject DN, not the SANs', {
+        path: ['lab', 'gateway', 'authorization'],
+        hint: 'use the node gateway for SAN allow-lists',
+      });
+    }
   }
   const registry = new RunRegistry(options.runId, options.registryDir);
   const started: Stoppable[] = [];
@@ -102,6 +122,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
         issuer: pki.intermediate,
         issuerCertificateFile: files.intermediateCertificate,
         issuerKeyFile: files.intermediateKey,
+        ...(spec.ocspResponder.validityMs === undefined ? {} : { validityMs: spec.ocspResponder.validityMs }),
         signal,
         registry,
       });
@@ -112,7 +133,9 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     signal.throwIfAborted();
     const gatewaySpec = spec.gateway;
     const name = gatewaySpec.name ?? `gateway-${gatewaySpec.kind}`;
-    const responderUrl = gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.url;
+    const linkContext = { dir: componentsDir, keyDir: pkiDir, signal, registry, onStarted: (c: Stoppable) => started.push(c), log };
+    const ocspLink = await startOcspLink(spec, gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.url, linkContext);
+    const responderUrl = ocspLink ? `http://127.0.0.1:${ocspLink.port}/` : (gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.url);
     const ocsp = gatewaySpec.ocsp && { ...gatewaySpec.ocsp, ...(responderUrl ? { responderUrl } : {}) };
     const common = {
       name,
@@ -124,28 +147,31 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
         ...(crlFile ? { crl: crlFile } : {}),
       },
       ...(ocsp ? { ocsp } : {}),
+      ...(gatewaySpec.authorization ? { authorization: gatewaySpec.authorization } : {}),
       caPem: pki.root.certificate.pem,
       signal,
       registry,
     };
-    log(`starting gateway/${gatewaySpec.kind}`);
-    const gateway =
-      gatewaySpec.kind === 'nginx'
-        ? await startNginxGateway({ ...common, ...(gatewaySpec.workerProcesses ? { workerProcesses: gatewaySpec.workerProcesses } : {}) })
-        : await startNodeGateway(common);
-    started.push(gateway);
-    log(`gateway/${gatewaySpec.kind} ready on 127.0.0.1:${gateway.port}`);
+    const gateways = await startGateways(gatewaySpec, spec.balancer !== undefined, common, (component) => started.push(component), log);
+    const front = await startFrontComponents(spec, gateways.gateway, pki.root.certificate.pem, linkContext);
+    const { gateway } = front;
+    const links: StartedLinks = { ...(ocspLink ? { 'gateway-ocsp': ocspLink } : {}), ...(front.clientLink ? { 'client-gateway': front.clientLink } : {}) };
     signal.throwIfAborted();
 
     const components: ComponentSummary[] = [
       ...(ocspResponder
         ? [{ name: ocspResponder.name, kind: 'ocsp/builtin', endpoint: ocspResponder.url, ...pidOf(ocspResponder.pids()) }]
         : []),
-      { name: gateway.name, kind: `gateway/${gateway.kind}`, endpoint: `https://${gateway.servername}:${gateway.port}/`, ...pidOf(gateway.pids()) },
+      ...gatewayComponents(gateways),
+      ...linkComponents(links, front.interceptor),
     ];
     return {
       gateway,
+      replicas: gateways.replicas,
+      ...(gateways.balancer ? { balancer: gateways.balancer } : {}),
       ...(ocspResponder ? { ocspResponder } : {}),
+      links,
+      ...(front.interceptor ? { interceptor: front.interceptor } : {}),
       components,
       workDir: componentsDir,
       stop: stopAll,

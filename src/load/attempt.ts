@@ -68,6 +68,7 @@ export function runAttempt(
   return new Promise((resolve) => {
     const startedAt = performance.now();
     let connectedAt: number | undefined;
+    let localPort: number | undefined;
     let secureAt: number | undefined;
     let requestAt: number | undefined;
     let firstByteAt: number | undefined;
@@ -109,6 +110,7 @@ export function runAttempt(
 
     raw.once('connect', () => {
       connectedAt = performance.now();
+      localPort = raw.localPort;
     });
     socket.once('secureConnect', () => {
       secureAt = performance.now();
@@ -250,6 +252,7 @@ export function runAttempt(
           resumed,
           identity: identity.name,
           ...(answer?.headers[REPLICA_HEADER] ? { replica: answer.headers[REPLICA_HEADER] } : {}),
+          ...(localPort !== undefined ? { localPort } : {}),
           ...(tlsVersion ? { tlsVersion } : {}),
         };
         resolve({

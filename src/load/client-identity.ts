@@ -10,6 +10,20 @@ export interface ClientIdentity {
   readonly keyPem: string;
 }
 
+/**
+ * What the clients offer in the handshake when it should be less than Node's default (TLS 1.2 and
+ * 1.3, OpenSSL's default suites and signature algorithms): a fleet of older clients, against which
+ * a gateway's TLS policy change is measured. OpenSSL syntax, as tls.createSecureContext takes it.
+ */
+export interface ClientTlsOffer {
+  readonly minVersion?: tls.SecureVersion;
+  readonly maxVersion?: tls.SecureVersion;
+  /** OpenSSL cipher list (TLS 1.2 names and/or TLS 1.3 suite names). */
+  readonly ciphers?: string;
+  /** OpenSSL signature algorithm list, e.g. "ECDSA+SHA256:RSA-PSS+SHA256". */
+  readonly sigalgs?: string;
+}
+
 /** The name attempts made without any client certificate are reported under. */
 export const ANONYMOUS_IDENTITY_NAME = 'anonymous';
 
@@ -34,10 +48,10 @@ export class PreparedIdentity {
   /**
    * @param caPem the CA bundle that verifies the *server's* certificate.
    */
-  static fromIdentity(identity: ClientIdentity, caPem: string): PreparedIdentity {
+  static fromIdentity(identity: ClientIdentity, caPem: string, offer: ClientTlsOffer = {}): PreparedIdentity {
     let secureContext: tls.SecureContext;
     try {
-      secureContext = tls.createSecureContext({ cert: identity.certPem, key: identity.keyPem, ca: caPem });
+      secureContext = tls.createSecureContext({ cert: identity.certPem, key: identity.keyPem, ca: caPem, ...offer });
     } catch (error) {
       // OpenSSL says e.g. "key values mismatch" or "no start line": name the identity it was about.
       throw new UsageError('E_LOAD_IDENTITY', `client identity ${identity.name}: ${(error as Error).message}`, {
@@ -49,8 +63,8 @@ export class PreparedIdentity {
   }
 
   /** An identity that sends no client certificate: what a gateway does without one. */
-  static anonymous(caPem: string): PreparedIdentity {
-    return new PreparedIdentity(ANONYMOUS_IDENTITY_NAME, tls.createSecureContext({ ca: caPem }), undefined);
+  static anonymous(caPem: string, offer: ClientTlsOffer = {}): PreparedIdentity {
+    return new PreparedIdentity(ANONYMOUS_IDENTITY_NAME, tls.createSecureContext({ ca: caPem, ...offer }), undefined);
   }
 
   get sendsCertificate(): boolean {

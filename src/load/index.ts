@@ -5,7 +5,7 @@ export type { AttemptOptions, AttemptOutcome, AttemptTiming } from './attempt.js
 export { REASON_HEADER, classifyError, classifyHttpAnswer, errorCode } from './classify-error.js';
 export type { Classification, ErrorContext } from './classify-error.js';
 export { ANONYMOUS_IDENTITY_NAME, PreparedIdentity, splitPemCertificates } from './client-identity.js';
-export type { ClientIdentity } from './client-identity.js';
+export type { ClientIdentity, ClientTlsOffer } from './client-identity.js';
 export { ClientCertificateDiagnoser } from './diagnose-client-certificate.js';
 export type { AttemptContext, Diagnosis, ServerReasonHook } from './diagnose-client-certificate.js';
 export { runKeepAliveLoad } from './keep-alive-load.js';
@@ -22,4 +22,4 @@ export { probe } from './probe.js';
 export type { ProbeOptions, ProbeResult, ServerCertificateSummary } from './probe.js';
 export { MAX_RATE_PER_SECOND, formatRate, parseRate } from './rate.js';
 export { MAX_CONCURRENCY, MAX_IN_FLIGHT, MAX_LOAD_DURATION_MS, checkLoadProfile, runLoad } from './run-load.js';
-export type { LoadOutcome, RunLoadOptions } from './run-load.js';
+export type { LoadControl, LoadOutcome, RunLoadOptions } from './run-load.js';

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { MtlsChaosError, UsageError } from '../errors.js';
-import { PreparedIdentity, splitPemCertificates, type ClientIdentity } from './client-identity.js';
+import { PreparedIdentity, splitPemCertificates, type ClientIdentity, type ClientTlsOffer } from './client-identity.js';
 import { ClientCertificateDiagnoser, type ServerReasonHook } from './diagnose-client-certificate.js';
 
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
@@ -30,6 +30,8 @@ export interface LoadTargetSpec {
   /** Offer the identity's last TLS session for resumption; default true. */
   readonly resume?: boolean;
   readonly serverReason?: ServerReasonHook;
+  /** Restrict what the clients offer (TLS versions, ciphers, signature algorithms); default Node's. */
+  readonly tls?: ClientTlsOffer;
 }
 
 /** A target with everything per-run done once: DNS resolved, secure contexts built, request encoded. */
@@ -90,8 +92,8 @@ export async function resolveTarget(spec: LoadTargetSpec): Promise<ResolvedTarge
   const servername = spec.servername ?? (isIP(parsed.host) === 0 ? parsed.host : undefined);
   const identities =
     spec.identities.length > 0
-      ? spec.identities.map((identity) => PreparedIdentity.fromIdentity(identity, spec.caPem))
-      : [PreparedIdentity.anonymous(spec.caPem)];
+      ? spec.identities.map((identity) => PreparedIdentity.fromIdentity(identity, spec.caPem, spec.tls))
+      : [PreparedIdentity.anonymous(spec.caPem, spec.tls)];
   const clientCaPem = spec.clientCaPem ?? spec.caPem;
   const anchors = splitPemCertificates(clientCaPem).map((pem) => new X509Certificate(pem));
   const request = Buffer.from(

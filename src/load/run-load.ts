@@ -28,6 +28,19 @@ export interface RunLoadOptions {
   /** Bound on attempts in flight (open loop); default derived from the peak rate and the timeout. */
   readonly maxInFlight?: number;
   readonly lateStartThresholdMs?: number;
+  /**
+   * Called once, when the load starts, with a handle that changes the target of the attempts
+   * that start afterwards: how faults swap client certificates, trust bundles or the route
+   * (through an interceptor) mid-run. In-flight attempts finish as they began.
+   */
+  readonly onStart?: (control: LoadControl) => void;
+}
+
+export interface LoadControl {
+  /** The target as it is now. */
+  readonly spec: LoadTargetSpec;
+  /** Re-resolves the target with these changes; attempts started after it resolves use it. */
+  retarget(changes: Partial<Omit<LoadTargetSpec, 'serverReason'>>): Promise<void>;
 }
 
 export interface LoadOutcome {
@@ -74,7 +87,8 @@ export function checkLoadProfile(profile: LoadProfile): void {
  */
 export async function runLoad(profile: LoadProfile, targetSpec: LoadTargetSpec, options: RunLoadOptions = {}): Promise<LoadOutcome> {
   checkLoadProfile(profile);
-  const target = await resolveTarget(targetSpec);
+  let spec = targetSpec;
+  let target = await resolveTarget(spec);
   const tally = new LoadTally(options.lateStartThresholdMs);
   const inFlightLimit = options.maxInFlight ?? defaultInFlightLimit(profile, target.timeoutMs);
   // The loops get their own controller so that an abort from outside and a stop from here are one path.
@@ -89,13 +103,26 @@ export async function runLoad(profile: LoadProfile, targetSpec: LoadTargetSpec, 
   const startedAt = new Date();
   const startAt = performance.now();
   const context = {
-    target,
+    // A getter: the loops read the current target for every attempt, so a retarget applies at once.
+    get target() {
+      return target;
+    },
     tally,
     signal: controller.signal,
     startAt,
     nextIdentity: () => target.identities[identityIndex++ % target.identities.length]!,
     onAttempt: options.onAttempt ?? (() => {}),
   };
+  options.onStart?.({
+    get spec() {
+      return spec;
+    },
+    retarget: async (changes) => {
+      const next = { ...spec, ...changes };
+      target = await resolveTarget(next);
+      spec = next;
+    },
+  });
   const progressTimer = options.onProgress
     ? setInterval(() => options.onProgress!(tally.progress(performance.now() - startAt)), 1_000)
     : undefined;

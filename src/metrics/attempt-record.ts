@@ -31,5 +31,10 @@ export interface AttemptRecord {
   readonly identity: string;
   /** Which gateway replica answered, when the gateway says (x-mtls-chaos-replica header). */
   readonly replica?: string;
+  /**
+   * The client's TCP source port: behind the lab's balancer, the key to which replica the
+   * connection went when the answer never arrived (a failed handshake has no replica header).
+   */
+  readonly localPort?: number;
   readonly tlsVersion?: string;
 }

@@ -13,6 +13,12 @@ export type RecordedMetrics = Pick<RunResult, 'summary' | 'byPhase' | 'byReplica
 export interface MetricsRecorderOptions {
   /** Which phase the run was in at a moment (ms since the load started). */
   phaseAt(msSinceLoadStart: number): Phase;
+  /**
+   * The phase an attempt belongs to, from when it was due to when it ended; default: the phase
+   * at its end. A fault timeline says "fault" for any attempt that overlapped a fault, so that
+   * attempts started under a fault never count against the baseline or the recovery.
+   */
+  phaseOfAttempt?(scheduledAtMs: number, endMs: number): Phase;
   /** An attempt that started later than this behind its schedule counts as a late start. Default 10 ms. */
   lateStartThresholdMs?: number;
   /**
@@ -38,6 +44,8 @@ const ERROR_SAMPLES_PER_CATEGORY = 5;
  */
 export class MetricsRecorder {
   readonly #phaseAt: (msSinceLoadStart: number) => Phase;
+  readonly #phaseOfAttempt: ((scheduledAtMs: number, endMs: number) => Phase) | undefined;
+  readonly #byStartSecond = new Map<number, { attempts: number; succeeded: number }>();
   readonly #lateStartThresholdMs: number;
   readonly #openWindowSeconds: number;
   readonly #run: SpanMetrics;
@@ -52,6 +60,7 @@ export class MetricsRecorder {
 
   constructor(options: MetricsRecorderOptions) {
     this.#phaseAt = options.phaseAt;
+    this.#phaseOfAttempt = options.phaseOfAttempt;
     this.#lateStartThresholdMs = options.lateStartThresholdMs ?? 10;
     this.#openWindowSeconds = Math.max(1, options.openBucketWindowSeconds ?? 10);
     this.#run = new SpanMetrics(this.#lateStartThresholdMs);
@@ -64,7 +73,13 @@ export class MetricsRecorder {
 
   record(attempt: AttemptRecord): void {
     const atMs = Math.max(0, attempt.scheduledAtMs + attempt.totalMs);
-    const phase = this.#phaseAt(atMs);
+    const phase = this.#phaseOfAttempt ? this.#phaseOfAttempt(attempt.scheduledAtMs, atMs) : this.#phaseAt(atMs);
+    // Outcomes by the second the attempt was due: what recovery is measured on (an attempt that
+    // began under a fault and ends after the heal says nothing about the recovered system).
+    const started = this.#byStartSecond.get(Math.floor(Math.max(0, attempt.scheduledAtMs) / 1_000)) ?? { attempts: 0, succeeded: 0 };
+    started.attempts += 1;
+    if (attempt.category === 'ok') started.succeeded += 1;
+    this.#byStartSecond.set(Math.floor(Math.max(0, attempt.scheduledAtMs) / 1_000), started);
     this.#run.record(attempt);
     spanOf(this.#byPhase, phase, this.#lateStartThresholdMs).record(attempt);
     if (attempt.replica !== undefined) spanOf(this.#byReplica, attempt.replica, this.#lateStartThresholdMs).record(attempt);
@@ -139,7 +154,12 @@ export class MetricsRecorder {
       const bucket = this.#buckets.get(second) ?? new TimelineBucketBuilder(second, this.#phaseAt(second * 1_000));
       const gatewayCpuPercent = this.#cpu.gateway.get(second);
       const generatorCpuPercent = this.#cpu.generator.get(second);
-      timeline.push(bucket.toBucket({ gatewayCpuPercent, generatorCpuPercent }));
+      const started = this.#byStartSecond.get(second);
+      timeline.push({
+        ...bucket.toBucket({ gatewayCpuPercent, generatorCpuPercent }),
+        startedAttempts: started?.attempts ?? 0,
+        startedSucceeded: started?.succeeded ?? 0,
+      });
     }
     this.#openSeconds.length = 0;
     return timeline;

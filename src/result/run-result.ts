@@ -53,6 +53,9 @@ export interface TimelineBucket {
   readonly total: Pick<LatencySummary, 'p50' | 'p95' | 'p99' | 'max'>;
   readonly gatewayCpuPercent?: number;
   readonly generatorCpuPercent?: number;
+  /** Attempts due in this second (whenever they ended) and how many of them succeeded: recovery is measured on these. */
+  readonly startedAttempts?: number;
+  readonly startedSucceeded?: number;
 }
 
 export interface CpuSeries {
@@ -92,6 +95,38 @@ export interface SloVerdict {
   readonly unit: 'ms' | 'ratio' | 'percent' | 'count' | 'per_second';
   readonly passed: boolean;
   readonly note?: string;
+}
+
+/** One fault of the timeline as it happened: planned times and the actual inject/heal moments. */
+export interface FaultRecord {
+  readonly kind: string;
+  readonly description: string;
+  /** Planned, ms after the load started. */
+  readonly atMs: number;
+  readonly forMs?: number;
+  /** Actual, ms after the load started; absent when it never happened (aborted before). */
+  readonly injectedAtMs?: number;
+  readonly healedAtMs?: number;
+  readonly error?: string;
+  /**
+   * For a fault that names its effect (revocation: the revoked identity refused as cert_revoked):
+   * what was watched, and how long after the injection the first attempt with that outcome ended
+   * (`afterMs` absent: never seen before the heal or the end of the run).
+   */
+  readonly effect?: { readonly category: ErrorCategory; readonly identity?: string; readonly afterMs?: number };
+}
+
+/** How the system came back: measured from the timeline after the last heal. */
+export interface RecoverySummary {
+  /** When the last fault was healed (ms after load start). */
+  readonly healedAtMs: number;
+  /**
+   * From the heal until the success rate was back at the target and stayed there (ms, at one-second
+   * resolution); undefined when it never came back before the run ended.
+   */
+  readonly timeMs?: number;
+  /** The success rate counted as recovered (the baseline success SLO's threshold, else 99%). */
+  readonly targetSuccessRate: number;
 }
 
 export interface RunWarning {
@@ -142,6 +177,12 @@ export interface RunResult {
   /** A few raw error codes/messages per category, for diagnosis. */
   readonly errorSamples: Partial<Record<ErrorCategory, readonly string[]>>;
   readonly slos: readonly SloVerdict[];
+  /** The fault timeline as it ran (empty for a drill without faults). */
+  readonly faults: readonly FaultRecord[];
+  /** Present when every fault was healed during the run. */
+  readonly recovery?: RecoverySummary;
+  /** Share of attempts that failed while a fault was active (0..1); absent without a fault phase. */
+  readonly blastRadius?: number;
   readonly warnings: readonly RunWarning[];
   readonly error?: { readonly code: string; readonly message: string };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { startLab, type StartedLab } from '../lab/index.js';
+import { RunRegistry, startLab, sweepDeadRuns, type StartedLab } from '../lab/index.js';
 import {
   formatRate,
   profileDurationMs,
@@ -11,19 +11,28 @@ import {
   type ClientIdentity,
   type LoadOutcome,
   type LoadProfile,
+  type LoadControl,
   type LoadTargetSpec,
 } from '../load/index.js';
-import { MetricsRecorder, startCpuSampling, type RecordedMetrics } from '../metrics/index.js';
+import { MetricsRecorder, measureRecovery, startCpuSampling, type AttemptRecord, type RecordedMetrics } from '../metrics/index.js';
 import { buildLabPki, type LabPki } from '../pki/index.js';
 import { writeReports } from '../report/index.js';
-import { RESULT_SCHEMA_VERSION, type RunResult, type RunWarning } from '../result/index.js';
+import {
+  RESULT_SCHEMA_VERSION,
+  type FaultRecord,
+  type RecoverySummary,
+  type RunResult,
+  type RunWarning,
+} from '../result/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { evaluateSlos } from '../slo/index.js';
+import { FaultTimeline, type FaultContext } from '../faults/index.js';
 import { summarisePki } from './pki-summary.js';
 import { p95Of, renderProgressLine } from './progress-line.js';
 import { newRunId } from './run-id.js';
 import { warmUp } from './warm-up.js';
 import { withDuration } from './with-duration.js';
+import { ReplicaAttribution } from './replica-attribution.js';
 
 export const TOOL_VERSION = '0.1.0';
 
@@ -61,15 +70,27 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const dir = resolve(options.outDir ?? 'reports', `${scenario.name}-${runId}`);
   const profile = options.durationMs === undefined ? scenario.load.profile : withDuration(scenario.load.profile, options.durationMs);
   const plannedDurationMs = profileDurationMs(profile);
-  const workDir = await mkdtemp(join(tmpdir(), `mtls-chaos-${runId}-`));
   const log = options.log ?? (() => undefined);
+  // Leftovers of runs that were killed (SIGKILL, a crashed CI runner) go before this one starts.
+  const swept = await sweepDeadRuns();
+  if (swept.runs > 0) log(`cleaned up ${swept.runs} dead run(s): ${swept.processes} process group(s), ${swept.tempDirs} temp folder(s)`);
+  const workDir = await mkdtemp(join(tmpdir(), `mtls-chaos-${runId}-`));
+  // Registered so that if this harness is killed, the next run (or `mtls-chaos cleanup`) removes the keys.
+  const registry = new RunRegistry(`${runId}.run`);
+  await registry.addTempDir(workDir);
 
   let pki: LabPki | undefined;
   let lab: StartedLab | undefined;
   let outcome: LoadOutcome | undefined;
   let recorded: RecordedMetrics | undefined;
   let failure: unknown;
-  const recorder = new MetricsRecorder({ phaseAt: () => 'baseline' });
+  const timeline = new FaultTimeline(scenario.faults);
+  const recorder = new MetricsRecorder({
+    phaseAt: (ms) => timeline.phaseAt(ms),
+    phaseOfAttempt: (scheduledAtMs, endMs) => timeline.phaseOfAttempt(scheduledAtMs, endMs),
+  });
+  // Set once the load runs: what faults act through, and what heals them on the way out.
+  let faultContext: FaultContext | undefined;
   try {
     pki = await buildLabPki({
       algorithm: scenario.pki.algorithm,
@@ -78,24 +99,51 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       serverLifetimeMs: scenario.pki.serverLifetimeMs,
       signal: options.signal,
     });
+    await timeline.prepare({ pki, workDir, expectedLoadStartMs: Date.now() });
     lab = await startLab(scenario.lab, pki, { workDir, signal: options.signal, runId, log });
-    outcome = await driveLoad(scenario, profile, plannedDurationMs, pki, lab, recorder, options);
+    const startedLab = lab;
+    const startedPki = pki;
+    outcome = await driveLoad(scenario, profile, plannedDurationMs, pki, lab, recorder, options, (load, loadStartPerfMs) => {
+      faultContext = { lab: startedLab, pki: startedPki, load, workDir, log, signal: options.signal };
+      timeline.start(faultContext, loadStartPerfMs);
+    }, (record) => timeline.observe(record));
   } catch (error) {
     failure = error;
   } finally {
+    // Heal before stopping the lab: a fault may hold a component frozen or a file swapped.
+    if (faultContext) {
+      try {
+        await timeline.healAll(faultContext);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
     try {
       await lab?.stop();
     } catch (error) {
       failure ??= error;
     }
     await rm(workDir, { recursive: true, force: true });
+    await registry.remove();
   }
   recorded = recorder.finish(outcome?.durationMs ?? 0);
 
   const aborted = options.signal.aborted;
   const status: RunResult['status'] = aborted ? 'aborted' : failure ? 'failed' : 'completed';
-  const phases: RunResult['phases'] = outcome ? [{ phase: 'baseline', startMs: 0, endMs: outcome.durationMs }] : [];
-  const evidence = { summary: recorded.summary, byPhase: recorded.byPhase, cpu: recorded.cpu, phases };
+  const phases: RunResult['phases'] = outcome ? timeline.phaseWindows(outcome.durationMs) : [];
+  const faults = timeline.records();
+  const recovery = measureRecoveryOf(scenario, faults, recorded.timeline, status);
+  const faultPhase = recorded.byPhase.fault;
+  const blastRadius = faultPhase && faultPhase.attempts > 0 ? 1 - faultPhase.successRate : undefined;
+  const evidence = {
+    summary: recorded.summary,
+    byPhase: recorded.byPhase,
+    cpu: recorded.cpu,
+    phases,
+    ...(recovery ? { recovery } : {}),
+    ...(blastRadius === undefined ? {} : { blastRadius }),
+    faults,
+  };
   const slos = outcome ? evaluateSlos(scenario.slos.map(({ parsed, scope }) => ({ slo: parsed, scope })), evidence) : [];
   const endedAt = new Date();
   const result: RunResult = {
@@ -126,7 +174,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     cpu: recorded.cpu,
     errorSamples: recorded.errorSamples,
     slos,
-    warnings: [...recorded.warnings, ...loadWarnings(outcome)],
+    faults,
+    ...(recovery ? { recovery } : {}),
+    ...(blastRadius === undefined ? {} : { blastRadius }),
+    warnings: [...recorded.warnings, ...loadWarnings(outcome), ...faultWarnings(faults)],
     ...(failure && !aborted ? { error: describeFailure(failure) } : {}),
   };
   const files = await writeReports(result, dir);
@@ -141,6 +192,9 @@ async function driveLoad(
   lab: StartedLab,
   recorder: MetricsRecorder,
   options: RunOptions,
+  onLoadStart: (load: LoadControl, loadStartPerfMs: number) => void,
+  /** Every finished attempt, after the recorder: the fault timeline watches for fault effects. */
+  onAttempt: (record: AttemptRecord) => void,
 ): Promise<LoadOutcome> {
   const identities: ClientIdentity[] = pki.clients
     .slice(0, scenario.load.identities)
@@ -164,11 +218,19 @@ async function driveLoad(
     servername: gateway.servername,
     timeoutMs: scenario.load.timeoutMs,
     resume: scenario.load.resumption,
+    ...(scenario.load.tls ? { tls: scenario.load.tls } : {}),
     ...(gateway.rejectionReasonSince
       ? { serverReason: (context) => gateway.rejectionReasonSince!(context.startedAt.getTime()) }
       : {}),
   };
   await warmUp(target, options.signal);
+  let loadStartPerfMs = performance.now();
+  // Behind a balancer, attempts without a replica header are attributed by their client port.
+  const attribution = new ReplicaAttribution({
+    lookup: lab.balancer && ((queries) => lab.balancer!.routes(queries)),
+    record: (record) => recorder.record(record),
+    startedAtMs: (record) => performance.timeOrigin + loadStartPerfMs + record.scheduledAtMs + record.startDelayMs,
+  });
   // Sampling starts with the load so that its seconds line up with the timeline's.
   stopSampling = startSampling();
   try {
@@ -177,8 +239,13 @@ async function driveLoad(
       target,
       {
         signal: options.signal,
+        onStart: (control) => {
+          loadStartPerfMs = performance.now();
+          onLoadStart(control, loadStartPerfMs);
+        },
         onAttempt: (record) => {
-          recorder.record(record);
+          attribution.accept(record);
+          onAttempt(record);
           if (record.tlsHandshakeMs !== undefined) recentHandshakes.push(record.tlsHandshakeMs);
         },
         onProgress: (progress) => {
@@ -189,6 +256,7 @@ async function driveLoad(
       },
     );
   } finally {
+    await attribution.drain();
     stopSampling();
   }
 }
@@ -216,6 +284,32 @@ function loadWarnings(outcome: LoadOutcome | undefined): RunWarning[] {
         `(the generator's bound). The gateway was answering too slowly for this rate, or the timeout is long.`,
     },
   ];
+}
+
+/** Recovery is measured when every fault healed during a completed run. */
+function measureRecoveryOf(
+  scenario: Scenario,
+  faults: readonly FaultRecord[],
+  timeline: RunResult['timeline'],
+  status: RunResult['status'],
+): RecoverySummary | undefined {
+  if (status !== 'completed' || faults.length === 0 || faults.some((fault) => fault.healedAtMs === undefined)) return undefined;
+  const healedAtMs = Math.max(...faults.map((fault) => fault.healedAtMs!));
+  return measureRecovery(timeline, healedAtMs, recoveryTarget(scenario));
+}
+
+/** "Back to normal" means the success rate the baseline promised (its success SLO), else 99%. */
+function recoveryTarget(scenario: Scenario): number {
+  const promise = scenario.slos.find(
+    ({ parsed, scope }) => parsed.metric === 'success.rate' && (parsed.operator === '>=' || parsed.operator === '>') && (scope === 'baseline' || scope === 'run'),
+  );
+  return promise?.parsed.threshold ?? 0.99;
+}
+
+function faultWarnings(faults: readonly FaultRecord[]): RunWarning[] {
+  return faults
+    .filter((fault) => fault.error !== undefined)
+    .map((fault) => ({ code: 'FAULT_FAILED', message: `fault ${fault.kind} (${fault.description}): ${fault.error}` }));
 }
 
 function describeFailure(error: unknown): { code: string; message: string } {

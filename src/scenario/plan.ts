@@ -1,5 +1,6 @@
 import { formatDuration } from '../duration.js';
 import { formatRate, type LoadProfile } from '../load/index.js';
+import { faultDefinition } from '../faults/index.js';
 import type { Scenario } from './scenario-schema.js';
 
 /**
@@ -20,14 +21,20 @@ export function describePlan(scenario: Scenario): string {
   ];
   if (scenario.slos.length === 0) rows.push(['slos', 'none (the run always exits 0 unless the lab fails)']);
   scenario.slos.forEach((slo, index) => rows.push([index === 0 ? 'slos' : '', `${slo.expression} (${slo.scope === 'run' ? 'whole run' : `${slo.scope} phase`})`]));
-  rows.push(['faults', 'none']);
+  if (scenario.faults.length === 0) rows.push(['faults', 'none']);
+  scenario.faults.forEach((entry, index) => {
+    const fault = faultDefinition(entry.kind).create(entry.options);
+    const when = `at ${formatDuration(entry.atMs)}${entry.forMs === undefined ? ', until the end' : ` for ${formatDuration(entry.forMs)}`}`;
+    rows.push([index === 0 ? 'faults' : '', `${entry.kind} ${when}: ${fault.describe()}`]);
+  });
   return rows.map(([label, text]) => `${label.padEnd(9)}${text}`).join('\n');
 }
 
 /** The plan in one line, for `validate`: `node gateway + builtin OCSP responder; 50/s for 30s ...`. */
 export function summarisePlan(scenario: Scenario): string {
   const slos = scenario.slos.length;
-  return `${describeLab(scenario)}; ${describeProfile(scenario.load.profile)}; ${scenario.load.identities} identities; ${slos} SLO${slos === 1 ? '' : 's'}`;
+  const faults = scenario.faults.length;
+  return `${describeLab(scenario)}; ${describeProfile(scenario.load.profile)}; ${scenario.load.identities} identities; ${faults} fault${faults === 1 ? '' : 's'}; ${slos} SLO${slos === 1 ? '' : 's'}`;
 }
 
 function describeLab(scenario: Scenario): string {
@@ -37,8 +44,12 @@ function describeLab(scenario: Scenario): string {
     checks.push(`OCSP ${gateway.ocsp.mode}, cache ${formatDuration(gateway.ocsp.cacheTtlMs)}, timeout ${formatDuration(gateway.ocsp.timeoutMs)}`);
   }
   if (gateway.crl) checks.push('CRL');
-  const parts = [`${gateway.kind} gateway${checks.length ? ` (${checks.join('; ')})` : ''}`];
-  if (ocspResponder) parts.push(`${ocspResponder.kind} OCSP responder`);
+  const replicas = gateway.replicas > 1 ? ` x${gateway.replicas} replicas` : '';
+  const parts = [`${gateway.kind} gateway${replicas}${checks.length ? ` (${checks.join('; ')})` : ''}`];
+  if (scenario.lab.balancer) parts.push(`${scenario.lab.balancer.kind} TCP balancer (round-robin)`);
+  if (ocspResponder) {
+    parts.push(`${ocspResponder.kind} OCSP responder${ocspResponder.validityMs === undefined ? '' : ` (answers valid ${formatDuration(ocspResponder.validityMs)})`}`);
+  }
   return parts.join(' + ');
 }
 

@@ -4,6 +4,9 @@ import { formatDuration } from '../duration.js';
 import { KEY_ALGORITHMS } from '../pki/index.js';
 import { countField, durationField, expectedGot, rateField } from './field-types.js';
 import { sloField } from './slo-field.js';
+import { faultDefinition, faultKinds, type TimelineEntry } from '../faults/index.js';
+import { MAX_GATEWAY_REPLICAS, type LabSpec } from '../lab/index.js';
+import { checkLinks, linkFields, linksSpecOf } from './links-field.js';
 
 /**
  * The scenario schema: one zod schema is the validator, the TypeScript types (z.input for what
@@ -87,6 +90,17 @@ const gatewaySchema = z
     kind: enumField(GATEWAY_KINDS).meta({ description: 'node: our own TLS server; nginx: the local nginx binary with a generated config.' }),
     ocsp: ocspSchema.prefault({}),
     crl: booleanField().default(false).meta({ description: 'Check client certificates against the lab CRL.' }),
+    replicas: countField(1, MAX_GATEWAY_REPLICAS, 'How many gateway replicas (named <gateway>-1..N); more than 1 needs lab.balancer.').default(1),
+    authorization: z
+      .strictObject({
+        allowSans: z.array(z.string().min(1)).optional().meta({ description: 'URI or DNS SANs allowed in, exactly, e.g. "spiffe://example.org/ns/lab/sa/client-1".' }),
+        allowSanPrefixes: z.array(z.string().min(1)).optional().meta({ description: 'SAN prefixes allowed in, e.g. "spiffe://example.org/ns/lab/".' }),
+      })
+      .refine((rules) => (rules.allowSans?.length ?? 0) + (rules.allowSanPrefixes?.length ?? 0) > 0, {
+        message: 'expected at least one entry in allowSans or allowSanPrefixes: an empty allow-list refuses everyone',
+      })
+      .optional()
+      .meta({ description: 'node gateway only: authorize verified clients by SAN; others get 403 (forbidden). nginx cannot read SANs.' }),
   })
   .meta({ description: 'The mTLS gateway under test.' });
 
@@ -94,18 +108,48 @@ const labSchema = z
   .strictObject({
     gateway: gatewaySchema,
     ocspResponder: z
-      .strictObject({ kind: enumField(['builtin']).meta({ description: 'builtin: our RFC 6960 responder over HTTP.' }) })
+      .strictObject({
+        kind: enumField(['builtin']).meta({ description: 'builtin: our RFC 6960 responder over HTTP.' }),
+        validity: durationField({
+          minMs: 1_000,
+          maxMs: 7 * DAY_MS,
+          example: '1h',
+          description: 'nextUpdate - thisUpdate of its answers (openssl ocsp -nmin). nginx caches an answer until its nextUpdate, so this bounds what nginx caches.',
+        }).optional(),
+      })
       .optional()
       .meta({ description: 'The OCSP responder the gateway asks; required when gateway.ocsp.mode is not off.' }),
+    balancer: z
+      .strictObject({ kind: enumField(['builtin']).meta({ description: 'builtin: our TCP round-robin balancer (TLS passes through to the replicas).' }) })
+      .optional()
+      .meta({ description: 'The load balancer in front of the gateway replicas; required when gateway.replicas is more than 1.' }),
+    ...linkFields,
   })
   .meta({ description: 'The components the run starts (and always stops).' })
   .superRefine((lab, context) => {
+    checkLinks(lab, (path, message) => context.addIssue({ code: 'custom', path, message, input: undefined }));
+    if (lab.gateway.replicas > 1 && !lab.balancer) {
+      context.addIssue({
+        code: 'custom',
+        path: ['balancer'],
+        message: `is required when lab.gateway.replicas is ${lab.gateway.replicas}: the replicas need a balancer in front; add balancer: { kind: builtin }`,
+        input: undefined,
+      });
+    }
     const mode = lab.gateway.ocsp.mode;
     if (mode !== 'off' && !lab.ocspResponder) {
       context.addIssue({
         code: 'custom',
         path: ['ocspResponder'],
         message: `is required when lab.gateway.ocsp.mode is "${mode}": the gateway needs a responder to ask; add ocspResponder: { kind: builtin }`,
+        input: undefined,
+      });
+    }
+    if (lab.gateway.kind === 'nginx' && lab.gateway.authorization) {
+      context.addIssue({
+        code: 'custom',
+        path: ['gateway', 'authorization'],
+        message: 'is not available with lab.gateway.kind "nginx": nginx 1.22 exposes the client subject DN ($ssl_client_s_dn), not its SANs; use kind "node"',
         input: undefined,
       });
     }
@@ -179,6 +223,15 @@ const loadSchema = z
       .default('/')
       .meta({ description: 'The path of the one HTTP request each attempt makes.' }),
     identities: countField(1, SCENARIO_LIMITS.maxClients, 'How many client certificates to round-robin over (default: pki.clients).').optional(),
+    tls: z
+      .strictObject({
+        minVersion: enumField(['TLSv1.2', 'TLSv1.3']).optional().meta({ description: 'Lowest TLS version the clients offer (default TLSv1.2).' }),
+        maxVersion: enumField(['TLSv1.2', 'TLSv1.3']).optional().meta({ description: 'Highest TLS version the clients offer (default TLSv1.3).' }),
+        ciphers: z.string().regex(/^[A-Za-z0-9_:+\-.!@=]+$/).optional().meta({ description: 'OpenSSL cipher list the clients offer (TLS 1.2 names and/or TLS_ suites).' }),
+        sigalgs: z.string().regex(/^[A-Za-z0-9_:+\-.]+$/).optional().meta({ description: 'OpenSSL signature algorithms the clients accept, e.g. "ECDSA+SHA256".' }),
+      })
+      .optional()
+      .meta({ description: "Restrict what the clients offer in the handshake (an older fleet, against a gateway's TLS policy); default Node's." }),
   })
   .meta({ description: 'How load is offered: exactly one of rate, concurrency or ramp.' })
   .superRefine((load, context) => {
@@ -246,6 +299,7 @@ const loadSchema = z
       path: load.path,
       /** Undefined here; the scenario fills in pki.clients. */
       identities: load.identities,
+      ...(load.tls ? { tls: load.tls } : {}),
     };
   });
 
@@ -278,20 +332,40 @@ const runtimeField = enumField(RUNTIMES)
   .default('local')
   .meta({ description: 'Where components run: local child processes (default) or docker containers (not available yet).' });
 
-const faultsField = z
-  .array(z.unknown(), { error: (issue) => expectedGot('a list', issue.input) })
-  .superRefine((faults, context) => {
-    if (faults.length > 0) {
-      context.addIssue({
-        code: 'custom',
-        message: `expected an empty list for now, got ${faults.length} fault(s): faults on a timeline arrive in a later version of mtls-chaos`,
-        input: faults,
-        params: { code: 'E_SCENARIO_FAULTS' },
-      });
-    }
+const faultEntrySchema = z
+  .looseObject({
+    at: durationField({
+      minMs: 0,
+      maxMs: SCENARIO_LIMITS.maxLoadDurationMs,
+      example: '20s',
+      description: 'When the fault is injected, after the load starts.',
+    }),
+    for: durationField({
+      minMs: 0,
+      minExclusive: true,
+      maxMs: SCENARIO_LIMITS.maxLoadDurationMs,
+      example: '15s',
+      description: 'How long it lasts before it heals; without it the fault stays until the run ends (no recovery phase).',
+    }).optional(),
+    kind: enumField(faultKinds() as [string, ...string[]]).meta({ description: 'Which fault; its own options sit beside at, for and kind.' }),
   })
+  .transform((entry, context): TimelineEntry => {
+    const { at, for: forMs, kind, ...rest } = entry;
+    const parsed = faultDefinition(kind).options.safeParse(rest);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        context.addIssue({ code: 'custom', path: issue.path as (string | number)[], message: issue.message, input: undefined });
+      }
+      return z.NEVER;
+    }
+    return { atMs: at, forMs, kind, options: parsed.data };
+  })
+  .meta({ description: 'One fault of the timeline: { at, for?, kind, ...options of that kind }.' });
+
+const faultsField = z
+  .array(faultEntrySchema, { error: (issue) => expectedGot('a list of faults like [{ at: 20s, for: 15s, kind: gateway-pause }]', issue.input) })
   .default([])
-  .meta({ description: 'The fault timeline. Only an empty list is accepted in this version.' });
+  .meta({ description: `The fault timeline. Kinds: ${faultKinds().join(', ')}.` });
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -325,6 +399,19 @@ export const scenarioSchema = z
   )
   .meta({ title: 'mtls-chaos scenario', description: 'A drill: a lab, a load profile, a fault timeline and SLOs.' })
   .superRefine((scenario, context) => {
+    const loadMs = scenario.load.durationMs;
+    scenario.faults.forEach((fault, index) => {
+      if (fault.atMs >= loadMs) {
+        context.addIssue({
+          code: 'custom',
+          path: ['faults', index, 'at'],
+          message: `expected a time before the load ends (${formatDuration(loadMs)}), got ${formatDuration(fault.atMs)}: the fault would never happen`,
+          input: undefined,
+        });
+      }
+      const missing = faultDefinition(fault.kind).requires?.(fault.options, labSpecOf(scenario.lab));
+      if (missing) context.addIssue({ code: 'custom', path: ['faults', index, 'kind'], message: `fault ${fault.kind} ${missing}`, input: undefined });
+    });
     const identities = scenario.load.identities;
     if (identities !== undefined && identities > scenario.pki.clients) {
       context.addIssue({
@@ -356,13 +443,37 @@ export const scenarioSchema = z
           timeoutMs: scenario.lab.gateway.ocsp.timeout,
         },
         crl: scenario.lab.gateway.crl,
+        replicas: scenario.lab.gateway.replicas,
+        ...(scenario.lab.gateway.authorization ? { authorization: scenario.lab.gateway.authorization } : {}),
       },
-      ocspResponder: scenario.lab.ocspResponder,
+      ocspResponder: ocspResponderSpecOf(scenario.lab.ocspResponder),
+      ...(scenario.lab.balancer ? { balancer: scenario.lab.balancer } : {}),
+      ...linksSpecOf(scenario.lab),
     },
     load: { ...scenario.load, identities: scenario.load.identities ?? scenario.pki.clients },
     slos: scenario.slos,
-    faults: [] as never[],
+    faults: scenario.faults,
   }));
+
+/** The lab section as the lab module's LabSpec (durations in ms), for the faults' requirement checks. */
+function labSpecOf(lab: z.output<typeof labSchema>): LabSpec {
+  return {
+    gateway: {
+      kind: lab.gateway.kind,
+      ocsp: { mode: lab.gateway.ocsp.mode, cacheTtlMs: lab.gateway.ocsp.cacheTtl, timeoutMs: lab.gateway.ocsp.timeout },
+      crl: lab.gateway.crl,
+      replicas: lab.gateway.replicas,
+      ...(lab.gateway.authorization ? { authorization: lab.gateway.authorization } : {}),
+    },
+    ...(lab.ocspResponder ? { ocspResponder: ocspResponderSpecOf(lab.ocspResponder) } : {}),
+    ...(lab.balancer ? { balancer: lab.balancer } : {}),
+    ...linksSpecOf(lab),
+  };
+}
+
+function ocspResponderSpecOf(responder: z.output<typeof labSchema>['ocspResponder']): LabSpec['ocspResponder'] {
+  return responder && { kind: responder.kind, ...(responder.validity === undefined ? {} : { validityMs: responder.validity }) };
+}
 
 function firstLine(text: string): string {
   return text.split('\n').find((line) => line.trim().length > 0)?.trim() ?? '';

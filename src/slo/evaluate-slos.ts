@@ -14,7 +14,8 @@ export interface ScopedSlo {
  * What the verdicts are judged on. `phases` is optional: with it, CPU SLOs scoped to a phase are
  * judged on that phase's seconds; without it they have no evidence.
  */
-export type SloEvidenceSource = Pick<RunResult, 'summary' | 'byPhase' | 'cpu'> & Partial<Pick<RunResult, 'phases'>>;
+export type SloEvidenceSource = Pick<RunResult, 'summary' | 'byPhase' | 'cpu'> &
+  Partial<Pick<RunResult, 'phases' | 'recovery' | 'blastRadius' | 'faults'>>;
 
 /**
  * Judges each SLO in its scope. An SLO with nothing to judge in its scope (no attempts, CPU not
@@ -33,7 +34,8 @@ export function evaluateSlos(slos: readonly ScopedSlo[], result: SloEvidenceSour
       unit: slo.unit,
     };
     if (!metric) return { ...base, passed: false, note: `unknown metric "${slo.metric}"` };
-    const measurement = metric.measure(evidenceFor(scope, result));
+    const evidence = { ...evidenceFor(scope, result), recovery: result.recovery, blastRadius: result.blastRadius, faults: result.faults };
+    const measurement = metric.measure(evidence);
     if ('note' in measurement) return { ...base, passed: false, note: measurement.note };
     return { ...base, measured: measurement.value, passed: compare(measurement.value, slo.operator, slo.threshold) };
   });

@@ -22,7 +22,8 @@ export interface ParsedSlo {
  *              | category.CATEGORY.count | category.CATEGORY.rate                   (count | ratio of attempts)
  *              | attempts.count | attempts.rate                                     (count | per second)
  *              | gateway.cpu.CPUSTAT | generator.cpu.CPUSTAT                        (percent of one core)
- *              | late_starts.count | recovery.time                                  (count | ms)
+ *              | late_starts.count | recovery.time | blast.radius                   (count | ms | ratio)
+ *              | effect.latency            (ms: fault injected -> its effect first seen, e.g. revocation latency)
  *     STAT     = p50 | p90 | p95 | p99 | max | mean
  *     CPUSTAT  = p50 | p95 | max
  *     CATEGORY = one of ERROR_CATEGORIES (ok, cert_expired, ... other)

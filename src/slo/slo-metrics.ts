@@ -1,5 +1,5 @@
 import { ERROR_CATEGORIES } from '../metrics/index.js';
-import type { CpuSeries, LatencySet, MetricsSummary, SloVerdict } from '../result/run-result.js';
+import type { CpuSeries, FaultRecord, LatencySet, MetricsSummary, RecoverySummary, SloVerdict } from '../result/run-result.js';
 
 export type SloUnit = SloVerdict['unit'];
 
@@ -12,6 +12,10 @@ export interface SloScopeEvidence {
   readonly generatorCpu: Pick<CpuSeries, 'p50' | 'p95' | 'max'> | undefined;
   /** "the run", "the fault phase": for notes. */
   readonly scopeLabel: string;
+  /** Run-wide figures of a drill with faults (the same whatever the scope). */
+  readonly recovery?: RecoverySummary;
+  readonly blastRadius?: number;
+  readonly faults?: readonly FaultRecord[];
 }
 
 export type SloMeasurement = { readonly value: number } | { readonly note: string };
@@ -76,7 +80,26 @@ function buildMetrics(): SloMetric[] {
       name: 'recovery.time',
       unit: 'ms',
       label: 'recovery time',
-      measure: () => ({ note: 'recovery time is not measured yet (it comes with faults); this SLO cannot pass until then' }),
+      // Recovery is one figure for the run (from the last heal), whatever the scope says.
+      measure: (e) =>
+        e.recovery === undefined
+          ? { note: 'no recovery was measured: the drill has no fault that heals during the run' }
+          : e.recovery.timeMs === undefined
+            ? { note: `success never came back to ${(e.recovery.targetSuccessRate * 100).toFixed(1)}% after the heal` }
+            : { value: e.recovery.timeMs },
+    },
+    {
+      name: 'blast.radius',
+      unit: 'ratio',
+      label: 'share of attempts failed during the fault',
+      measure: (e) =>
+        e.blastRadius === undefined ? { note: 'no fault phase: nothing was broken, so there is no blast radius' } : { value: e.blastRadius },
+    },
+    {
+      name: 'effect.latency',
+      unit: 'ms',
+      label: 'time from a fault until its effect was first seen',
+      measure: (e) => measureEffectLatency(e.faults ?? []),
     },
   );
   for (const category of ERROR_CATEGORIES) {
@@ -118,6 +141,22 @@ function buildMetrics(): SloMetric[] {
   return metrics;
 }
 
+/**
+ * The slowest effect among the injected faults that name one (e.g. revocation latency: from the
+ * revocation until the revoked identity's first cert_revoked). Run-wide, whatever the scope. An
+ * effect never seen is no evidence: the SLO fails with a note rather than passing.
+ */
+function measureEffectLatency(faults: readonly FaultRecord[]): SloMeasurement {
+  const watched = faults.filter((fault) => fault.effect && fault.injectedAtMs !== undefined);
+  if (watched.length === 0) return { note: 'no injected fault names an effect to time (e.g. revocation)' };
+  const unseen = watched.find((fault) => fault.effect!.afterMs === undefined);
+  if (unseen) {
+    const { category, identity } = unseen.effect!;
+    return { note: `${unseen.kind}: no attempt${identity ? ` of ${identity}` : ''} ended as ${category} before the heal or the end of the run` };
+  }
+  return { value: Math.max(...watched.map((fault) => fault.effect!.afterMs!)) };
+}
+
 function withAttempts(evidence: SloScopeEvidence, measure: (summary: MetricsSummary) => SloMeasurement): SloMeasurement {
   if (!evidence.summary) return noScope(evidence);
   if (evidence.summary.attempts === 0) return { note: `no attempts in ${evidence.scopeLabel}: no evidence to judge` };
@@ -136,6 +175,6 @@ export function describeSloMetricNames(): string {
     'attempts.count, attempts.rate (per second)',
     `category.<name>.count, category.<name>.rate (<name>: ${ERROR_CATEGORIES.join(', ')})`,
     `gateway.cpu.{${CPU_STATS.join(',')}}, generator.cpu.{${CPU_STATS.join(',')}} (percent of one core)`,
-    'late_starts.count, recovery.time',
+    'late_starts.count, recovery.time (ms), blast.radius (ratio), effect.latency (ms)',
   ].join('; ');
 }

@@ -1,26 +1,22 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pickFreePort } from '../../src/lab/free-port.js';
 import { ERROR_CATEGORIES } from '../../src/metrics/error-category.js';
-import { buildLabPki, writeLabPki, type LabPki, type LabPkiFiles } from '../../src/pki/index.js';
-import { freePort, startNginxFixture, type NginxFixture } from '../support/nginx-fixture.js';
+import { buildLabPki, type LabPkiFiles } from '../../src/pki/index.js';
+import { startNginxTestGateway, type NginxTestGateway } from '../support/nginx-test-gateway.js';
 import { runCli } from '../support/run-cli.js';
 
 let workDir: string;
-let pki: LabPki;
 let files: LabPkiFiles;
-let nginx: NginxFixture;
+let nginx: NginxTestGateway;
 
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-test-cli-load-'));
-  pki = await buildLabPki({ clients: 2 });
-  files = await writeLabPki(pki, join(workDir, 'lab'));
-  nginx = await startNginxFixture({ serverChainPem: pki.servers[0]!.chainPem, serverKeyPem: pki.servers[0]!.keyPem, clientCaPem: pki.root.certificate.pem });
+  nginx = await startNginxTestGateway(await buildLabPki({ clients: 2 }));
+  ({ workDir, files } = nginx);
 });
 afterAll(async () => {
   await nginx?.stop();
-  await rm(workDir, { recursive: true, force: true });
 });
 
 const identityFlags = () => [
@@ -65,7 +61,7 @@ describe('mtls-chaos load', () => {
   });
 
   it('exits 1 when nothing succeeded, with every attempt in its category', async () => {
-    const port = await freePort();
+    const port = await pickFreePort();
     const out = join(workDir, 'refused.json');
     const result = await runCli(['load', `https://127.0.0.1:${port}/`, ...identityFlags(), '--rate', '10/s', '--duration', '1s', '--json', out]);
     expect(result.exitCode).toBe(1);

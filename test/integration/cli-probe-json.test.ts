@@ -1,30 +1,25 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLabPki, writeLabPki, type LabPki, type LabPkiFiles } from '../../src/pki/index.js';
-import { startNginxFixture, type NginxFixture } from '../support/nginx-fixture.js';
+import { buildLabPki, writeLabPki, type LabPkiFiles } from '../../src/pki/index.js';
+import { startNginxTestGateway, type NginxTestGateway } from '../support/nginx-test-gateway.js';
 import { runCli } from '../support/run-cli.js';
 
 const DAY_MS = 86_400_000;
 let workDir: string;
-let pki: LabPki;
 let files: LabPkiFiles;
 let expiredFiles: LabPkiFiles;
-let nginx: NginxFixture;
+let nginx: NginxTestGateway;
 
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-test-cli-probe-'));
-  pki = await buildLabPki({ clients: 1 });
-  files = await writeLabPki(pki, join(workDir, 'lab'));
+  const pki = await buildLabPki({ clients: 1 });
+  nginx = await startNginxTestGateway(pki);
+  ({ workDir, files } = nginx);
   // The same lab, but its client certificate expired yesterday.
   const expired = pki.intermediate.issueClient({ subject: 'client-1', notBefore: new Date(Date.now() - 2 * DAY_MS), notAfter: new Date(Date.now() - DAY_MS) });
   expiredFiles = await writeLabPki({ ...pki, clients: [expired] }, join(workDir, 'expired'));
-  nginx = await startNginxFixture({ serverChainPem: pki.servers[0]!.chainPem, serverKeyPem: pki.servers[0]!.keyPem, clientCaPem: pki.root.certificate.pem });
 });
 afterAll(async () => {
   await nginx?.stop();
-  await rm(workDir, { recursive: true, force: true });
 });
 
 const credentialFlags = (lab: LabPkiFiles) => ['--cert', lab.clients[0]!.certificate, '--key', lab.clients[0]!.key, '--ca', lab.trustBundle];

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { awaitReady, SupervisedProcess } from '../../src/lab/child-process-supervisor.js';
 import { findNginx, LabError, RunRegistry, startLab } from '../../src/lab/index.js';
 import { buildLabPki } from '../../src/pki/index.js';
+import { isAlive } from '../support/processes.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -28,16 +28,6 @@ async function shell(script: string, options: { stopGraceMs?: number; registry?:
   });
   cleanups.push(() => proc.stop());
   return proc;
-}
-
-/** Alive = exists and is not a zombie (an orphan's zombie lingers until init reaps it). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 describe('child process supervisor', () => {

@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { probe, resolveTarget, runAttempt, type ClientIdentity } from '../../src/load/index.js';
 import { buildLabPki, CertificateAuthority, type Credential, type LabPki } from '../../src/pki/index.js';
-import { freePort } from '../support/nginx-fixture.js';
+import { pickFreePort } from '../../src/lab/free-port.js';
 import {
   startAlertServer,
   startBlackhole,
+  closeAfterTest,
   startHttpsServer,
   startResetServer,
-  type TestServer,
 } from '../support/load-test-servers.js';
 
 const DAY_MS = 86_400_000;
@@ -17,7 +17,6 @@ let caPem: string;
 let expired: Credential;
 let notYetValid: Credential;
 let stranger: Credential;
-const started: TestServer[] = [];
 
 beforeAll(async () => {
   pki = await buildLabPki({ clients: 2 });
@@ -26,22 +25,13 @@ beforeAll(async () => {
   notYetValid = pki.intermediate.issueClient({ subject: 'future', notBefore: new Date(Date.now() + DAY_MS), notAfter: new Date(Date.now() + 2 * DAY_MS) });
   stranger = CertificateAuthority.createRoot({ subject: 'Stranger Root' }).issueClient({ subject: 'stranger' });
 });
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((server) => server.close()));
-});
-
-async function track<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const value = await server;
-  started.push(value);
-  return value;
-}
 
 const client = (credential: Credential | undefined) => (credential ? { certPem: credential.chainPem, keyPem: credential.keyPem } : {});
 const identity = (credential: Credential): ClientIdentity => ({ name: credential.name, certPem: credential.chainPem, keyPem: credential.keyPem });
 
 describe('an attempt against a gateway that answers in HTTP', () => {
   it('is ok on 200, with every phase timed, the TLS version and the replica that answered', async () => {
-    const server = await track(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem, respond: () => ({ status: 200, headers: { 'x-mtls-chaos-replica': 'gw-2' } }) }));
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem, respond: () => ({ status: 200, headers: { 'x-mtls-chaos-replica': 'gw-2' } }) }));
     const target = await resolveTarget({ url: server.url, identities: [identity(pki.clients[0]!)], caPem });
     const now = performance.now();
     const { record } = await runAttempt(target, target.identities[0]!, { dueAt: now, scheduledAtMs: 0 });
@@ -57,14 +47,14 @@ describe('an attempt against a gateway that answers in HTTP', () => {
     [495, { 'x-mtls-chaos-reason': 'cert_revoked' }, 'cert_revoked'],
     [495, { 'x-mtls-chaos-reason': 'ocsp_unavailable' }, 'ocsp_unavailable'],
   ] as const)('classifies HTTP %i %o as %s', async (status, headers, category) => {
-    const server = await track(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem, respond: () => ({ status, headers }) }));
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem, respond: () => ({ status, headers }) }));
     const result = await probe(server.url, { caPem, ...client(pki.clients[0]) });
     expect(result.category).toBe(category);
     expect(result.httpStatus).toBe(status);
   });
 
   it('resumes the identity\'s TLS session on the next attempt when resumption is on, and not when off', async () => {
-    const server = await track(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem }));
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem }));
     for (const resume of [true, false]) {
       const target = await resolveTarget({ url: server.url, identities: [identity(pki.clients[0]!)], caPem, resume });
       const records = [];
@@ -78,7 +68,7 @@ describe('an attempt against a gateway that answers in HTTP', () => {
   });
 
   it('leaves no connection open on the server after the attempt', async () => {
-    const server = await track(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem }));
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem }));
     for (let i = 0; i < 5; i += 1) expect((await probe(server.url, { caPem, ...client(pki.clients[1]) })).category).toBe('ok');
     const open = await new Promise<number>((resolve, reject) => server.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
     expect(open).toBe(0);
@@ -95,7 +85,7 @@ describe.each(['tls1_3', 'tls1_2'] as const)('a gateway that refuses with TLS al
     ['no certificate', () => undefined, 'certificate_required'],
   ];
   it.each(cases)('classifies %s as %s', async (_name, credential, category) => {
-    const server = await track(startAlertServer({ server: pki.servers[0]!, clientCaPem: caPem, version }));
+    const server = await closeAfterTest(startAlertServer({ server: pki.servers[0]!, clientCaPem: caPem, version }));
     const result = await probe(server.url, { caPem, ...client(credential()) });
     expect(result.category).toBe(category);
     expect(result.tlsVersion ?? (version === 'tls1_2' ? 'TLSv1.2' : 'TLSv1.3')).toBe(version === 'tls1_2' ? 'TLSv1.2' : 'TLSv1.3');
@@ -105,7 +95,7 @@ describe.each(['tls1_3', 'tls1_2'] as const)('a gateway that refuses with TLS al
 
 describe('a Node TLS server with rejectUnauthorized: true (TLS 1.3: no alert, the socket just ends)', () => {
   it('is connection_reset after the handshake, and the gateway\'s reason wins when a hook supplies it', async () => {
-    const server = await track(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem }));
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem }));
     const silent = await probe(server.url, { caPem, ...client(expired) });
     expect(silent.category).toBe('connection_reset');
     expect(silent.rawCode).toBe('CLOSED_BEFORE_ANSWER');
@@ -128,7 +118,7 @@ describe('a Node TLS server with rejectUnauthorized: true (TLS 1.3: no alert, th
 
 describe('network and server-certificate failures', () => {
   it('times out against a blackholed peer after the attempt timeout (handshake_timeout)', async () => {
-    const blackhole = await track(startBlackhole());
+    const blackhole = await closeAfterTest(startBlackhole());
     const started = performance.now();
     const result = await probe(blackhole.url, { caPem, ...client(pki.clients[0]), timeoutMs: 400 });
     const elapsed = performance.now() - started;
@@ -141,21 +131,21 @@ describe('network and server-certificate failures', () => {
   });
 
   it('is connection_refused on a closed port', async () => {
-    const port = await freePort();
+    const port = await pickFreePort();
     const result = await probe(`https://127.0.0.1:${port}/`, { caPem, ...client(pki.clients[0]) });
     expect(result).toMatchObject({ category: 'connection_refused', rawCode: 'ECONNREFUSED' });
     expect(result.timings.tcpConnectMs).toBeUndefined();
   });
 
   it('is connection_reset when the peer resets the connection', async () => {
-    const server = await track(startResetServer());
+    const server = await closeAfterTest(startResetServer());
     const result = await probe(server.url, { caPem, ...client(pki.clients[0]) });
     expect(result).toMatchObject({ category: 'connection_reset', rawCode: 'ECONNRESET' });
   });
 
   it('is hostname_mismatch when the server certificate names another host', async () => {
     const wrongName = pki.intermediate.issueServer({ subject: 'elsewhere', dnsNames: ['elsewhere.example'] });
-    const server = await track(startHttpsServer({ server: wrongName, clientCaPem: caPem }));
+    const server = await closeAfterTest(startHttpsServer({ server: wrongName, clientCaPem: caPem }));
     const bySni = await probe(server.url, { caPem, servername: 'localhost', ...client(pki.clients[0]) });
     expect(bySni).toMatchObject({ category: 'hostname_mismatch', rawCode: 'ERR_TLS_CERT_ALTNAME_INVALID' });
     expect(bySni.serverCertificate?.subject).toContain('CN=elsewhere');
@@ -167,10 +157,10 @@ describe('network and server-certificate failures', () => {
 
   it('classifies an expired server certificate and an untrusted server as the client refusing them', async () => {
     const old = pki.intermediate.issueServer({ subject: 'old', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], notBefore: new Date(Date.now() - 2 * DAY_MS), notAfter: new Date(Date.now() - DAY_MS) });
-    const expiredServer = await track(startHttpsServer({ server: old, clientCaPem: caPem }));
+    const expiredServer = await closeAfterTest(startHttpsServer({ server: old, clientCaPem: caPem }));
     expect(await probe(expiredServer.url, { caPem, ...client(pki.clients[0]) })).toMatchObject({ category: 'cert_expired', rawCode: 'CERT_HAS_EXPIRED' });
     const impostor = CertificateAuthority.createRoot({ subject: 'Impostor' }).issueServer({ subject: 'impostor', ipAddresses: ['127.0.0.1'] });
-    const impostorServer = await track(startHttpsServer({ server: impostor, clientCaPem: caPem }));
+    const impostorServer = await closeAfterTest(startHttpsServer({ server: impostor, clientCaPem: caPem }));
     expect((await probe(impostorServer.url, { caPem, ...client(pki.clients[0]) })).category).toBe('unknown_ca');
   });
 });

@@ -1,25 +1,20 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runLoad, type ClientIdentity } from '../../src/load/index.js';
 import type { AttemptRecord } from '../../src/metrics/attempt-record.js';
 import { buildLabPki, type LabPki } from '../../src/pki/index.js';
-import { startHttpsServer, type TestServer } from '../support/load-test-servers.js';
+import { closeAfterTest, startHttpsServer } from '../support/load-test-servers.js';
 
 let pki: LabPki;
 let identities: ClientIdentity[];
-const started: TestServer[] = [];
 
 beforeAll(async () => {
   pki = await buildLabPki({ clients: 2 });
   identities = pki.clients.map((client) => ({ name: client.name, certPem: client.chainPem, keyPem: client.keyPem }));
 });
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((server) => server.close()));
-});
 
 describe('closed-loop load (concurrency)', () => {
   it('keeps exactly N attempts in flight, back to back, for the duration', async () => {
-    const server = await startHttpsServer({ server: pki.servers[0]!, clientCaPem: pki.root.certificate.pem, delayMs: 100 });
-    started.push(server);
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: pki.root.certificate.pem, delayMs: 100 }));
     const records: AttemptRecord[] = [];
     const outcome = await runLoad(
       { kind: 'concurrency', concurrency: 4, durationMs: 1_500 },
@@ -32,7 +27,10 @@ describe('closed-loop load (concurrency)', () => {
     expect(outcome.succeeded).toBe(outcome.attempts);
     expect(outcome.peakInFlight).toBe(4);
     expect(outcome.inFlightLimit).toBe(4);
-    expect(records.every((record) => record.firstByteMs! >= 95 && !record.resumed && record.startDelayMs < 1)).toBe(true);
+    expect(records.every((record) => record.firstByteMs! >= 95 && !record.resumed)).toBe(true);
+    // Back to back: a worker starts its next attempt as soon as the last one ends. Only event-loop
+    // lag delays it (a few ms on a loaded 2-core box; never a queue behind other attempts).
+    expect(Math.max(...records.map((record) => record.startDelayMs))).toBeLessThan(50);
     expect(outcome.durationMs).toBeGreaterThanOrEqual(1_500);
     expect(outcome.durationMs).toBeLessThan(2_500);
   });

@@ -1,31 +1,26 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runKeepAliveLoad } from '../../src/load/index.js';
 import { MtlsChaosError } from '../../src/errors.js';
 import { buildLabPki, CertificateAuthority, type LabPki } from '../../src/pki/index.js';
-import { startHttpsServer, type TestServer } from '../support/load-test-servers.js';
+import { closeAfterTest, startHttpsServer } from '../support/load-test-servers.js';
 
 let pki: LabPki;
-const started: TestServer[] = [];
 
 beforeAll(async () => {
   pki = await buildLabPki({ clients: 1 });
-});
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((server) => server.close()));
 });
 
 describe('keep-alive request load over mTLS (autocannon)', () => {
   it('measures requests per second and latency percentiles on established mTLS connections', async () => {
     const authorised: string[] = [];
-    const server = await startHttpsServer({
+    const server = await closeAfterTest(startHttpsServer({
       server: pki.servers[0]!,
       clientCaPem: pki.root.certificate.pem,
       respond: (socket) => {
         authorised.push(socket.authorized ? socket.getPeerCertificate().subject.CN as string : 'unauthorised');
         return { status: 200 };
       },
-    });
-    started.push(server);
+    }));
     const client = pki.clients[0]!;
     const result = await runKeepAliveLoad({
       url: server.url,
@@ -49,8 +44,7 @@ describe('keep-alive request load over mTLS (autocannon)', () => {
 
   it('refuses to load a server it cannot verify (autocannon itself does not verify)', async () => {
     const impostor = CertificateAuthority.createRoot({ subject: 'Impostor' }).issueServer({ subject: 'impostor', ipAddresses: ['127.0.0.1'] });
-    const server = await startHttpsServer({ server: impostor, clientCaPem: pki.root.certificate.pem });
-    started.push(server);
+    const server = await closeAfterTest(startHttpsServer({ server: impostor, clientCaPem: pki.root.certificate.pem }));
     const client = pki.clients[0]!;
     const run = runKeepAliveLoad({
       url: server.url,

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/load/index.js';
 import { buildLabPki, CertificateAuthority, type Credential, type LabPki } from '../../src/pki/index.js';
-import { startNginxFixture, type NginxFixture } from '../support/nginx-fixture.js';
+import { startNginxTestGateway, type NginxTestGateway } from '../support/nginx-test-gateway.js';
 
 const DAY_MS = 86_400_000;
 let pki: LabPki;
-let nginx: NginxFixture;
+let nginx: NginxTestGateway;
 
 beforeAll(async () => {
   pki = await buildLabPki({ clients: 1 });
-  nginx = await startNginxFixture({ serverChainPem: pki.servers[0]!.chainPem, serverKeyPem: pki.servers[0]!.keyPem, clientCaPem: pki.root.certificate.pem });
+  nginx = await startNginxTestGateway(pki);
 });
 afterAll(async () => {
   await nginx?.stop();

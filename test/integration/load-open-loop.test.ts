@@ -1,33 +1,23 @@
 import { performance } from 'node:perf_hooks';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runLoad, type ClientIdentity } from '../../src/load/index.js';
 import type { AttemptRecord } from '../../src/metrics/attempt-record.js';
 import { buildLabPki, type LabPki } from '../../src/pki/index.js';
-import { startBlackhole, startHttpsServer, type TestServer } from '../support/load-test-servers.js';
+import { closeAfterTest, startBlackhole, startHttpsServer } from '../support/load-test-servers.js';
 
 let pki: LabPki;
 let identities: ClientIdentity[];
-const started: TestServer[] = [];
 
 beforeAll(async () => {
   pki = await buildLabPki({ clients: 3 });
   identities = pki.clients.map((client) => ({ name: client.name, certPem: client.chainPem, keyPem: client.keyPem }));
 });
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((server) => server.close()));
-});
-
-async function track<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const value = await server;
-  started.push(value);
-  return value;
-}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 describe('open-loop load (constant arrival rate)', () => {
   it('makes ~100 attempts at 50/s for 2 s against a healthy gateway, evenly spaced, all ok, identities round-robin', async () => {
-    const server = await track(startHttpsServer({ server: pki.servers[0]!, clientCaPem: pki.root.certificate.pem }));
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: pki.root.certificate.pem }));
     const records: AttemptRecord[] = [];
     const progress: number[] = [];
     const outcome = await runLoad(
@@ -51,7 +41,7 @@ describe('open-loop load (constant arrival rate)', () => {
   });
 
   it('keeps starting attempts on schedule while the gateway stalls; they time out', async () => {
-    const server = await track(startHttpsServer({ server: pki.servers[0]!, clientCaPem: pki.root.certificate.pem, stall: true }));
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: pki.root.certificate.pem, stall: true }));
     const records: AttemptRecord[] = [];
     const started = performance.now();
     const outcome = await runLoad(
@@ -72,7 +62,7 @@ describe('open-loop load (constant arrival rate)', () => {
   });
 
   it('drops attempts beyond the in-flight bound instead of queueing them, and says so', async () => {
-    const blackhole = await track(startBlackhole());
+    const blackhole = await closeAfterTest(startBlackhole());
     const outcome = await runLoad(
       { kind: 'constant-rate', ratePerSecond: 50, durationMs: 1_000 },
       { url: blackhole.url, identities, caPem: pki.root.certificate.pem, timeoutMs: 2_000 },
@@ -85,7 +75,7 @@ describe('open-loop load (constant arrival rate)', () => {
   });
 
   it('stops at once on abort and resolves with what was measured', async () => {
-    const server = await track(startHttpsServer({ server: pki.servers[0]!, clientCaPem: pki.root.certificate.pem, delayMs: 300 }));
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: pki.root.certificate.pem, delayMs: 300 }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 700);
     const started = performance.now();
@@ -102,7 +92,7 @@ describe('open-loop load (constant arrival rate)', () => {
   });
 
   it('ramps: 0 -> 100/s over 2 s offers ~25 attempts in the first second and ~75 in the second', async () => {
-    const server = await track(startHttpsServer({ server: pki.servers[0]!, clientCaPem: pki.root.certificate.pem }));
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: pki.root.certificate.pem }));
     const records: AttemptRecord[] = [];
     const outcome = await runLoad(
       { kind: 'ramp', startRatePerSecond: 0, stages: [{ toRatePerSecond: 100, durationMs: 2_000 }] },

@@ -5,14 +5,22 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type tls from 'node:tls';
+import { onTestFinished } from 'vitest';
+import { pickFreePort } from '../../src/lab/free-port.js';
 import type { Credential } from '../../src/pki/index.js';
-import { freePort } from './nginx-fixture.js';
 
 /** A server started by a test; close() is idempotent and ends every open connection. */
 export interface TestServer {
   readonly port: number;
   readonly url: string;
   close(): Promise<void>;
+}
+
+/** Waits for a server a test starts and closes it when that test finishes, passed or failed. */
+export async function closeAfterTest<T extends TestServer>(server: Promise<T>): Promise<T> {
+  const value = await server;
+  onTestFinished(() => value.close());
+  return value;
 }
 
 export interface HttpsServerOptions {
@@ -122,7 +130,7 @@ export async function startAlertServer(options: {
   await writeFile(join(dir, 'chain.pem'), options.server.intermediates.map((certificate) => certificate.pem).join(''));
   await writeFile(join(dir, 'server.key'), options.server.keyPem, { mode: 0o600 });
   await writeFile(join(dir, 'ca.pem'), options.clientCaPem);
-  const port = await freePort();
+  const port = await pickFreePort();
   const child = spawn(
     'openssl',
     [

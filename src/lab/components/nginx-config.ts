@@ -1,3 +1,4 @@
+import type { GatewayTlsPolicy } from '../gateway.js';
 import { LabError } from '../lab-error.js';
 
 export interface NginxConfigInput {
@@ -25,6 +26,8 @@ export interface NginxConfigInput {
   };
   /** `user` directive; needed when the master runs as root and the prefix is private. */
   readonly user?: string;
+  /** ssl_protocols, ssl_ciphers and ssl_conf_command (Ciphersuites, SignatureAlgorithms); default TLS 1.2 + 1.3. */
+  readonly tlsPolicy?: GatewayTlsPolicy;
 }
 
 /**
@@ -73,7 +76,7 @@ export function nginxConfig(input: NginxConfigInput): string {
     '        server_name localhost;',
     `        ssl_certificate "${input.certificateChainFile}";`,
     `        ssl_certificate_key "${input.keyFile}";`,
-    '        ssl_protocols TLSv1.2 TLSv1.3;',
+    ...tlsPolicyLines(input.tlsPolicy),
     '        ssl_session_cache shared:mtls_chaos_ssl:10m;',
     `        ssl_client_certificate "${input.trustBundleFile}";`,
     '        ssl_verify_client on;',
@@ -100,6 +103,36 @@ export function nginxConfig(input: NginxConfigInput): string {
     '',
   ];
   return lines.join('\n');
+}
+
+const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
+
+/**
+ * The TLS policy as nginx directives: ssl_protocols from minVersion..maxVersion, ssl_ciphers for
+ * TLS 1.2, and ssl_conf_command (nginx 1.19.4+, passed to OpenSSL's SSL_CONF) for TLS 1.3 suites
+ * and signature algorithms, which ssl_ciphers cannot set.
+ */
+function tlsPolicyLines(policy: GatewayTlsPolicy | undefined): string[] {
+  const low = TLS_VERSIONS.indexOf(policy?.minVersion ?? 'TLSv1.2');
+  const high = TLS_VERSIONS.indexOf(policy?.maxVersion ?? 'TLSv1.3');
+  if (high < low) {
+    throw new LabError('E_LAB_NGINX_CONFIG', `nginx TLS policy: maxVersion ${policy?.maxVersion} is below minVersion ${policy?.minVersion}`, {
+      hint: 'give a maxVersion at or above minVersion',
+    });
+  }
+  for (const [field, value] of Object.entries(policy ?? {})) {
+    if (typeof value === 'string' && !/^[A-Za-z0-9_:+\-.!@=]+$/.test(value)) {
+      throw new LabError('E_LAB_NGINX_CONFIG', `nginx TLS policy: ${field} is not an OpenSSL list: ${value}`, {
+        hint: 'use OpenSSL names separated by colons, e.g. ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384',
+      });
+    }
+  }
+  return [
+    `        ssl_protocols ${TLS_VERSIONS.slice(low, high + 1).join(' ')};`,
+    ...(policy?.ciphers ? [`        ssl_ciphers ${policy.ciphers};`] : []),
+    ...(policy?.ciphersuites ? [`        ssl_conf_command Ciphersuites ${policy.ciphersuites};`] : []),
+    ...(policy?.sigalgs ? [`        ssl_conf_command SignatureAlgorithms ${policy.sigalgs};`] : []),
+  ];
 }
 
 /** Throws E_LAB_NGINX_CONFIG for what nginx cannot do; called before any component starts. */

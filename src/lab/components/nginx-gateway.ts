@@ -5,29 +5,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ErrorCategory } from '../../metrics/error-category.js';
 import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
 import { pickFreePort } from '../free-port.js';
-import type { GatewayOcspSpec, GatewayReloadFiles, StartedGateway } from '../gateway.js';
+import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
-import type { RunRegistry } from '../run-registry.js';
 import { waitForTlsHandshake } from '../wait-for-tls.js';
 import { nginxConfig, type NginxConfigInput } from './nginx-config.js';
 import { NginxErrorLog } from './nginx-error-log.js';
 
-export interface NginxGatewayOptions {
-  readonly name: string;
-  /** The gateway's own folder; nginx's prefix is <dir>/nginx. */
-  readonly dir: string;
-  readonly files: {
-    readonly certificateChain: string;
-    readonly key: string;
-    readonly trustBundle: string;
-    readonly crl?: string;
-  };
-  readonly ocsp?: GatewayOcspSpec;
-  readonly caPem: string;
-  readonly signal: AbortSignal;
-  readonly registry?: RunRegistry;
+/** `dir` holds nginx's prefix, <dir>/nginx. */
+export interface NginxGatewayOptions extends GatewayOptions {
   readonly workerProcesses?: number;
-  readonly readyTimeoutMs?: number;
   /** Defaults to the nginx found in PATH or /usr/sbin/nginx. */
   readonly nginxBinary?: string;
 }
@@ -79,6 +65,7 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
   }
   const errorLogFile = join(prefix, 'logs', 'error.log');
   const configFile = join(conf, 'nginx.conf');
+  let tlsPolicy: GatewayTlsPolicy | undefined;
   const configFor = (port: number): NginxConfigInput => ({
     prefix,
     port,
@@ -90,6 +77,7 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
     keyFile: files.key,
     trustBundleFile: files.trustBundle,
     ...(crlConfigured ? { crlFile: files.crl } : {}),
+    ...(tlsPolicy ? { tlsPolicy } : {}),
     ...(options.ocsp ? { ocsp: options.ocsp } : {}),
     // As root, nginx would run its workers as nobody, who cannot enter the 0700 prefix.
     ...(process.getuid?.() === 0 ? { user: 'root' } : {}),
@@ -132,6 +120,11 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
         await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
       },
       crlConfigured: () => crlConfigured,
+      writeTlsPolicy: async (policy: GatewayTlsPolicy) => {
+        const config = nginxConfig({ ...configFor(port), tlsPolicy: policy });
+        tlsPolicy = policy;
+        await writeFile(configFile, config, { mode: 0o600 });
+      },
     });
   }
 }
@@ -141,6 +134,8 @@ interface NginxFiles {
   readonly configFile: string;
   writeConfig(withCrl: boolean): Promise<void>;
   crlConfigured(): boolean;
+  /** Rewrites nginx.conf with this TLS policy (throws before writing when nginx could not express it). */
+  writeTlsPolicy(policy: GatewayTlsPolicy): Promise<void>;
 }
 
 class StartedNginxGateway implements StartedGateway {
@@ -184,6 +179,7 @@ class StartedNginxGateway implements StartedGateway {
     if (files.trustBundlePem) await writeFile(paths.trustBundle, files.trustBundlePem);
     if (files.crlPem) await writeFile(paths.crl, files.crlPem);
     if (files.crlPem && !this.config.crlConfigured()) await this.config.writeConfig(true);
+    if (files.tlsPolicy) await this.config.writeTlsPolicy(files.tlsPolicy);
 
     const master = this.proc.pid;
     const oldWorkers = new Set(this.pids().filter((pid) => pid !== master));

@@ -1,31 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
-import { resolveForkEntry } from '../fork-entry.js';
-import type { GatewayOcspSpec, GatewayReloadFiles, StartedGateway } from '../gateway.js';
-import { IpcClient } from '../ipc.js';
+import type { SupervisedProcess } from '../child-process-supervisor.js';
+import type { GatewayOptions, GatewayReloadFiles, StartedGateway } from '../gateway.js';
+import type { IpcClient } from '../ipc.js';
 import { LabError } from '../lab-error.js';
 import type { NodeGatewayProcessConfig } from '../processes/node-gateway-config.js';
-import type { RunRegistry } from '../run-registry.js';
+import { startForkedComponent } from './forked-component.js';
 
-export interface NodeGatewayOptions {
-  readonly name: string;
-  /** Holds the gateway's config file and log. */
-  readonly dir: string;
-  readonly files: {
-    readonly certificateChain: string;
-    readonly key: string;
-    readonly trustBundle: string;
-    readonly crl?: string;
-  };
-  readonly ocsp?: GatewayOcspSpec;
-  readonly caPem: string;
-  readonly signal: AbortSignal;
-  readonly registry?: RunRegistry;
-  readonly readyTimeoutMs?: number;
-}
-
-const DEFAULT_READY_TIMEOUT_MS = 15_000;
+/** `dir` holds the gateway's config file and log. */
+export type NodeGatewayOptions = GatewayOptions;
 
 /** Starts our own Node mTLS gateway (processes/node-gateway-process.ts) as a supervised child. */
 export async function startNodeGateway(options: NodeGatewayOptions): Promise<StartedGateway> {
@@ -37,6 +20,7 @@ export async function startNodeGateway(options: NodeGatewayOptions): Promise<Sta
     keyFile: options.files.key,
     trustBundleFile: options.files.trustBundle,
     ...(options.files.crl ? { crlFile: options.files.crl } : {}),
+    ...(options.authorization ? { authorization: options.authorization } : {}),
     ...(ocsp
       ? {
           ocsp: {
@@ -49,25 +33,12 @@ export async function startNodeGateway(options: NodeGatewayOptions): Promise<Sta
       : {}),
   };
   await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-  const entry = resolveForkEntry(import.meta.url, '../processes/node-gateway-process.ts');
-  const proc = await SupervisedProcess.start({
-    name: options.name,
-    launch: { kind: 'fork', modulePath: entry.modulePath, execArgv: entry.execArgv, args: [configFile] },
-    logDir: options.dir,
-    ...(options.registry ? { registry: options.registry } : {}),
+  const { proc, ipc, port } = await startForkedComponent({
+    ...options,
+    entry: 'node-gateway-process.ts',
+    configFile,
+    what: 'gateway/node on 127.0.0.1, port chosen by itself',
   });
-  const ipc = new IpcClient(proc.child, options.name);
-  let port: number;
-  try {
-    port = await awaitReady(proc, ipc.ready(), {
-      timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-      signal: options.signal,
-      what: 'gateway/node on 127.0.0.1, port chosen by itself',
-    });
-  } catch (error) {
-    await proc.stop();
-    throw error;
-  }
   return new StartedNodeGateway(options.name, port, options.caPem, proc, ipc);
 }
 

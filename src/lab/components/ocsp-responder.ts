@@ -1,11 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateAuthority, RevocationReason } from '../../pki/index.js';
-import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
-import { resolveForkEntry } from '../fork-entry.js';
-import { IpcClient } from '../ipc.js';
+import type { ComponentOptions } from '../component-options.js';
 import type { OcspResponderMode, OcspResponderProcessConfig } from '../processes/ocsp-responder-config.js';
-import type { RunRegistry } from '../run-registry.js';
+import { startForkedComponent } from './forked-component.js';
 
 export type { OcspResponderMode } from '../processes/ocsp-responder-config.js';
 
@@ -19,22 +17,22 @@ export interface StartedOcspResponder {
   unrevoke(serialNumber: string): Promise<void>;
   /** Certificates issued after start (otherwise answered `unknown`). */
   registerIssued(serialNumbers: readonly string[]): Promise<void>;
-  /** Faults: make the responder fail in one of the ocsp-outage ways, or answer normally again. */
+  /**
+   * Faults: make the responder fail in one of the ocsp-outage ways, or answer normally again.
+   * `down` stops listening (connections refused); any other mode listens again on the same URL.
+   */
   setMode(mode: OcspResponderMode): Promise<void>;
   stop(): Promise<void>;
 }
 
-export interface OcspResponderOptions {
-  readonly name: string;
-  readonly dir: string;
+export interface OcspResponderOptions extends ComponentOptions {
   /** The CA it answers for (the lab's intermediate, which issues every leaf). */
   readonly issuer: CertificateAuthority;
   readonly issuerCertificateFile: string;
   /** Mode 0600: the child signs with the CA's key, as a CA-designated responder would with its own. */
   readonly issuerKeyFile: string;
-  readonly signal: AbortSignal;
-  readonly registry?: RunRegistry;
-  readonly readyTimeoutMs?: number;
+  /** nextUpdate - thisUpdate of its answers; default 1 h. */
+  readonly validityMs?: number;
 }
 
 const ALL_TIME = new Date(8_640_000_000_000_000);
@@ -52,27 +50,15 @@ export async function startOcspResponder(options: OcspResponderOptions): Promise
       revokedAt: revocation.revokedAt.toISOString(),
       reason: revocation.reason,
     })),
+    ...(options.validityMs === undefined ? {} : { validityMs: options.validityMs }),
   };
   await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
-  const entry = resolveForkEntry(import.meta.url, '../processes/ocsp-responder-process.ts');
-  const proc = await SupervisedProcess.start({
-    name: options.name,
-    launch: { kind: 'fork', modulePath: entry.modulePath, execArgv: entry.execArgv, args: [configFile] },
-    logDir: options.dir,
-    ...(options.registry ? { registry: options.registry } : {}),
+  const { proc, ipc, port } = await startForkedComponent({
+    ...options,
+    entry: 'ocsp-responder-process.ts',
+    configFile,
+    what: 'ocsp/builtin on 127.0.0.1, port chosen by itself',
   });
-  const ipc = new IpcClient(proc.child, options.name);
-  let port: number;
-  try {
-    port = await awaitReady(proc, ipc.ready(), {
-      timeoutMs: options.readyTimeoutMs ?? 15_000,
-      signal: options.signal,
-      what: 'ocsp/builtin on 127.0.0.1, port chosen by itself',
-    });
-  } catch (error) {
-    await proc.stop();
-    throw error;
-  }
   return {
     name: options.name,
     url: `http://127.0.0.1:${port}/`,

@@ -1,3 +1,4 @@
+import type { GatewayAuthorization, GatewayTlsPolicy } from '../gateway.js';
 import type { OcspMode } from '../client-ocsp-check.js';
 
 /** What the parent writes to a JSON file for the node gateway process: paths and options, no key material. */
@@ -7,6 +8,7 @@ export interface NodeGatewayProcessConfig {
   readonly keyFile: string;
   readonly trustBundleFile: string;
   readonly crlFile?: string;
+  readonly authorization?: GatewayAuthorization;
   readonly ocsp?: {
     readonly mode: OcspMode;
     readonly cacheTtlMs: number;
@@ -21,6 +23,37 @@ export interface TlsMaterial {
   readonly keyPem: string;
   readonly trustBundlePem: string;
   readonly crlPem?: string;
+  readonly tlsPolicy?: GatewayTlsPolicy;
+}
+
+/**
+ * The secure-context options of a TLS policy. Node takes TLS 1.2 ciphers and TLS 1.3 suites in
+ * one `ciphers` string and disables TLS 1.3 when that string names no TLS_ suite, so a policy that
+ * narrows one family keeps the defaults of the other.
+ */
+export function tlsPolicyOptions(policy: GatewayTlsPolicy | undefined, defaultCiphers: string): {
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  ciphers?: string;
+  sigalgs?: string;
+} {
+  if (!policy) return {};
+  const defaults = defaultCiphers.split(':');
+  const ciphers =
+    policy.ciphers !== undefined || policy.ciphersuites !== undefined
+      ? [
+          policy.ciphersuites ?? defaults.filter((name) => name.startsWith('TLS_')).join(':'),
+          policy.ciphers ?? defaults.filter((name) => !name.startsWith('TLS_')).join(':'),
+        ]
+          .filter(Boolean)
+          .join(':')
+      : undefined;
+  return {
+    ...(policy.minVersion ? { minVersion: policy.minVersion } : {}),
+    ...(policy.maxVersion ? { maxVersion: policy.maxVersion } : {}),
+    ...(ciphers ? { ciphers } : {}),
+    ...(policy.sigalgs ? { sigalgs: policy.sigalgs } : {}),
+  };
 }
 
 /** One string per CRL: OpenSSL's PEM reader behind Node's `crl` option takes the first block only. */

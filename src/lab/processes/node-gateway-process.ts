@@ -11,7 +11,7 @@ import type { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
-import type { TLSSocket } from 'node:tls';
+import { DEFAULT_CIPHERS, type TLSSocket } from 'node:tls';
 import type { ErrorCategory } from '../../metrics/error-category.js';
 import type { Certificate } from '../../pki/index.js';
 import { ClientOcspCheck } from '../client-ocsp-check.js';
@@ -19,7 +19,7 @@ import { certificateFromDer } from '../certificate-from-der.js';
 import { REASON_HEADER, REPLICA_HEADER } from '../gateway-headers.js';
 import { reportReady, serveParentRequests } from '../ipc.js';
 import { categoryOfVerifyCode } from '../verify-error-category.js';
-import { splitCrlPem, type NodeGatewayProcessConfig, type TlsMaterial } from './node-gateway-config.js';
+import { splitCrlPem, tlsPolicyOptions, type NodeGatewayProcessConfig, type TlsMaterial } from './node-gateway-config.js';
 
 interface Verdict {
   readonly category?: ErrorCategory;
@@ -55,6 +55,7 @@ function secureContextOptions(tls: TlsMaterial) {
     // Node's addCRL reads one CRL per string and turns on CRL_CHECK_ALL: every CA in the path
     // needs its CRL (the intermediate's for leaves, the root's for the intermediate).
     ...(tls.crlPem ? { crl: splitCrlPem(tls.crlPem) } : {}),
+    ...tlsPolicyOptions(tls.tlsPolicy, DEFAULT_CIPHERS),
   };
 }
 
@@ -92,7 +93,8 @@ async function answer(request: IncomingMessage, response: ServerResponse): Promi
   if (result.category) {
     // 495 "SSL Certificate Error" / 496 "SSL Certificate Required": nginx's codes for these cases
     // (it turns them into 400 on the wire; we keep them, with the reason next to them).
-    const status = result.category === 'certificate_required' ? 496 : 495;
+    // 403 for an authorization refusal: the certificate was fine, the identity is not allowed.
+    const status = result.category === 'certificate_required' ? 496 : result.category === 'forbidden' ? 403 : 495;
     const body = `${result.category}${result.detail ? `: ${result.detail}` : ''}\n`;
     response.writeHead(status, {
       [REASON_HEADER]: result.category,
@@ -156,7 +158,16 @@ async function judge(socket: TLSSocket): Promise<Verdict> {
     }
     if (rejection) return { category: rejection, detail: rejection === 'ocsp_unavailable' ? ocspCheck.lastProblem : 'OCSP' };
   }
-  return { identity: identityOf(peer) };
+  const identity = identityOf(peer);
+  if (config.authorization && !isAllowed(identity, config.authorization)) {
+    return { category: 'forbidden', detail: `no allowed SAN among ${[...identity.uris, ...identity.dnsNames].join(', ') || '(none)'}` };
+  }
+  return { identity };
+}
+
+function isAllowed(identity: ClientIdentity, rules: NonNullable<NodeGatewayProcessConfig['authorization']>): boolean {
+  const names = [...identity.uris, ...identity.dnsNames];
+  return names.some((name) => (rules.allowSans ?? []).includes(name) || (rules.allowSanPrefixes ?? []).some((prefix) => name.startsWith(prefix)));
 }
 
 function identityOf(peer: import('node:crypto').X509Certificate): ClientIdentity {

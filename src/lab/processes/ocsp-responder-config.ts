@@ -8,6 +8,8 @@ export interface OcspResponderProcessConfig {
   /** Serials the issuer issued: anything else is answered `unknown` (RFC 6960 2.2). */
   readonly issued: readonly string[];
   readonly revocations: readonly { readonly serialNumber: string; readonly revokedAt: string; readonly reason: RevocationReason }[];
+  /** nextUpdate - thisUpdate of every answer (openssl ocsp -nmin); default 1 h. nginx caches an answer until its nextUpdate. */
+  readonly validityMs?: number;
 }
 
 /**
@@ -16,6 +18,8 @@ export interface OcspResponderProcessConfig {
  */
 export type OcspResponderMode =
   | { readonly kind: 'normal' }
+  /** Not listening: connections are refused; leaving this mode listens again on the same port. */
+  | { readonly kind: 'down' }
   /** An OCSPResponse with this error status and no body (RFC 6960 4.2.1). */
   | { readonly kind: 'error-status'; readonly status: 'tryLater' | 'internalError' | 'unauthorized' | 'sigRequired' | 'malformedRequest' }
   | { readonly kind: 'http-error'; readonly httpStatus: number }

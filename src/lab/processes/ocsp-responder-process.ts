@@ -37,6 +37,9 @@ const revoked = new Map<string, { revokedAt: Date; reason: RevocationReason }>(
 );
 let mode: OcspResponderMode = { kind: 'normal' };
 let answered = 0;
+/** Bound once at start; `down` closes the listener and coming back listens on this same port (the gateway is configured with the URL). */
+let port = 0;
+const validityMs = config.validityMs ?? 3_600_000;
 
 function statusOf(serialNumber: string, at: Date = new Date()): CertificateStatus {
   const serial = normaliseSerial(serialNumber);
@@ -62,11 +65,12 @@ function respond(request: OcspRequestInfo): Buffer {
         ca: issuer,
         request,
         at,
+        nextUpdate: new Date(at.getTime() + validityMs),
         statusOverride:
           mode.status === 'revoked' ? { status: 'revoked', revokedAt: new Date(at.getTime() - 60_000), reason: 'keyCompromise' } : { status: mode.status },
       });
     default:
-      return buildOcspResponse({ ca: issuer, request, at });
+      return buildOcspResponse({ ca: issuer, request, at, nextUpdate: new Date(at.getTime() + validityMs) });
   }
 }
 
@@ -151,20 +155,46 @@ serveParentRequests({
     for (const serial of payload as string[]) issued.add(normaliseSerial(serial));
     return true;
   },
-  setMode: (payload) => {
-    mode = payload as OcspResponderMode;
+  setMode: async (payload) => {
+    const next = payload as OcspResponderMode;
+    if (next.kind === 'down' && mode.kind !== 'down') await stopListening();
+    if (next.kind !== 'down' && mode.kind === 'down') await listen(port);
+    mode = next;
     return true;
   },
   stats: () => ({ answered }),
 });
 
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address && typeof address === 'object') {
-    console.log(`${new Date().toISOString()} ${config.name} for "${certificate.subject.commonName}" on 127.0.0.1:${address.port}`);
-    reportReady(address.port);
-  }
-});
+function listen(onPort: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(onPort, '127.0.0.1', () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(address && typeof address === 'object' ? address.port : onPort);
+    });
+  });
+}
+
+/** A responder process that is gone: nothing listens, so connections are refused (ECONNREFUSED). */
+function stopListening(): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+listen(0).then(
+  (bound) => {
+    port = bound;
+    console.log(`${new Date().toISOString()} ${config.name} for "${certificate.subject.commonName}" on 127.0.0.1:${port}`);
+    reportReady(port);
+  },
+  (error: unknown) => {
+    console.log(`${new Date().toISOString()} cannot listen: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);
 
 process.on('SIGTERM', () => {
   server.close();

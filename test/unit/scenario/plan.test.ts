@@ -22,13 +22,13 @@ describe('describePlan: what the run will do, without running anything', () => {
     expect(plan).toContain('handshake.p95 < 150ms (whole run)');
     expect(plan).toContain('success.rate >= 99.9% (baseline phase)');
     expect(summarisePlan(scenario)).toBe(
-      'node gateway (OCSP hard-fail, cache 0ms, timeout 500ms; CRL) + builtin OCSP responder; open loop at 50/s for 30s (1500 attempts); 2 identities; 2 SLOs',
+      'node gateway (OCSP hard-fail, cache 0ms, timeout 500ms; CRL) + builtin OCSP responder; open loop at 50/s for 30s (1500 attempts); 2 identities; 0 faults; 2 SLOs',
     );
   });
 
   it('describes a closed loop', () => {
     const scenario = validateScenario({ ...validInput(), lab: { gateway: { kind: 'nginx' } }, load: { concurrency: 8, duration: '2m' }, slos: [] }, 'drill.yaml');
-    expect(summarisePlan(scenario)).toBe('nginx gateway; closed loop, 8 attempts in flight for 2m; 4 identities; 0 SLOs');
+    expect(summarisePlan(scenario)).toBe('nginx gateway; closed loop, 8 attempts in flight for 2m; 4 identities; 0 faults; 0 SLOs');
     expect(describePlan(scenario)).toContain('slos     none');
   });
 

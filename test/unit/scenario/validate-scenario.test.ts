@@ -23,7 +23,7 @@ describe('validateScenario: valid input', () => {
     expect(scenario.summary).toBe('A unit-test drill.');
     expect(scenario.runtime).toBe('local');
     expect(scenario.pki).toEqual({ algorithm: 'ecdsa-p256', clients: 4, clientLifetimeMs: 86_400_000, serverLifetimeMs: 90 * 86_400_000 });
-    expect(scenario.lab.gateway).toEqual({ kind: 'node', ocsp: { mode: 'off', cacheTtlMs: 60_000, timeoutMs: 2_000 }, crl: false });
+    expect(scenario.lab.gateway).toEqual({ kind: 'node', ocsp: { mode: 'off', cacheTtlMs: 60_000, timeoutMs: 2_000 }, crl: false, replicas: 1 });
     expect(scenario.load).toEqual({
       profile: { kind: 'constant-rate', ratePerSecond: 10, durationMs: 5_000 },
       durationMs: 5_000,
@@ -136,7 +136,10 @@ describe('validateScenario: each kind of bad input names the field, what was exp
     { name: 'an SLO with an unknown phase', change: (s) => (s.slos = [{ expr: 'success.rate >= 99%', phase: 'later' }]), path: ['slos', 0, 'phase'], message: /"baseline".*got "later"/ },
     { name: 'an SLO that is a number', change: (s) => (s.slos = [5]), path: ['slos', 0], message: /expected an SLO like .* got 5/ },
     { name: 'the docker runtime (not yet)', change: (s) => (s.runtime = 'docker'), code: 'E_SCENARIO_RUNTIME', path: ['runtime'], message: /docker runtime is not available yet/ },
-    { name: 'a fault (not yet)', change: (s) => (s.faults = [{ kind: 'ocsp-outage' }]), code: 'E_SCENARIO_FAULTS', path: ['faults'], message: /faults on a timeline arrive in a later version/ },
+    { name: 'a fault of an unknown kind', change: (s) => (s.faults = [{ at: '5s', kind: 'meteor-strike' }]), path: ['faults', 0, 'kind'], message: /meteor-strike/ },
+    { name: 'a fault without at', change: (s) => (s.faults = [{ kind: 'gateway-pause' }]), path: ['faults', 0, 'at'], message: /is required: expected a duration/ },
+    { name: 'a fault with an option its kind does not have', change: (s) => (s.faults = [{ at: '5s', kind: 'gateway-pause', sigal: 'STOP' }]), path: ['faults', 0], message: /sigal/ },
+    { name: 'a fault after the load ends', change: (s) => (s.faults = [{ at: '45s', kind: 'gateway-pause' }]), path: ['faults', 0, 'at'], message: /before the load ends/ },
     {
       name: 'a __proto__ key',
       change: (s) => Object.defineProperty(s.load, '__proto__', { value: { polluted: true }, enumerable: true }),

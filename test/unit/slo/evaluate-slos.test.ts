@@ -129,11 +129,21 @@ describe('evaluateSlos', () => {
     expect(verdict('gateway.cpu.p95 < 80%', 'run', withoutPhases).passed).toBe(true);
   });
 
-  it('fails recovery.time as not measured yet', () => {
+  it('fails recovery.time with a note when no fault healed, and judges it when one did', () => {
     const result = verdict('recovery.time < 30s', 'recovery', run);
     expect(result).toMatchObject({ passed: false, threshold: 30_000, unit: 'ms' });
     expect(result.measured).toBeUndefined();
-    expect(result.note).toMatch(/not measured yet/);
+    expect(result.note).toMatch(/no recovery was measured/);
+    const recovered = { ...run, recovery: { healedAtMs: 10_000, timeMs: 2_000, targetSuccessRate: 0.99 } };
+    expect(verdict('recovery.time < 3s', 'run', recovered)).toMatchObject({ passed: true, measured: 2_000 });
+    expect(verdict('recovery.time < 1s', 'run', recovered)).toMatchObject({ passed: false, measured: 2_000 });
+    const never = { ...run, recovery: { healedAtMs: 10_000, targetSuccessRate: 0.99 } };
+    expect(verdict('recovery.time < 30s', 'run', never).note).toMatch(/never came back to 99.0%/);
+  });
+
+  it('judges blast.radius from the fault phase', () => {
+    expect(verdict('blast.radius <= 10%', 'run', run).note).toMatch(/no fault phase/);
+    expect(verdict('blast.radius <= 10%', 'run', { ...run, blastRadius: 0.05 })).toMatchObject({ passed: true, measured: 0.05 });
   });
 
   it('keeps expression, scope and order', () => {

@@ -1,0 +1,27 @@
+import { defineScenario } from '../src/scenario/index.js';
+
+export default defineScenario({
+  name: 'expired-intermediate-nginx',
+  description: `The issuing intermediate CA expires behind nginx: every chain that carries it fails, on both sides, until it is renewed.
+Breaks: at 6 s the lab intermediate is re-signed by the root with its own key and name but a
+notAfter an hour in the past, and that expired intermediate is what every chain now carries: the
+client identities' chains (leaf + intermediate) and nginx's server chain (reload: SIGHUP, same master).
+The leaves themselves are untouched and valid. 6 s later the valid intermediate is back (heal).
+Healthy: a chain is only as valid as its weakest link: clients check the server chain first and
+refuse it as cert_expired (CERT_HAS_EXPIRED at depth 1; the gateway would refuse the client chains
+the same way), never as an unknown CA or a generic error; all works again once the intermediate is valid.
+SLOs: baseline success >= 99.9%; fault phase: cert_expired >= 90% and success <= 10%;
+recovery.time < 3s; recovery success >= 95% (nginx's reload back to the valid chain takes up to
+a second to reach every new connection: measured 98% in the recovery phase).`,
+  lab: { gateway: { kind: 'nginx' } },
+  pki: { clients: 4 },
+  load: { rate: '40/s', duration: '20s', timeout: '2s' },
+  faults: [{ at: '6s', for: '6s', kind: 'expiry', target: 'intermediate' }],
+  slos: [
+    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
+    { expr: 'category.cert_expired.rate >= 90%', phase: 'fault' },
+    { expr: 'success.rate <= 10%', phase: 'fault' },
+    'recovery.time < 3s',
+    { expr: 'success.rate >= 95%', phase: 'recovery' },
+  ],
+});

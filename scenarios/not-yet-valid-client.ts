@@ -1,0 +1,26 @@
+import { defineScenario } from '../src/scenario/index.js';
+
+export default defineScenario({
+  name: 'not-yet-valid-client',
+  description: `Client certificates that are not valid yet (notBefore an hour ahead): refused as cert_not_yet_valid until replaced.
+Breaks: at 6 s every client identity is swapped for the same certificate re-issued with a
+notBefore one hour in the future, as handed out by a CA whose clock runs ahead; 6 s later the
+valid certificates come back (heal). (Clock skew through libfaketime is not used: it is not
+installed on our machines; the certificate itself produces the same verdict.)
+Healthy: the gateway fails closed and says why: 495 with reason cert_not_yet_valid
+(X509_V_ERR 9), never accepted, never confused with an expired or unknown certificate; success
+returns as soon as valid certificates are used.
+SLOs: baseline success >= 99.9%; fault phase: cert_not_yet_valid >= 90% and success <= 10%;
+recovery.time < 3s; recovery success >= 98% (attempts already started when the heal lands still fail).`,
+  lab: { gateway: { kind: 'node' } },
+  pki: { clients: 4 },
+  load: { rate: '40/s', duration: '20s', timeout: '2s' },
+  faults: [{ at: '6s', for: '6s', kind: 'not-yet-valid', target: 'client' }],
+  slos: [
+    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
+    { expr: 'category.cert_not_yet_valid.rate >= 90%', phase: 'fault' },
+    { expr: 'success.rate <= 10%', phase: 'fault' },
+    'recovery.time < 3s',
+    { expr: 'success.rate >= 98%', phase: 'recovery' },
+  ],
+});

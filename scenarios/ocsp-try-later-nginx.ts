@@ -1,0 +1,28 @@
+import { defineScenario } from '../src/scenario/index.js';
+
+export default defineScenario({
+  name: 'ocsp-try-later-nginx',
+  description: `OCSP responder answers tryLater for 6 s behind nginx (ssl_ocsp, hard-fail only): once cached answers reach their nextUpdate (3 s) every client is refused as ocsp_unavailable; success is back after the heal.
+Breaks: at 6 s the responder answers every request with the OCSP error status tryLater (RFC 6960
+4.2.1), for 6 s.
+Cache: nginx keeps an answer until its nextUpdate (no TTL knob); the lab responder's answers are
+valid 3 s (lab.ocspResponder.validity), so the cache runs out within 3 s; tryLater is not cached.
+Healthy: nginx fails closed; its log says "certificate status request failed", classified as
+ocsp_unavailable; no other category.
+SLOs: baseline success >= 99.9%; fault-phase ocsp_unavailable >= 40% (6 s minus at most 3 s of
+cache) and no client called revoked (an outage is not a revocation); recovery.time < 5s (measured: 0-1 s; slack for a loaded machine); recovery success >= 99%.`,
+  lab: {
+    gateway: { kind: 'nginx', ocsp: { mode: 'hard-fail' } },
+    ocspResponder: { kind: 'builtin', validity: '3s' },
+  },
+  pki: { clients: 4 },
+  load: { rate: '40/s', duration: '20s', timeout: '3s' },
+  faults: [{ at: '6s', for: '6s', kind: 'ocsp-outage', mode: 'try-later' }],
+  slos: [
+    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
+    { expr: 'category.ocsp_unavailable.rate >= 40%', phase: 'fault' },
+    { expr: 'category.cert_revoked.count == 0', phase: 'fault' },
+    'recovery.time < 5s',
+    { expr: 'success.rate >= 99%', phase: 'recovery' },
+  ],
+});

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { CertificateAuthority, trustBundlePem, type Certificate, type LabPki } from '../pki/index.js';
+import type { ClientIdentity } from '../load/index.js';
+import { faultDurationOption } from './fault-duration.js';
+import type { FaultContext, FaultDefinition } from './fault.js';
+import { clientCredential, reissueClient } from './lab-certificates.js';
+
+/**
+ * A CA rotation done in two steps, the way operators do it, in either order:
+ * - bundle step: the gateway's trust bundle for client certificates becomes `overlap` (old and new
+ *   CA) or `cutover` (new CA only), by hot reload;
+ * - leaves step: every client identity is re-issued (new key, same subject and SANs) by the new
+ *   issuing CA and sent with its new chain (retarget).
+ * The first step happens at `at`, the second `stepDelay` later. Heal completes the rotation (runs
+ * the second step if it has not happened yet) and leaves the new PKI in place: a rotation is not
+ * undone, and the recovery phase measures the rotated system.
+ *
+ * ca: root: a new root with a new intermediate below it. The gateway's bundle is the root, so the
+ *   order matters: leaves first, or a cutover before the leaves, strands clients (unknown_ca).
+ *   crossSigned: the new intermediate is also signed by the old root (same subject and key), and
+ *   the new leaves carry that cross-signed copy, so gateways still trusting only the old root
+ *   accept them (leaves first becomes safe). OpenSSL builds one path from what the client sends:
+ *   a cutover bundle (new root only) does not accept the cross-signed chain, and the drill shows it.
+ *   The server side is untouched: the gateway keeps its certificate, clients their server trust.
+ * ca: intermediate: a new intermediate under the same root. The bundle gains the new intermediate
+ *   (overlap: root + old + new; cutover: root + new); since leaves carry their chain and the root
+ *   anchors both generations, the rotation costs nothing in any order: the drill proves it.
+ */
+const options = z
+  .strictObject({
+    ca: z.enum(['intermediate', 'root']).meta({ description: 'Which CA is replaced: the issuing intermediate, or the root (with a new intermediate).' }),
+    bundle: z
+      .enum(['overlap', 'cutover'])
+      .default('overlap')
+      .meta({ description: "The gateway's new trust bundle: overlap (old and new CA) or cutover (new CA only)." }),
+    order: z
+      .enum(['bundle-first', 'leaves-first'])
+      .default('bundle-first')
+      .meta({ description: 'Which step comes first: the trust bundle, or the re-issued client certificates.' }),
+    stepDelay: faultDurationOption({ minMs: 0, maxMs: 3_600_000, example: '3s', description: 'Time between the first and the second step.' }).prefault('3s'),
+    crossSigned: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'ca root only: the new intermediate is cross-signed by the old root and the new leaves carry that copy.' }),
+  })
+  .refine((value) => !(value.crossSigned && value.ca !== 'root'), {
+    path: ['crossSigned'],
+    message: 'crossSigned applies to ca: root (a new intermediate under the same root is already trusted through it)',
+  })
+  .meta({ description: "Rotate the client CA in two steps (trust bundle, client certificates) in a chosen order; heal completes it." });
+
+type RotationOptions = z.output<typeof options>;
+
+/** The new PKI generation: what the bundle step and the leaves step put in place. */
+export interface RotationPlan {
+  /** The gateway's trust bundle for client certificates after the bundle step. */
+  readonly trustBundlePem: string;
+  /** The new issuing CA and the chain new leaves send. */
+  readonly issuer: CertificateAuthority;
+  readonly chain: readonly Certificate[];
+}
+
+/** Builds the new generation of the lab's client CA (pure but for key generation). */
+export function planRotation(pki: LabPki, opts: Pick<RotationOptions, 'ca' | 'bundle' | 'crossSigned'>): RotationPlan {
+  const organization = pki.root.certificate.subject.organization;
+  const named = (commonName: string) => ({ commonName, ...(organization ? { organization } : {}) });
+  const intermediateOptions = { subject: named(`${pki.intermediate.name} 2`), pathLength: 0 };
+  if (opts.ca === 'intermediate') {
+    const issuer = pki.root.issueIntermediate(intermediateOptions);
+    const bundle =
+      opts.bundle === 'overlap'
+        ? [pki.root.certificate, pki.intermediate.certificate, issuer.certificate]
+        : [pki.root.certificate, issuer.certificate];
+    return { trustBundlePem: trustBundlePem(bundle), issuer, chain: [issuer.certificate] };
+  }
+  const root = CertificateAuthority.createRoot({ subject: named(`${pki.root.name} 2`), algorithm: pki.algorithm, pathLength: 1 });
+  const issuer = root.issueIntermediate(intermediateOptions);
+  const chain = opts.crossSigned ? [pki.root.crossSign(issuer, { pathLength: 0 })] : [issuer.certificate];
+  const bundle = opts.bundle === 'overlap' ? [pki.root.certificate, root.certificate] : [root.certificate];
+  return { trustBundlePem: trustBundlePem(bundle), issuer, chain };
+}
+
+export const caRotation: FaultDefinition<typeof options> = {
+  kind: 'ca-rotation',
+  summary: 'rotate the client CA (intermediate or root): trust bundle and client certificates, in either order',
+  options,
+  create: (opts: RotationOptions) => {
+    let plan: RotationPlan | undefined;
+    let leaves: ClientIdentity[] | undefined;
+    const done = { bundle: false, leaves: false };
+    let secondTimer: NodeJS.Timeout | undefined;
+    let secondStep: Promise<void> | undefined;
+    const steps = opts.order === 'bundle-first' ? (['bundle', 'leaves'] as const) : (['leaves', 'bundle'] as const);
+
+    const run = async (context: FaultContext, step: 'bundle' | 'leaves') => {
+      if (done[step] || !plan || !leaves) return;
+      done[step] = true;
+      if (step === 'bundle') {
+        await context.lab.gateway.reload({ trustBundlePem: plan.trustBundlePem });
+        // Only for diagnosing refusals the gateway does not explain (nginx without its log line).
+        await context.load.retarget({ clientCaPem: plan.trustBundlePem });
+      } else {
+        await context.load.retarget({ identities: leaves });
+      }
+      context.log(`fault ca-rotation: ${step} step done`);
+    };
+
+    return {
+      kind: 'ca-rotation',
+      describe: () =>
+        `${opts.ca} CA rotated: ${opts.bundle === 'overlap' ? 'overlap bundle (old + new)' : 'cutover bundle (new only)'}, ` +
+        `${steps[0]} then ${steps[1]} ${opts.stepDelay / 1000}s later${opts.crossSigned ? ', new intermediate cross-signed by the old root' : ''}`,
+      inject: async (context: FaultContext) => {
+        plan = planRotation(context.pki, opts);
+        const issuer = plan.issuer;
+        const chain = plan.chain;
+        leaves = context.load.spec.identities.map((identity) =>
+          reissueClient(clientCredential(context.pki, identity.name), issuer, chain, { newKey: true }),
+        );
+        await run(context, steps[0]);
+        secondTimer = setTimeout(() => {
+          secondStep = run(context, steps[1]).catch((error: unknown) => context.log(`fault ca-rotation: ${steps[1]} step failed: ${(error as Error).message}`));
+        }, opts.stepDelay);
+      },
+      heal: async (context: FaultContext) => {
+        clearTimeout(secondTimer);
+        await secondStep;
+        // Completing the rotation, not undoing it: whatever step is left happens now.
+        for (const step of steps) await run(context, step);
+      },
+    };
+  },
+};

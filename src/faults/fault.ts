@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { LabSpec, StartedLab } from '../lab/index.js';
+import type { LoadControl } from '../load/index.js';
+import type { ErrorCategory } from '../metrics/index.js';
+import type { LabPki } from '../pki/index.js';
+
+/**
+ * What a fault can reach while the run goes on: the lab's components, the PKI (to issue, revoke
+ * or rotate), the running load (to swap client certificates, trust or route), a private folder.
+ */
+export interface FaultContext {
+  readonly lab: StartedLab;
+  readonly pki: LabPki;
+  readonly load: LoadControl;
+  /** The run's private temp folder (0700), removed at the end: keys for new certificates go here. */
+  readonly workDir: string;
+  readonly log: (line: string) => void;
+  readonly signal: AbortSignal;
+}
+
+/** What a fault can do before the lab starts (issue certificates with chosen windows, change the lab spec). */
+export interface PrepareContext {
+  readonly pki: LabPki;
+  readonly workDir: string;
+  /** When the load is expected to start (epoch ms); `at` times are relative to the load's start. */
+  readonly expectedLoadStartMs: number;
+}
+
+/**
+ * One fault of a timeline, in the spirit of Toxiproxy's toxics: its own options only; when and
+ * for how long (`at`, `for`) live in the timeline entry. inject/heal are called once each by the
+ * timeline; heal must be idempotent and safe after a failed inject (it also runs on abort).
+ */
+export interface Fault {
+  readonly kind: string;
+  /** One line for plans and reports, e.g. "OCSP responder blackholed". */
+  describe(): string;
+  /** Optional work before the lab starts (e.g. certificates that will expire mid-run). */
+  prepare?(context: PrepareContext): Promise<void>;
+  inject(context: FaultContext): Promise<void>;
+  heal(context: FaultContext): Promise<void>;
+  /**
+   * The attempt outcome that proves the fault took effect, asked just before inject: the timeline
+   * records how long after the injection the first such attempt ended (FaultRecord.effect), e.g.
+   * revocation latency = the revoked identity's first cert_revoked.
+   */
+  effect?(context: FaultContext): FaultEffect | undefined;
+}
+
+export interface FaultEffect {
+  readonly category: ErrorCategory;
+  /** Only attempts of this client identity (AttemptRecord.identity) count; any identity when absent. */
+  readonly identity?: string;
+}
+
+/**
+ * A fault kind as the registry knows it: the zod schema of its options (the scenario's fault
+ * entry minus `at`, `for` and `kind`), a factory, and a check that the lab has what it needs.
+ */
+export interface FaultDefinition<Schema extends z.ZodType = z.ZodType> {
+  readonly kind: string;
+  /** One line for `mtls-chaos list --faults` and the JSON Schema. */
+  readonly summary: string;
+  readonly options: Schema;
+  create(options: z.output<Schema>): Fault;
+  /**
+   * What is missing from the lab for this fault, as a message naming the lab field to add
+   * (e.g. "needs lab.gateway.replicas >= 2"), or undefined when the lab can host it.
+   */
+  requires?(options: z.output<Schema>, lab: LabSpec): string | undefined;
+}

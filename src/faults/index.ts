@@ -1,0 +1,4 @@
+export type { Fault, FaultContext, FaultDefinition, FaultEffect, PrepareContext } from './fault.js';
+export type { TimelineEntry } from './timeline-entry.js';
+export { FaultTimeline } from './fault-timeline.js';
+export { faultDefinition, faultDefinitions, faultKinds } from './registry.js';

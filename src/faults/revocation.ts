@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { StartedLab } from '../lab/index.js';
+import { issueCrl, type Credential, type LabPki } from '../pki/index.js';
+import type { FaultDefinition } from './fault.js';
+import { ocspRequirement } from './ocsp-outage.js';
+
+/**
+ * A client certificate is revoked mid-run: the CA records it, the OCSP responder answers
+ * `revoked` for it (via ocsp), and the gateway is reloaded with a fresh CRL (via crl). Heal takes
+ * the revocation back (the CA, the responder and a new CRL).
+ *
+ * The timeline times the effect (FaultRecord.effect, SLO `effect.latency`): from the revocation
+ * until the revoked identity's first attempt refused as cert_revoked: the revocation latency.
+ * Through OCSP it is bounded by the gateway's cache of the earlier `good` answer (node:
+ * min(cacheTtl, nextUpdate); nginx: until nextUpdate, lab.ocspResponder.validity, 1 h by default).
+ * Through a CRL it is the reload: new handshakes see it at once.
+ */
+const VIAS = ['ocsp', 'crl', 'both'] as const;
+
+const options = z
+  .strictObject({
+    identity: z
+      .int({ error: (issue) => `expected the index of a client certificate (0 = client-1), got ${JSON.stringify(issue.input)}` })
+      .min(0, { error: (issue) => `expected an index of 0 or more (0 = client-1), got ${JSON.stringify(issue.input)}` })
+      .default(0)
+      .meta({ description: 'Which client certificate is revoked: its index in the PKI (0 = client-1); it should be among the load identities.' }),
+    via: z
+      .enum(VIAS, { error: (issue) => `expected one of "ocsp", "crl", "both", got ${JSON.stringify(issue.input)}` })
+      .default('ocsp')
+      .meta({ description: 'How the gateway learns of it: OCSP (the responder answers revoked), a reloaded CRL, or both.' }),
+  })
+  .meta({ description: 'Which client certificate is revoked, and through OCSP, CRL or both.' });
+
+export type RevocationOptions = z.output<typeof options>;
+
+function clientOf(pki: LabPki, index: number): Credential {
+  const client = pki.clients[index];
+  if (!client) throw new RangeError(`revocation: identity ${index} does not exist: the PKI has ${pki.clients.length} client certificate(s)`);
+  return client;
+}
+
+/** The CRL file the lab gives a gateway: the intermediate's for leaves and the root's for the intermediate (start-lab.ts). */
+async function reloadCrl(lab: StartedLab, pki: LabPki): Promise<void> {
+  await lab.gateway.reload({ crlPem: issueCrl(pki.intermediate).pem + issueCrl(pki.root).pem });
+}
+
+export const revocation: FaultDefinition<typeof options> = {
+  kind: 'revocation',
+  summary: 'revoke a client certificate (OCSP and/or CRL) and time until the gateway refuses it; heal un-revokes',
+  options,
+  requires: ({ via }, lab) => {
+    if (via !== 'crl') {
+      const missing = ocspRequirement(lab);
+      if (missing) return `${missing} (via "${via}" revokes through OCSP)`;
+    }
+    if (via !== 'ocsp' && !lab.gateway.crl) return `needs lab.gateway.crl: true (via "${via}" revokes through a CRL)`;
+    return undefined;
+  },
+  create: ({ identity, via }) => {
+    const throughOcsp = via !== 'crl';
+    const throughCrl = via !== 'ocsp';
+    return {
+      kind: 'revocation',
+      describe: () => `client certificate #${identity} (client-${identity + 1}) revoked via ${via}`,
+      effect: ({ pki }) => ({ category: 'cert_revoked', identity: clientOf(pki, identity).name }),
+      inject: async ({ lab, pki, log }) => {
+        const serial = clientOf(pki, identity).certificate.serialNumber;
+        const { revokedAt } = pki.intermediate.revoke(serial, 'keyCompromise');
+        if (throughOcsp) {
+          if (!lab.ocspResponder) throw new Error('the lab has no OCSP responder');
+          await lab.ocspResponder.revoke(serial, 'keyCompromise', revokedAt);
+        }
+        if (throughCrl) await reloadCrl(lab, pki);
+        log(`revocation: ${clientOf(pki, identity).name} (serial ${serial}) revoked via ${via}`);
+      },
+      heal: async ({ lab, pki }) => {
+        const serial = clientOf(pki, identity).certificate.serialNumber;
+        pki.intermediate.unrevoke(serial);
+        if (throughOcsp) await lab.ocspResponder?.unrevoke(serial);
+        if (throughCrl) await reloadCrl(lab, pki);
+      },
+    };
+  },
+};

@@ -1,0 +1,50 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ComponentOptions } from '../component-options.js';
+import type { FaultProxyProcessConfig } from '../processes/fault-proxy-config.js';
+import type { LinkName, Toxic } from '../toxic.js';
+import { startForkedComponent } from './forked-component.js';
+
+export interface FaultProxyOptions extends ComponentOptions {
+  readonly link: LinkName;
+  /** Where the proxy forwards to (the gateway, the OCSP responder). */
+  readonly upstreamPort: number;
+}
+
+export interface StartedFaultProxy {
+  readonly name: string;
+  readonly link: LinkName;
+  readonly host: '127.0.0.1';
+  readonly port: number;
+  pids(): number[];
+  /** Puts a toxic on every connection of the link (undefined: forward untouched again). */
+  setToxic(toxic: Toxic | undefined): Promise<void>;
+  /** Connections accepted and reset, bytes dropped, connections open. */
+  stats(): Promise<{ accepted: number; reset: number; dropped: number; open: number }>;
+  stop(): Promise<void>;
+}
+
+/** Starts a fault proxy (processes/fault-proxy-process.ts) on 127.0.0.1 as a supervised child. */
+export async function startFaultProxy(options: FaultProxyOptions): Promise<StartedFaultProxy> {
+  const configFile = join(options.dir, `${options.name}.json`);
+  const config: FaultProxyProcessConfig = { name: options.name, upstreamHost: '127.0.0.1', upstreamPort: options.upstreamPort };
+  await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
+  const { proc, ipc, port } = await startForkedComponent({
+    ...options,
+    entry: 'fault-proxy-process.ts',
+    configFile,
+    what: `fault proxy on link ${options.link} (127.0.0.1, port chosen by itself)`,
+  });
+  return {
+    name: options.name,
+    link: options.link,
+    host: '127.0.0.1',
+    port,
+    pids: () => (proc.running ? [proc.pid] : []),
+    setToxic: async (toxic) => {
+      await ipc.request('setToxic', toxic ?? null);
+    },
+    stats: () => ipc.request('stats'),
+    stop: () => proc.stop(),
+  };
+}

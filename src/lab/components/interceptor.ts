@@ -1,0 +1,91 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CertificateAuthority, type KeyAlgorithm } from '../../pki/index.js';
+import type { ComponentOptions } from '../component-options.js';
+import type { InterceptorProcessConfig } from '../processes/interceptor-config.js';
+import { startForkedComponent } from './forked-component.js';
+
+export interface InterceptorOptions extends ComponentOptions {
+  /** Where the interception CA's key and the interceptor's key go (mode 0600; the lab's PKI folder). */
+  readonly keyDir: string;
+  readonly algorithm?: KeyAlgorithm;
+  readonly upstreamPort: number;
+  /** The gateway's name: the interceptor's certificate claims it, and checks the real one for it. */
+  readonly upstreamServername: string;
+  /** What verifies the real gateway (the lab root). */
+  readonly upstreamCaPem: string;
+}
+
+export type InterceptorMode = 'passthrough' | 'intercept';
+
+export interface StartedInterceptor {
+  readonly name: string;
+  readonly host: '127.0.0.1';
+  readonly port: number;
+  /** The interception CA's certificate: what a client must trust for the interceptor to fool it. */
+  readonly caPem: string;
+  pids(): number[];
+  /**
+   * passthrough (from the start): TCP relayed untouched, TLS end to end. intercept: new
+   * connections are terminated and re-originated without a client certificate; connections
+   * still relayed in passthrough are reset.
+   */
+  setMode(mode: InterceptorMode): Promise<void>;
+  stats(): Promise<{
+    mode: InterceptorMode;
+    passedThrough: number;
+    intercepted: number;
+    clientHandshakeFailures: number;
+    upstreamFailures: number;
+    resetAtSwitch: number;
+    open: number;
+  }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts our TLS interceptor (processes/interceptor-process.ts), in passthrough, with a CA of its own, separate
+ * from the lab's: a root that issued one server certificate for the gateway's name, sent alone
+ * (like most inspection proxies), so a client that trusts only the lab root cannot build a path.
+ */
+export async function startInterceptor(options: InterceptorOptions): Promise<StartedInterceptor> {
+  const algorithm = options.algorithm ?? 'ecdsa-p256';
+  const ca = CertificateAuthority.createRoot({ subject: { commonName: 'mtls-chaos Interception CA', organization: 'mtls-chaos interceptor' }, algorithm });
+  const leaf = ca.issueServer({
+    subject: { commonName: options.upstreamServername },
+    dnsNames: [options.upstreamServername],
+    ipAddresses: ['127.0.0.1'],
+  });
+  const file = (suffix: string) => join(options.keyDir, `${options.name}-${suffix}`);
+  const config: InterceptorProcessConfig = {
+    name: options.name,
+    certificateChainFile: file('chain.pem'),
+    keyFile: file('key.pem'),
+    upstreamPort: options.upstreamPort,
+    upstreamServername: options.upstreamServername,
+    upstreamCaFile: file('upstream-ca.pem'),
+  };
+  await writeFile(config.certificateChainFile, leaf.chainPem, { mode: 0o600 });
+  await writeFile(config.keyFile, leaf.keyPem, { mode: 0o600 });
+  await writeFile(config.upstreamCaFile, options.upstreamCaPem, { mode: 0o600 });
+  const configFile = join(options.dir, `${options.name}.json`);
+  await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
+  const { proc, ipc, port } = await startForkedComponent({
+    ...options,
+    entry: 'interceptor-process.ts',
+    configFile,
+    what: 'interceptor on 127.0.0.1, port chosen by itself',
+  });
+  return {
+    name: options.name,
+    host: '127.0.0.1',
+    port,
+    caPem: ca.certificate.pem,
+    pids: () => (proc.running ? [proc.pid] : []),
+    setMode: async (mode) => {
+      await ipc.request('setMode', mode);
+    },
+    stats: () => ipc.request('stats'),
+    stop: () => proc.stop(),
+  };
+}

@@ -1,0 +1,117 @@
+import type { ComponentSummary } from '../result/run-result.js';
+import { startFaultProxy, type StartedFaultProxy } from './components/fault-proxy.js';
+import { startInterceptor, type StartedInterceptor } from './components/interceptor.js';
+import type { StartedGateway } from './gateway.js';
+import { ProxiedGateway } from './proxied-gateway.js';
+import type { RunRegistry } from './run-registry.js';
+import type { LinkName } from './toxic.js';
+
+/** The lab spec's fault-proxy links, and the components placed in front of the gateway. */
+export interface LinksSpec {
+  /** A fault proxy on each named link; network faults put toxics on it. */
+  readonly links?: readonly { readonly between: LinkName }[];
+  /** Our TLS man-in-the-middle in the path to the gateway (passthrough until an interception fault). */
+  readonly interceptor?: { readonly kind: 'builtin' };
+}
+
+export type StartedLinks = { readonly [K in LinkName]?: StartedFaultProxy };
+
+interface LinkContext {
+  readonly dir: string;
+  /** The lab's PKI folder (removed on stop): where the interceptor's keys go. */
+  readonly keyDir: string;
+  readonly signal: AbortSignal;
+  readonly registry: RunRegistry;
+  readonly onStarted: (component: { readonly name: string; stop(): Promise<void> }) => void;
+  readonly log: (line: string) => void;
+}
+
+export function hasLink(spec: LinksSpec, link: LinkName): boolean {
+  return spec.links?.some((entry) => entry.between === link) ?? false;
+}
+
+async function startLink(link: LinkName, upstreamPort: number, context: LinkContext): Promise<StartedFaultProxy> {
+  context.signal.throwIfAborted();
+  const proxy = await startFaultProxy({
+    name: `proxy-${link}`,
+    link,
+    upstreamPort,
+    dir: context.dir,
+    signal: context.signal,
+    registry: context.registry,
+  });
+  context.onStarted(proxy);
+  context.log(`fault proxy on ${link} ready on 127.0.0.1:${proxy.port} -> 127.0.0.1:${upstreamPort}`);
+  return proxy;
+}
+
+/** The gateway -> OCSP responder proxy, started between the two; its URL replaces the responder's for the gateway. */
+export async function startOcspLink(spec: LinksSpec, responderUrl: string | undefined, context: LinkContext): Promise<StartedFaultProxy | undefined> {
+  if (!hasLink(spec, 'gateway-ocsp')) return undefined;
+  if (!responderUrl) throw new RangeError('lab.links gateway-ocsp needs lab.ocspResponder: there is no responder to put the proxy in front of');
+  return startLink('gateway-ocsp', Number(new URL(responderUrl).port), context);
+}
+
+export interface FrontComponents {
+  /** Where load goes: the client-gateway proxy when there is one, else the gateway. */
+  readonly gateway: StartedGateway;
+  readonly clientLink?: StartedFaultProxy;
+  readonly interceptor?: StartedInterceptor;
+}
+
+/**
+ * What sits in front of the (possibly balanced) gateway, in the order a client meets them: the
+ * client-gateway fault proxy, then the interceptor (in passthrough until a fault switches it),
+ * then the gateway. Load goes to the first of them from the start.
+ */
+export async function startFrontComponents(
+  spec: LinksSpec,
+  gateway: StartedGateway,
+  labRootPem: string,
+  context: LinkContext,
+): Promise<FrontComponents> {
+  let entry: { readonly name: string; readonly port: number } | undefined;
+  let interceptor: StartedInterceptor | undefined;
+  if (spec.interceptor) {
+    context.signal.throwIfAborted();
+    interceptor = await startInterceptor({
+      name: 'interceptor-builtin',
+      dir: context.dir,
+      keyDir: context.keyDir,
+      upstreamPort: gateway.port,
+      upstreamServername: gateway.servername,
+      upstreamCaPem: labRootPem,
+      signal: context.signal,
+      registry: context.registry,
+    });
+    context.onStarted(interceptor);
+    context.log(`interceptor ready on 127.0.0.1:${interceptor.port} -> 127.0.0.1:${gateway.port} (passthrough)`);
+    entry = interceptor;
+  }
+  const clientLink = hasLink(spec, 'client-gateway') ? await startLink('client-gateway', (entry ?? gateway).port, context) : undefined;
+  entry = clientLink ?? entry;
+  return {
+    gateway: entry ? new ProxiedGateway(gateway, entry) : gateway,
+    ...(clientLink ? { clientLink } : {}),
+    ...(interceptor ? { interceptor } : {}),
+  };
+}
+
+/** The lab's component list entries for the links and the interceptor. */
+export function linkComponents(links: StartedLinks, interceptor: StartedInterceptor | undefined): ComponentSummary[] {
+  const entries: ComponentSummary[] = Object.values(links).map((proxy) => ({
+    name: proxy.name,
+    kind: 'fault-proxy/builtin',
+    endpoint: `tcp://127.0.0.1:${proxy.port}`,
+    ...pidOf(proxy.pids()),
+  }));
+  if (interceptor) {
+    entries.push({ name: interceptor.name, kind: 'interceptor/builtin', endpoint: `tcp://127.0.0.1:${interceptor.port}`, ...pidOf(interceptor.pids()) });
+  }
+  return entries;
+}
+
+function pidOf(pids: number[]): { pid?: number } {
+  const [first] = pids;
+  return first === undefined ? {} : { pid: first };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { LINK_NAMES, type LinksSpec } from '../lab/index.js';
+import { expectedGot } from './field-types.js';
+
+const oneOf = (values: readonly string[]): string => `one of ${values.map((value) => `"${value}"`).join(', ')}`;
+
+/**
+ * The lab fields of what is placed between components: fault proxies on links (network faults)
+ * and the interceptor (interception faults). Spread into the lab schema.
+ */
+export const linkFields = {
+  links: z
+    .array(
+      z.strictObject({
+        between: z
+          .enum(LINK_NAMES as ['client-gateway', 'gateway-ocsp'], { error: (issue) => expectedGot(oneOf(LINK_NAMES), issue.input) })
+          .meta({ description: 'client-gateway: load goes through the proxy; gateway-ocsp: the gateway asks the OCSP responder through it.' }),
+      }),
+      { error: (issue) => expectedGot('a list of links like [{ between: client-gateway }]', issue.input) },
+    )
+    .optional()
+    .meta({ description: 'A fault proxy (TCP, 127.0.0.1) on each of these links, for network faults (latency, blackhole, reset, bandwidth, partition).' }),
+  interceptor: z
+    .strictObject({ kind: z.enum(['builtin'], { error: (issue) => expectedGot('"builtin"', issue.input) }).meta({ description: 'builtin: our own TLS man-in-the-middle.' }) })
+    .optional()
+    .meta({ description: 'A TLS interceptor with its own CA in front of the gateway, idle until an interception fault sends load through it.' }),
+};
+
+type LinkFieldsOutput = { links?: { between: 'client-gateway' | 'gateway-ocsp' }[] | undefined; interceptor?: { kind: 'builtin' } | undefined };
+
+/** Problems across lab fields: a link named twice, gateway-ocsp without a responder. */
+export function checkLinks(lab: LinkFieldsOutput & { ocspResponder?: unknown }, addIssue: (path: (string | number)[], message: string) => void): void {
+  const seen = new Set<string>();
+  lab.links?.forEach((link, index) => {
+    if (seen.has(link.between)) addIssue(['links', index, 'between'], `expected each link once, got "${link.between}" twice`);
+    seen.add(link.between);
+    if (link.between === 'gateway-ocsp' && !lab.ocspResponder) {
+      addIssue(['links', index, 'between'], 'the gateway-ocsp link needs lab.ocspResponder: add ocspResponder: { kind: builtin }');
+    }
+  });
+}
+
+/** The link fields as the lab module's LinksSpec. */
+export function linksSpecOf(lab: LinkFieldsOutput): LinksSpec {
+  return {
+    ...(lab.links && lab.links.length > 0 ? { links: lab.links.map((link) => ({ between: link.between })) } : {}),
+    ...(lab.interceptor ? { interceptor: { kind: lab.interceptor.kind } } : {}),
+  };
+}

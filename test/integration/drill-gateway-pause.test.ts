@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runDrill } from '../support/run-drill.js';
+
+describe('drill gateway-pause', () => {
+  it('measures the hang as timeouts in the fault phase and a quick recovery', async () => {
+    const { result, exitCode } = await runDrill('gateway-pause');
+    const fault = result.byPhase.fault!;
+    expect(result.faults).toHaveLength(1);
+    expect(result.faults[0]).toMatchObject({ kind: 'gateway-pause', atMs: 6_000, forMs: 4_000 });
+    expect(result.faults[0]!.healedAtMs! - result.faults[0]!.injectedAtMs!).toBeGreaterThan(3_900);
+    expect(result.byPhase.baseline!.successRate).toBe(1);
+    expect(fault.categories.handshake_timeout / fault.attempts).toBeGreaterThan(0.5);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.99);
+    expect(result.recovery?.timeMs).toBeLessThan(3_000);
+    expect(result.blastRadius).toBeGreaterThan(0.5);
+    expect(result.phases.map((window) => window.phase)).toEqual(['baseline', 'fault', 'recovery']);
+    expect(exitCode).toBe(result.verdict === 'pass' ? 0 : 1);
+    expect(result.verdict).toBe('pass');
+  });
+
+  it('heals the fault when aborted in the middle of it, stops the lab and writes an aborted result', async () => {
+    const { result, exitCode, dir } = await runDrill('gateway-pause', { abortAfterLog: { line: /fault gateway-pause: inject/, afterMs: 1_500 } });
+    expect(exitCode).toBe(130);
+    expect(result.status).toBe('aborted');
+    expect(result.faults[0]!.injectedAtMs).toBeDefined();
+    expect(result.faults[0]!.healedAtMs).toBeDefined();
+    const saved = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as typeof result;
+    expect(saved.status).toBe('aborted');
+    expect(saved.summary.attempts).toBeGreaterThan(100);
+    // Every gateway process is gone (a frozen one would survive SIGTERM).
+    for (const component of result.lab.components) {
+      if (component.pid !== undefined) expect(() => process.kill(component.pid!, 0)).toThrow();
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { runScenario, type RunOutcome } from '../../src/run/index.js';
+import { loadScenario } from '../../src/scenario/index.js';
+import { REPO_ROOT } from './run-cli.js';
+
+/**
+ * Runs a built-in drill for real (its lab, load and faults), in-process, writing its reports to
+ * a temp folder removed when the test finishes. `abortAfterMs` aborts it as Ctrl-C would.
+ */
+export async function runDrill(
+  name: string,
+  options: {
+    durationMs?: number;
+    abortAfterMs?: number;
+    /** Aborts `afterMs` after the run logs a line matching `line` (e.g. a fault's inject), whatever the lab's start took. */
+    abortAfterLog?: { line: RegExp; afterMs: number };
+  } = {},
+): Promise<RunOutcome> {
+  const outDir = await mkdtemp(join(tmpdir(), `mtls-chaos-drill-${name}-`));
+  onTestFinished(() => rm(outDir, { recursive: true, force: true }));
+  const scenario = await loadScenario(join(REPO_ROOT, 'scenarios', `${name}.ts`));
+  const controller = new AbortController();
+  let timer = options.abortAfterMs === undefined ? undefined : setTimeout(() => controller.abort(new Error('test abort')), options.abortAfterMs);
+  const abortAfterLog = options.abortAfterLog;
+  const log = abortAfterLog
+    ? (line: string) => {
+        if (timer === undefined && abortAfterLog.line.test(line)) timer = setTimeout(() => controller.abort(new Error('test abort')), abortAfterLog.afterMs);
+      }
+    : undefined;
+  try {
+    return await runScenario(scenario, {
+      outDir,
+      signal: controller.signal,
+      abortedBy: () => (controller.signal.aborted ? 'SIGINT' : undefined),
+      ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+      ...(log ? { log } : {}),
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
