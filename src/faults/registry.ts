@@ -11,6 +11,7 @@ import { identityDrift } from './identity-drift.js';
 import { network } from './network.js';
 import { interception } from './interception.js';
 import { staleReplicas } from './stale-replicas.js';
+import { tlsTermination } from './tls-termination.js';
 
 /**
  * Every fault kind a scenario can name. Adding a fault: one file with its FaultDefinition, one
@@ -28,6 +29,7 @@ const DEFINITIONS: readonly FaultDefinition[] = [
   network,
   interception,
   staleReplicas,
+  tlsTermination,
 ];
 
 const BY_KIND = new Map(DEFINITIONS.map((definition) => [definition.kind, definition]));

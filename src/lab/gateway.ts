@@ -49,6 +49,8 @@ export interface GatewayOptions extends ComponentOptions {
   /** What clients should trust for the server (the lab root). */
   readonly caPem: string;
   readonly authorization?: GatewayAuthorization;
+  /** Node only: also listen for plain HTTP on 127.0.0.1 (behind lab.tlsTerminator), trusting only identities signed with this secret. */
+  readonly identityBackend?: { readonly secretFile: string };
 }
 
 /**
@@ -84,6 +86,8 @@ export interface StartedGateway {
   readonly port: number;
   /** The name to send as SNI and to check the server certificate against. */
   readonly servername: string;
+  /** Node gateway with GatewayOptions.identityBackend: its plain-HTTP backend port on 127.0.0.1. */
+  readonly backendPort?: number;
   /** What clients should trust for the server (the lab root). */
   readonly caPem: string;
   /** The gateway's processes, for CPU sampling (nginx: master and workers). */

@@ -23,6 +23,8 @@ export { startFaultProxy } from './components/fault-proxy.js';
 export type { FaultProxyOptions, StartedFaultProxy } from './components/fault-proxy.js';
 export { startInterceptor } from './components/interceptor.js';
 export type { InterceptorMode, InterceptorOptions, StartedInterceptor } from './components/interceptor.js';
+export { startTlsTerminator } from './components/tls-terminator.js';
+export type { StartedTlsTerminator, TlsTerminatorMode, TlsTerminatorOptions } from './components/tls-terminator.js';
 export type { LinksSpec, StartedLinks } from './start-links.js';
 export { DeliverySchedule, LINK_NAMES, describeToxic } from './toxic.js';
 export type { LinkName, Toxic } from './toxic.js';

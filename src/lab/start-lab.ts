@@ -12,6 +12,8 @@ import { LabError } from './lab-error.js';
 import { RunRegistry } from './run-registry.js';
 import { linkComponents, startFrontComponents, startOcspLink, type LinksSpec, type StartedLinks } from './start-links.js';
 import type { StartedInterceptor } from './components/interceptor.js';
+import type { StartedTlsTerminator } from './components/tls-terminator.js';
+import { newIdentitySecret } from './forwarded-identity.js';
 
 export interface LabSpec extends LinksSpec {
   readonly gateway: GatewaySpec;
@@ -43,6 +45,7 @@ export interface StartedLab extends AsyncDisposable {
   /** The fault proxy on each link of lab.links (network faults). */
   readonly links?: StartedLinks;
   readonly interceptor?: StartedInterceptor;
+  readonly tlsTerminator?: StartedTlsTerminator;
   readonly components: ComponentSummary[];
   /** Folder of component configs and logs. */
   readonly workDir: string;
@@ -137,6 +140,19 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     const ocspLink = await startOcspLink(spec, gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.url, linkContext);
     const responderUrl = ocspLink ? `http://127.0.0.1:${ocspLink.port}/` : (gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.url);
     const ocsp = gatewaySpec.ocsp && { ...gatewaySpec.ocsp, ...(responderUrl ? { responderUrl } : {}) };
+    // lab.tlsTerminator: the per-run secret the terminator signs forwarded identities with and
+    // the gateway's plain-HTTP backend checks them with (0600, removed with the PKI folder).
+    let identitySecretFile: string | undefined;
+    if (spec.tlsTerminator) {
+      if (gatewaySpec.kind !== 'node' || (gatewaySpec.replicas ?? 1) > 1) {
+        throw new LabError('E_LAB_TERMINATOR', 'lab.tlsTerminator needs the node gateway with one replica', {
+          path: ['lab', 'tlsTerminator'],
+          hint: 'nginx cannot verify a signed identity header without njs or lua; use gateway: { kind: node }',
+        });
+      }
+      identitySecretFile = join(pkiDir, 'identity-header-secret');
+      await writeFile(identitySecretFile, `${newIdentitySecret()}\n`, { mode: 0o600 });
+    }
     const common = {
       name,
       dir: componentsDir,
@@ -148,12 +164,16 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       },
       ...(ocsp ? { ocsp } : {}),
       ...(gatewaySpec.authorization ? { authorization: gatewaySpec.authorization } : {}),
+      ...(identitySecretFile ? { identityBackend: { secretFile: identitySecretFile } } : {}),
       caPem: pki.root.certificate.pem,
       signal,
       registry,
     };
     const gateways = await startGateways(gatewaySpec, spec.balancer !== undefined, common, (component) => started.push(component), log);
-    const front = await startFrontComponents(spec, gateways.gateway, pki.root.certificate.pem, linkContext);
+    const terminatorFiles = identitySecretFile
+      ? { certificateChainFile: server.certificate, keyFile: server.key, trustBundleFile: files.trustBundle, identitySecretFile }
+      : undefined;
+    const front = await startFrontComponents(spec, gateways.gateway, pki.root.certificate.pem, linkContext, terminatorFiles);
     const { gateway } = front;
     const links: StartedLinks = { ...(ocspLink ? { 'gateway-ocsp': ocspLink } : {}), ...(front.clientLink ? { 'client-gateway': front.clientLink } : {}) };
     signal.throwIfAborted();
@@ -163,7 +183,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
         ? [{ name: ocspResponder.name, kind: 'ocsp/builtin', endpoint: ocspResponder.url, ...pidOf(ocspResponder.pids()) }]
         : []),
       ...gatewayComponents(gateways),
-      ...linkComponents(links, front.interceptor),
+      ...linkComponents(links, front.interceptor, front.tlsTerminator),
     ];
     return {
       gateway,
@@ -172,6 +192,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       ...(ocspResponder ? { ocspResponder } : {}),
       links,
       ...(front.interceptor ? { interceptor: front.interceptor } : {}),
+      ...(front.tlsTerminator ? { tlsTerminator: front.tlsTerminator } : {}),
       components,
       workDir: componentsDir,
       stop: stopAll,

@@ -1,6 +1,7 @@
 import type { ComponentSummary } from '../result/run-result.js';
 import { startFaultProxy, type StartedFaultProxy } from './components/fault-proxy.js';
 import { startInterceptor, type StartedInterceptor } from './components/interceptor.js';
+import { startTlsTerminator, type StartedTlsTerminator } from './components/tls-terminator.js';
 import type { StartedGateway } from './gateway.js';
 import { ProxiedGateway } from './proxied-gateway.js';
 import type { RunRegistry } from './run-registry.js';
@@ -12,6 +13,16 @@ export interface LinksSpec {
   readonly links?: readonly { readonly between: LinkName }[];
   /** Our TLS man-in-the-middle in the path to the gateway (passthrough until an interception fault). */
   readonly interceptor?: { readonly kind: 'builtin' };
+  /** Our TLS terminator in the path to the node gateway (passthrough until a tls-termination fault). */
+  readonly tlsTerminator?: { readonly kind: 'builtin' };
+}
+
+/** What the TLS terminator serves and checks with, and the secret it signs forwarded identities with. */
+export interface TerminatorFiles {
+  readonly certificateChainFile: string;
+  readonly keyFile: string;
+  readonly trustBundleFile: string;
+  readonly identitySecretFile: string;
 }
 
 export type StartedLinks = { readonly [K in LinkName]?: StartedFaultProxy };
@@ -57,6 +68,7 @@ export interface FrontComponents {
   readonly gateway: StartedGateway;
   readonly clientLink?: StartedFaultProxy;
   readonly interceptor?: StartedInterceptor;
+  readonly tlsTerminator?: StartedTlsTerminator;
 }
 
 /**
@@ -69,9 +81,29 @@ export async function startFrontComponents(
   gateway: StartedGateway,
   labRootPem: string,
   context: LinkContext,
+  terminatorFiles?: TerminatorFiles,
 ): Promise<FrontComponents> {
   let entry: { readonly name: string; readonly port: number } | undefined;
   let interceptor: StartedInterceptor | undefined;
+  let tlsTerminator: StartedTlsTerminator | undefined;
+  if (spec.tlsTerminator) {
+    if (!terminatorFiles || gateway.backendPort === undefined) {
+      throw new RangeError('lab.tlsTerminator needs the node gateway (one replica) with its plain-HTTP backend listener');
+    }
+    context.signal.throwIfAborted();
+    tlsTerminator = await startTlsTerminator({
+      name: 'tls-terminator-builtin',
+      dir: context.dir,
+      ...terminatorFiles,
+      upstreamPort: gateway.port,
+      backendPort: gateway.backendPort,
+      signal: context.signal,
+      registry: context.registry,
+    });
+    context.onStarted(tlsTerminator);
+    context.log(`tls terminator ready on 127.0.0.1:${tlsTerminator.port} -> 127.0.0.1:${gateway.port} (passthrough), backend 127.0.0.1:${gateway.backendPort}`);
+    entry = tlsTerminator;
+  }
   if (spec.interceptor) {
     context.signal.throwIfAborted();
     interceptor = await startInterceptor({
@@ -94,11 +126,12 @@ export async function startFrontComponents(
     gateway: entry ? new ProxiedGateway(gateway, entry) : gateway,
     ...(clientLink ? { clientLink } : {}),
     ...(interceptor ? { interceptor } : {}),
+    ...(tlsTerminator ? { tlsTerminator } : {}),
   };
 }
 
 /** The lab's component list entries for the links and the interceptor. */
-export function linkComponents(links: StartedLinks, interceptor: StartedInterceptor | undefined): ComponentSummary[] {
+export function linkComponents(links: StartedLinks, interceptor: StartedInterceptor | undefined, tlsTerminator?: StartedTlsTerminator): ComponentSummary[] {
   const entries: ComponentSummary[] = Object.values(links).map((proxy) => ({
     name: proxy.name,
     kind: 'fault-proxy/builtin',
@@ -107,6 +140,9 @@ export function linkComponents(links: StartedLinks, interceptor: StartedIntercep
   }));
   if (interceptor) {
     entries.push({ name: interceptor.name, kind: 'interceptor/builtin', endpoint: `tcp://127.0.0.1:${interceptor.port}`, ...pidOf(interceptor.pids()) });
+  }
+  if (tlsTerminator) {
+    entries.push({ name: tlsTerminator.name, kind: 'tls-terminator/builtin', endpoint: `tcp://127.0.0.1:${tlsTerminator.port}`, ...pidOf(tlsTerminator.pids()) });
   }
   return entries;
 }

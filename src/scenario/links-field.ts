@@ -24,12 +24,31 @@ export const linkFields = {
     .strictObject({ kind: z.enum(['builtin'], { error: (issue) => expectedGot('"builtin"', issue.input) }).meta({ description: 'builtin: our own TLS man-in-the-middle.' }) })
     .optional()
     .meta({ description: 'A TLS interceptor with its own CA in front of the gateway, idle until an interception fault sends load through it.' }),
+  tlsTerminator: z
+    .strictObject({ kind: z.enum(['builtin'], { error: (issue) => expectedGot('"builtin"', issue.input) }).meta({ description: 'builtin: our own TLS-offloading front.' }) })
+    .optional()
+    .meta({
+      description:
+        'node gateway only: a TLS terminator in front of the gateway (with the lab server certificate) relaying TCP untouched until a tls-termination fault makes it end mTLS and forward plain HTTP, with or without a signed x-ssl-client-cert, to the gateway\'s plain-HTTP backend. nginx cannot verify a signed identity header without njs or lua.',
+    }),
 };
 
-type LinkFieldsOutput = { links?: { between: 'client-gateway' | 'gateway-ocsp' }[] | undefined; interceptor?: { kind: 'builtin' } | undefined };
+type LinkFieldsOutput = {
+  links?: { between: 'client-gateway' | 'gateway-ocsp' }[] | undefined;
+  interceptor?: { kind: 'builtin' } | undefined;
+  tlsTerminator?: { kind: 'builtin' } | undefined;
+};
 
 /** Problems across lab fields: a link named twice, gateway-ocsp without a responder. */
-export function checkLinks(lab: LinkFieldsOutput & { ocspResponder?: unknown }, addIssue: (path: (string | number)[], message: string) => void): void {
+export function checkLinks(
+  lab: LinkFieldsOutput & { ocspResponder?: unknown; gateway?: { kind: string; replicas?: number } },
+  addIssue: (path: (string | number)[], message: string) => void,
+): void {
+  if (lab.tlsTerminator && lab.gateway && lab.gateway.kind !== 'node') {
+    addIssue(['tlsTerminator'], 'needs gateway kind node: nginx cannot verify a signed identity header (x-ssl-client-cert) without njs or lua');
+  }
+  if (lab.tlsTerminator && (lab.gateway?.replicas ?? 1) > 1) addIssue(['tlsTerminator'], 'needs a single gateway replica (the terminator forwards to one backend)');
+  if (lab.tlsTerminator && lab.interceptor) addIssue(['tlsTerminator'], 'expected either interceptor or tlsTerminator in front of the gateway, not both');
   const seen = new Set<string>();
   lab.links?.forEach((link, index) => {
     if (seen.has(link.between)) addIssue(['links', index, 'between'], `expected each link once, got "${link.between}" twice`);
@@ -45,5 +64,6 @@ export function linksSpecOf(lab: LinkFieldsOutput): LinksSpec {
   return {
     ...(lab.links && lab.links.length > 0 ? { links: lab.links.map((link) => ({ between: link.between })) } : {}),
     ...(lab.interceptor ? { interceptor: { kind: lab.interceptor.kind } } : {}),
+    ...(lab.tlsTerminator ? { tlsTerminator: { kind: lab.tlsTerminator.kind } } : {}),
   };
 }

@@ -21,6 +21,7 @@ export async function startNodeGateway(options: NodeGatewayOptions): Promise<Sta
     trustBundleFile: options.files.trustBundle,
     ...(options.files.crl ? { crlFile: options.files.crl } : {}),
     ...(options.authorization ? { authorization: options.authorization } : {}),
+    ...(options.identityBackend ? { identityBackend: options.identityBackend } : {}),
     ...(ocsp
       ? {
           ocsp: {
@@ -39,7 +40,8 @@ export async function startNodeGateway(options: NodeGatewayOptions): Promise<Sta
     configFile,
     what: 'gateway/node on 127.0.0.1, port chosen by itself',
   });
-  return new StartedNodeGateway(options.name, port, options.caPem, proc, ipc);
+  const backendPort = options.identityBackend ? (await ipc.request<{ port: number }>('backendPort')).port : undefined;
+  return new StartedNodeGateway(options.name, port, options.caPem, proc, ipc, backendPort);
 }
 
 class StartedNodeGateway implements StartedGateway {
@@ -53,6 +55,8 @@ class StartedNodeGateway implements StartedGateway {
     readonly caPem: string,
     private readonly proc: SupervisedProcess,
     private readonly ipc: IpcClient,
+    /** The plain-HTTP backend listener's port, when it has one (lab.tlsTerminator). */
+    readonly backendPort?: number,
   ) {}
 
   pids(): number[] {

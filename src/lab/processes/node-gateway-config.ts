@@ -9,6 +9,8 @@ export interface NodeGatewayProcessConfig {
   readonly trustBundleFile: string;
   readonly crlFile?: string;
   readonly authorization?: GatewayAuthorization;
+  /** A plain-HTTP backend listener (behind a TLS terminator) that trusts only identities signed with this secret. */
+  readonly identityBackend?: { readonly secretFile: string };
   readonly ocsp?: {
     readonly mode: OcspMode;
     readonly cacheTtlMs: number;

@@ -9,12 +9,13 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { DEFAULT_CIPHERS, type TLSSocket } from 'node:tls';
 import type { ErrorCategory } from '../../metrics/error-category.js';
 import type { Certificate } from '../../pki/index.js';
 import { ClientOcspCheck } from '../client-ocsp-check.js';
+import { verifyForwardedIdentity } from '../forwarded-identity.js';
 import { certificateFromDer } from '../certificate-from-der.js';
 import { REASON_HEADER, REPLICA_HEADER } from '../gateway-headers.js';
 import { reportReady, serveParentRequests } from '../ipc.js';
@@ -90,6 +91,10 @@ async function answer(request: IncomingMessage, response: ServerResponse): Promi
     result = { category: 'bad_certificate', detail: (error as Error).message };
   }
   request.resume();
+  respond(response, result);
+}
+
+function respond(response: ServerResponse, result: Verdict): void {
   if (result.category) {
     // 495 "SSL Certificate Error" / 496 "SSL Certificate Required": nginx's codes for these cases
     // (it turns them into 400 on the wire; we keep them, with the reason next to them).
@@ -165,6 +170,47 @@ async function judge(socket: TLSSocket): Promise<Verdict> {
   return { identity };
 }
 
+/**
+ * The plain-HTTP backend listener (behind lab.tlsTerminator): no TLS here, so the only client
+ * identity is the one the terminator forwarded, believed only when signed with the per-run
+ * secret and chaining to the current trust bundle. Missing: 496 certificate_required; present
+ * but unverifiable: 403 forbidden. Authorization applies to a verified identity as on TLS.
+ * (CRL and OCSP checks are the terminator's business here: it verified the handshake.)
+ */
+const backendSecret = config.identityBackend ? readFileSync(config.identityBackend.secretFile, 'utf8').trim() : undefined;
+let backend: HttpServer | undefined;
+
+function answerBackend(request: IncomingMessage, response: ServerResponse): void {
+  request.resume();
+  const forwarded = verifyForwardedIdentity(request.headers, backendSecret ?? '', material.trustBundlePem);
+  if (!forwarded.ok) {
+    respond(response, { category: forwarded.category, detail: forwarded.detail });
+    return;
+  }
+  const identity = identityOf(forwarded.leaf);
+  if (config.authorization && !isAllowed(identity, config.authorization)) {
+    respond(response, { category: 'forbidden', detail: `no allowed SAN among ${[...identity.uris, ...identity.dnsNames].join(', ') || '(none)'}` });
+    return;
+  }
+  respond(response, { identity });
+}
+
+function startBackend(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createHttpServer(answerBackend);
+    server.keepAliveTimeout = 30_000;
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      backend = server;
+      const port = address && typeof address === 'object' ? address.port : 0;
+      console.log(`${new Date().toISOString()} ${config.name} plain-HTTP backend (signed forwarded identities only) on 127.0.0.1:${port}`);
+      resolve(port);
+    });
+  });
+}
+const backendPort = backendSecret === undefined ? undefined : startBackend();
+
 function isAllowed(identity: ClientIdentity, rules: NonNullable<NodeGatewayProcessConfig['authorization']>): boolean {
   const names = [...identity.uris, ...identity.dnsNames];
   return names.some((name) => (rules.allowSans ?? []).includes(name) || (rules.allowSanPrefixes ?? []).some((prefix) => name.startsWith(prefix)));
@@ -197,6 +243,10 @@ serveParentRequests({
     material = next;
     return { reloadedAt: new Date().toISOString() };
   },
+  backendPort: async () => {
+    if (!backendPort) throw new Error('no plain-HTTP backend listener configured');
+    return { port: await backendPort };
+  },
   clearOcspCache: () => {
     ocspCheck?.clear();
     return true;
@@ -214,5 +264,6 @@ server.listen(0, '127.0.0.1', () => {
 process.on('SIGTERM', () => {
   server.close();
   server.closeAllConnections();
+  backend?.closeAllConnections();
   process.exit(0);
 });
