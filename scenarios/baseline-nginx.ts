@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './baseline.js';
 
 export default defineScenario({
+  ...base,
   name: 'baseline-nginx',
   description: `Healthy nginx gateway (ssl_verify_client on) under steady handshake load: nothing is broken.
 Breaks: nothing. The baseline drill with the local nginx binary as the gateway instead of our
@@ -9,10 +11,5 @@ lab CA, and 30s of open-loop load at 50 full mTLS handshakes per second plus one
 No OCSP here: nginx ssl_ocsp is hard-fail only, so OCSP belongs in the outage drills that show it.
 Healthy: every attempt gets nginx's 200 answer (category ok); handshakes take a few milliseconds.
 SLOs: at least 99.9% of attempts succeed; handshake p95 below 150ms; whole attempt p99 below 500ms.`,
-  lab: {
-    gateway: { kind: 'nginx' },
-  },
-  pki: { algorithm: 'ecdsa-p256', clients: 4 },
-  load: { rate: '50/s', duration: '30s', identities: 4, resumption: false, timeout: '5s' },
-  slos: ['success.rate >= 99.9%', 'handshake.p95 < 150ms', 'total.p99 < 500ms'],
+  lab: { gateway: { kind: 'nginx' } },
 });

@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './expired-client-cert.js';
 
 export default defineScenario({
+  ...base,
   name: 'expired-client-cert-nginx',
   description: `Every client certificate expires mid-run behind nginx: refused with 400, classified cert_expired from nginx's error log.
 Breaks: at 6 s every client identity is swapped for the same certificate (same key, subject and
@@ -11,15 +13,5 @@ Healthy: nginx (ssl_verify_client on) fails closed: it completes the handshake a
 not as an unexplained 400. Success returns as soon as valid certificates are used again.
 SLOs: baseline success >= 99.9%; fault phase: cert_expired >= 90% and success <= 10%;
 recovery.time < 3s; recovery success >= 98% (attempts already started when the heal lands still fail).`,
-  lab: { gateway: { kind: 'nginx' } },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '20s', timeout: '2s' },
-  faults: [{ at: '6s', for: '6s', kind: 'expiry', target: 'client' }],
-  slos: [
-    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
-    { expr: 'category.cert_expired.rate >= 90%', phase: 'fault' },
-    { expr: 'success.rate <= 10%', phase: 'fault' },
-    'recovery.time < 3s',
-    { expr: 'success.rate >= 98%', phase: 'recovery' },
-  ],
+  lab: { ...base.lab, gateway: { kind: 'nginx' } },
 });

@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './expired-intermediate.js';
 
 export default defineScenario({
+  ...base,
   name: 'expired-intermediate-nginx',
   description: `The issuing intermediate CA expires behind nginx: every chain that carries it fails, on both sides, until it is renewed.
 Breaks: at 6 s the lab intermediate is re-signed by the root with its own key and name but a
@@ -13,10 +15,7 @@ the same way), never as an unknown CA or a generic error; all works again once t
 SLOs: baseline success >= 99.9%; fault phase: cert_expired >= 90% and success <= 10%;
 recovery.time < 3s; recovery success >= 95% (nginx's reload back to the valid chain takes up to
 a second to reach every new connection: measured 98% in the recovery phase).`,
-  lab: { gateway: { kind: 'nginx' } },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '20s', timeout: '2s' },
-  faults: [{ at: '6s', for: '6s', kind: 'expiry', target: 'intermediate' }],
+  lab: { ...base.lab, gateway: { kind: 'nginx' } },
   slos: [
     { expr: 'success.rate >= 99.9%', phase: 'baseline' },
     { expr: 'category.cert_expired.rate >= 90%', phase: 'fault' },

@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './expired-client-cert.js';
 
 export default defineScenario({
+  ...base,
   name: 'expired-intermediate',
   description: `The issuing intermediate CA expires: every chain that carries it fails, on both sides, until it is renewed.
 Breaks: at 6 s the lab intermediate is re-signed by the root with its own key and name but a
@@ -12,15 +14,5 @@ refuse it as cert_expired (CERT_HAS_EXPIRED at depth 1; the gateway would refuse
 the same way), never as an unknown CA or a generic error; all works again once the intermediate is valid.
 SLOs: baseline success >= 99.9%; fault phase: cert_expired >= 90% and success <= 10%;
 recovery.time < 3s; recovery success >= 98% (attempts already started when the heal lands still fail).`,
-  lab: { gateway: { kind: 'node' } },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '20s', timeout: '2s' },
   faults: [{ at: '6s', for: '6s', kind: 'expiry', target: 'intermediate' }],
-  slos: [
-    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
-    { expr: 'category.cert_expired.rate >= 90%', phase: 'fault' },
-    { expr: 'success.rate <= 10%', phase: 'fault' },
-    'recovery.time < 3s',
-    { expr: 'success.rate >= 98%', phase: 'recovery' },
-  ],
 });

@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './interception-trusted.js';
 
 export default defineScenario({
+  ...base,
   name: 'interception-trusted-nginx',
   description: `Clients that trust a TLS interceptor's CA are intercepted for the whole run: the nginx gateway sees no client certificate and refuses every intercepted attempt (certificate_required).
 Breaks: the lab's interceptor (lab.interceptor) sits in the clients' path from the start, relaying TCP
@@ -23,15 +25,5 @@ clients' trust restored) is proven by the interception fault's test.
 SLOs: fault-phase category.ok.count == 0 (the drill passes only if every
 intercepted attempt was refused); fault-phase certificate_required >= 95% (the rest: the few attempts cut by the switch
 or, trusted, met before the clients' trust store gained the interception CA).`,
-  lab: {
-    gateway: { kind: 'nginx' },
-    interceptor: { kind: 'builtin' },
-  },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '8s', timeout: '3s' },
-  faults: [{ at: '0s', kind: 'interception', clientsTrustInterceptor: true }],
-  slos: [
-    { expr: 'category.ok.count == 0', phase: 'fault' },
-    { expr: 'category.certificate_required.rate >= 95%', phase: 'fault' },
-  ],
+  lab: { ...base.lab, gateway: { kind: 'nginx' } },
 });

@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './interception-trusted.js';
 
 export default defineScenario({
+  ...base,
   name: 'interception-untrusted',
   description: `Clients that do not trust a TLS interceptor's CA are intercepted for the whole run: they refuse the interceptor's certificate (unknown_ca) and no attempt reaches the node gateway.
 Breaks: the lab's interceptor (lab.interceptor) sits in the clients' path from the start, relaying TCP
@@ -23,12 +25,6 @@ clients' trust restored) is proven by the interception fault's test.
 SLOs: fault-phase category.ok.count == 0 (the drill passes only if every
 intercepted attempt was refused); fault-phase unknown_ca >= 95% (the rest: the few attempts cut by the switch
 or, trusted, met before the clients' trust store gained the interception CA).`,
-  lab: {
-    gateway: { kind: 'node' },
-    interceptor: { kind: 'builtin' },
-  },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '8s', timeout: '3s' },
   faults: [{ at: '0s', kind: 'interception', clientsTrustInterceptor: false }],
   slos: [
     { expr: 'category.ok.count == 0', phase: 'fault' },

@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './not-yet-valid-client.js';
 
 export default defineScenario({
+  ...base,
   name: 'not-yet-valid-client-nginx',
   description: `Client certificates not valid yet behind nginx: refused with 400, classified as cert_not_yet_valid from nginx's error log.
 Breaks: at 6 s every client identity is swapped for the same certificate re-issued with a
@@ -12,15 +14,5 @@ Healthy: nginx fails closed: 400 "The SSL certificate error", and its error log 
 returns as soon as valid certificates are used.
 SLOs: baseline success >= 99.9%; fault phase: cert_not_yet_valid >= 90% and success <= 10%;
 recovery.time < 3s; recovery success >= 98% (attempts already started when the heal lands still fail).`,
-  lab: { gateway: { kind: 'nginx' } },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '20s', timeout: '2s' },
-  faults: [{ at: '6s', for: '6s', kind: 'not-yet-valid', target: 'client' }],
-  slos: [
-    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
-    { expr: 'category.cert_not_yet_valid.rate >= 90%', phase: 'fault' },
-    { expr: 'success.rate <= 10%', phase: 'fault' },
-    'recovery.time < 3s',
-    { expr: 'success.rate >= 98%', phase: 'recovery' },
-  ],
+  lab: { ...base.lab, gateway: { kind: 'nginx' } },
 });

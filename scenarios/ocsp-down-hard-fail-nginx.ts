@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './ocsp-down-hard-fail.js';
 
 export default defineScenario({
+  ...base,
   name: 'ocsp-down-hard-fail-nginx',
   description: `OCSP responder down for 6 s behind nginx (ssl_ocsp, hard-fail only): success falls to ~0 once the cached answers reach their nextUpdate (3 s), and recovers after the heal.
 Breaks: at 6 s the OCSP responder stops listening (connections refused) for 6 s; on heal it listens
@@ -14,12 +16,11 @@ request failed"), nothing else; after the heal the next handshake gets a fresh a
 SLOs: baseline success >= 99.9%; fault-phase ocsp_unavailable >= 40% (6 s minus at most 3 s of
 cache); recovery.time < 5s (measured: 0-1 s; slack for a loaded machine); recovery-phase success >= 99%.`,
   lab: {
+    ...base.lab,
     gateway: { kind: 'nginx', ocsp: { mode: 'hard-fail' } },
     ocspResponder: { kind: 'builtin', validity: '3s' },
   },
-  pki: { clients: 4 },
   load: { rate: '40/s', duration: '20s', timeout: '3s' },
-  faults: [{ at: '6s', for: '6s', kind: 'ocsp-outage', mode: 'down' }],
   slos: [
     { expr: 'success.rate >= 99.9%', phase: 'baseline' },
     { expr: 'category.ocsp_unavailable.rate >= 40%', phase: 'fault' },

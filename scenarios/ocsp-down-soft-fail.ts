@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './ocsp-down-hard-fail.js';
 
 export default defineScenario({
+  ...base,
   name: 'ocsp-down-soft-fail',
   description: `OCSP responder down for 6 s behind a soft-fail node gateway: clients keep getting in (success stays ~100%), unchecked, until the responder is back.
 Breaks: at 6 s the OCSP responder stops listening (connections refused) for 6 s; on heal it listens
@@ -16,12 +18,9 @@ SLOs: success >= 99.9% in every phase; no ocsp_unavailable in the fault phase.
 nginx cannot express this drill: ssl_ocsp is hard-fail only (no soft-fail mode), so there is no
 -nginx variant; ocsp-down-hard-fail-nginx shows what nginx does instead.`,
   lab: {
+    ...base.lab,
     gateway: { kind: 'node', ocsp: { mode: 'soft-fail', cacheTtl: '2s', timeout: '2s' } },
-    ocspResponder: { kind: 'builtin' },
   },
-  pki: { clients: 4 },
-  load: { rate: '20/s', duration: '20s', timeout: '5s' },
-  faults: [{ at: '6s', for: '6s', kind: 'ocsp-outage', mode: 'down' }],
   slos: [
     { expr: 'success.rate >= 99.9%', phase: 'baseline' },
     { expr: 'success.rate >= 99.9%', phase: 'fault' },

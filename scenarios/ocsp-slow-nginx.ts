@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './ocsp-slow.js';
 
 export default defineScenario({
+  ...base,
   name: 'ocsp-slow-nginx',
   description: `OCSP responder answers 1 s late for 6 s behind nginx (ssl_ocsp): clients still get in, handshakes that need a fresh answer wait ~1 s.
 Breaks: at 6 s each OCSP answer is delayed by 1 s, for 6 s.
@@ -12,16 +14,8 @@ Healthy: success unchanged; the whole-attempt p95 rises to around the delay duri
 SLOs: success >= 99.9% in baseline, >= 99% during the fault; fault-phase total.p95 >= 500ms;
 recovery-phase success >= 99.9%.`,
   lab: {
+    ...base.lab,
     gateway: { kind: 'nginx', ocsp: { mode: 'hard-fail' } },
     ocspResponder: { kind: 'builtin', validity: '2s' },
   },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '20s', timeout: '4s' },
-  faults: [{ at: '6s', for: '6s', kind: 'ocsp-outage', mode: 'slow', latency: '1s' }],
-  slos: [
-    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
-    { expr: 'success.rate >= 99%', phase: 'fault' },
-    { expr: 'total.p95 >= 500ms', phase: 'fault' },
-    { expr: 'success.rate >= 99.9%', phase: 'recovery' },
-  ],
 });

@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './ocsp-stale.js';
 
 export default defineScenario({
+  ...base,
   name: 'ocsp-stale-nginx',
   description: `OCSP responder serves stale answers (nextUpdate an hour past) for 6 s behind nginx (ssl_ocsp): once cached answers reach their nextUpdate (3 s) every client is refused as ocsp_unavailable; success is back after the heal.
 Breaks: at 6 s every answer says good but its nextUpdate is an hour past, for 6 s.
@@ -12,12 +14,11 @@ only, and it recovers after the heal.
 SLOs: baseline success >= 99.9%; fault-phase ocsp_unavailable >= 40% and no client called revoked
 (an outage is not a revocation); recovery.time < 5s (measured: 0-1 s; slack for a loaded machine); recovery success >= 99%.`,
   lab: {
+    ...base.lab,
     gateway: { kind: 'nginx', ocsp: { mode: 'hard-fail' } },
     ocspResponder: { kind: 'builtin', validity: '3s' },
   },
-  pki: { clients: 4 },
   load: { rate: '40/s', duration: '20s', timeout: '3s' },
-  faults: [{ at: '6s', for: '6s', kind: 'ocsp-outage', mode: 'stale' }],
   slos: [
     { expr: 'success.rate >= 99.9%', phase: 'baseline' },
     { expr: 'category.ocsp_unavailable.rate >= 40%', phase: 'fault' },

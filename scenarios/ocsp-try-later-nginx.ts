@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './ocsp-stale-nginx.js';
 
 export default defineScenario({
+  ...base,
   name: 'ocsp-try-later-nginx',
   description: `OCSP responder answers tryLater for 6 s behind nginx (ssl_ocsp, hard-fail only): once cached answers reach their nextUpdate (3 s) every client is refused as ocsp_unavailable; success is back after the heal.
 Breaks: at 6 s the responder answers every request with the OCSP error status tryLater (RFC 6960
@@ -11,18 +13,5 @@ Healthy: nginx fails closed; its log says "certificate status request failed", c
 ocsp_unavailable; no other category.
 SLOs: baseline success >= 99.9%; fault-phase ocsp_unavailable >= 40% (6 s minus at most 3 s of
 cache) and no client called revoked (an outage is not a revocation); recovery.time < 5s (measured: 0-1 s; slack for a loaded machine); recovery success >= 99%.`,
-  lab: {
-    gateway: { kind: 'nginx', ocsp: { mode: 'hard-fail' } },
-    ocspResponder: { kind: 'builtin', validity: '3s' },
-  },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '20s', timeout: '3s' },
   faults: [{ at: '6s', for: '6s', kind: 'ocsp-outage', mode: 'try-later' }],
-  slos: [
-    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
-    { expr: 'category.ocsp_unavailable.rate >= 40%', phase: 'fault' },
-    { expr: 'category.cert_revoked.count == 0', phase: 'fault' },
-    'recovery.time < 5s',
-    { expr: 'success.rate >= 99%', phase: 'recovery' },
-  ],
 });

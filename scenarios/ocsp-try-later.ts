@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './ocsp-stale.js';
 
 export default defineScenario({
+  ...base,
   name: 'ocsp-try-later',
   description: `OCSP responder answers tryLater for 6 s behind a hard-fail node gateway: once the 2 s cache expires every client is refused as ocsp_unavailable; success is back at once after the heal.
 Breaks: at 6 s the responder answers every request with the OCSP error status tryLater (RFC 6960
@@ -14,18 +16,5 @@ handshake makes its own OCSP request (a retry storm on the responder); at 40/s o
 machines the node gateway then fell behind (answers queued, latency climbing ~0.4 s per second).
 SLOs: baseline success >= 99.9%; fault-phase ocsp_unavailable >= 50% (6 s minus at most 2 s of
 cache) and no client called revoked (an outage is not a revocation); recovery.time < 5s (measured: 0-1 s; slack for a loaded machine); recovery success >= 99%.`,
-  lab: {
-    gateway: { kind: 'node', ocsp: { mode: 'hard-fail', cacheTtl: '2s', timeout: '2s' } },
-    ocspResponder: { kind: 'builtin' },
-  },
-  pki: { clients: 4 },
-  load: { rate: '20/s', duration: '20s', timeout: '5s' },
   faults: [{ at: '6s', for: '6s', kind: 'ocsp-outage', mode: 'try-later' }],
-  slos: [
-    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
-    { expr: 'category.ocsp_unavailable.rate >= 50%', phase: 'fault' },
-    { expr: 'category.cert_revoked.count == 0', phase: 'fault' },
-    'recovery.time < 5s',
-    { expr: 'success.rate >= 99%', phase: 'recovery' },
-  ],
 });

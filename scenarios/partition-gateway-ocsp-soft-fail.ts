@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './partition-gateway-ocsp.js';
 
 export default defineScenario({
+  ...base,
   name: 'partition-gateway-ocsp-soft-fail',
   description: `The gateway is cut off from its OCSP responder for 6 s (soft-fail): clients keep getting in, each unchecked one waiting out the gateway's 1 s OCSP timeout.
 Breaks: at 6 s the fault proxy on the gateway-ocsp link (lab.links) partitions the link for 6 s
@@ -14,13 +16,9 @@ success >= 99%.
 Hard-fail: scenarios/partition-gateway-ocsp.ts. nginx has no soft-fail OCSP (ssl_ocsp is hard-fail
 only), so there is no nginx variant of this drill.`,
   lab: {
+    ...base.lab,
     gateway: { kind: 'node', ocsp: { mode: 'soft-fail', cacheTtl: '1s', timeout: '1s' } },
-    ocspResponder: { kind: 'builtin' },
-    links: [{ between: 'gateway-ocsp' }],
   },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '20s', timeout: '3s' },
-  faults: [{ at: '6s', for: '6s', kind: 'network', link: 'gateway-ocsp', toxic: 'partition', mode: 'blackhole' }],
   slos: [
     { expr: 'success.rate >= 99.9%', phase: 'baseline' },
     { expr: 'success.rate >= 99%', phase: 'fault' },

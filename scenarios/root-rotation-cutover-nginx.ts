@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './root-rotation-cutover.js';
 
 export default defineScenario({
+  ...base,
   name: 'root-rotation-cutover-nginx',
   description: `Root CA rotation behind nginx with a hard cutover before the leaves are re-issued: every client is unknown_ca until its new certificate arrives.
 Breaks: at 6 s nginx's trust bundle for client certificates is cut over to a new root
@@ -12,15 +14,5 @@ longer trusts: X509_V_ERR 20), then success returns at once without a restart. A
 6 s fault window fails; the overlap rotation (intermediate-rotation-overlap) costs nothing.
 SLOs: baseline success >= 99.9%; fault phase: unknown_ca between 30% and 70% of attempts and
 nothing else fails; recovery success >= 99% on the new root.`,
-  lab: { gateway: { kind: 'nginx' } },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '20s', timeout: '2s' },
-  faults: [{ at: '6s', for: '6s', kind: 'ca-rotation', ca: 'root', bundle: 'cutover', order: 'bundle-first', stepDelay: '3s' }],
-  slos: [
-    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
-    { expr: 'category.unknown_ca.rate >= 30%', phase: 'fault' },
-    { expr: 'category.unknown_ca.rate <= 70%', phase: 'fault' },
-    { expr: 'error.rate <= 70%', phase: 'fault' },
-    { expr: 'success.rate >= 99%', phase: 'recovery' },
-  ],
+  lab: { ...base.lab, gateway: { kind: 'nginx' } },
 });

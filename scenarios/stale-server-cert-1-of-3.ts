@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './stale-replicas-1-of-3.js';
 
 export default defineScenario({
+  ...base,
   name: 'stale-server-cert-1-of-3',
   description: `A server-certificate rotation reaches 2 of 3 node gateway replicas: clients refuse the stale one, about 1/3 of attempts.
 Breaks: three node gateway replicas sit behind the built-in TCP round-robin balancer (TLS passes
@@ -15,16 +17,5 @@ the other two serve everyone, so about 2/3 of attempts succeed during the fault;
 replica serves the new certificate, success is back at once.
 SLOs: baseline success >= 99.9%; during the fault success between 55% and 80% (2/3 expected)
 with unknown_ca >= 20% of attempts; recovery.time < 3s; recovery-phase success >= 99%.`,
-  lab: { gateway: { kind: 'node', replicas: 3 }, balancer: { kind: 'builtin' } },
-  pki: { clients: 4 },
-  load: { rate: '45/s', duration: '20s', timeout: '2s' },
   faults: [{ at: '6s', for: '6s', kind: 'stale-replicas', reached: 2, what: 'server-certificate' }],
-  slos: [
-    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
-    { expr: 'success.rate >= 55%', phase: 'fault' },
-    { expr: 'success.rate <= 80%', phase: 'fault' },
-    { expr: 'category.unknown_ca.rate >= 20%', phase: 'fault' },
-    'recovery.time < 3s',
-    { expr: 'success.rate >= 99%', phase: 'recovery' },
-  ],
 });

@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './tls13-only-vs-tls12-clients.js';
 
 export default defineScenario({
+  ...base,
   name: 'tls13-only-vs-tls12-clients-nginx',
   description: `nginx goes TLS 1.3-only while the client fleet still speaks TLS 1.2 at most: every handshake fails as tls_policy.
 Breaks: the load's clients offer TLS 1.2 only (load.tls.maxVersion), like an older fleet; at 6 s
@@ -12,10 +14,7 @@ when the policy is rolled back, TLS 1.2 clients are served again at once.
 SLOs: baseline success >= 99.9%; fault phase: tls_policy >= 90% and success <= 10%;
 recovery.time < 3s; recovery success >= 95% (nginx's reload back to the default policy takes up
 to a second to reach every new connection: measured 98.75%).`,
-  lab: { gateway: { kind: 'nginx' } },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '20s', timeout: '2s', tls: { maxVersion: 'TLSv1.2' } },
-  faults: [{ at: '6s', for: '6s', kind: 'tls-policy', minVersion: 'TLSv1.3' }],
+  lab: { ...base.lab, gateway: { kind: 'nginx' } },
   slos: [
     { expr: 'success.rate >= 99.9%', phase: 'baseline' },
     { expr: 'category.tls_policy.rate >= 90%', phase: 'fault' },
