@@ -8,7 +8,9 @@ deadlock or a CPU-starved container; the kernel still accepts TCP connections, n
 Healthy: attempts during the pause fail as handshake_timeout (1 s timeout); nothing else breaks;
 once the gateway runs again success is back within a few seconds, with no lingering errors.
 SLOs: baseline success >= 99.9%; during the fault most attempts time out (the harness measures the
-hang rather than hiding it); recovery.time < 3s; recovery-phase success >= 99%.`,
+hang rather than hiding it); recovery.time < 3s; recovery-phase success >= 95% (on thaw the gateway
+first works through the handshakes queued in its listen backlog during the pause, whose clients
+have already given up, so a few fresh attempts can still time out in the first second).`,
   lab: { gateway: { kind: 'node' } },
   pki: { clients: 4 },
   load: { rate: '40/s', duration: '20s', timeout: '1s' },
@@ -17,6 +19,6 @@ hang rather than hiding it); recovery.time < 3s; recovery-phase success >= 99%.`
     { expr: 'success.rate >= 99.9%', phase: 'baseline' },
     { expr: 'category.handshake_timeout.rate >= 50%', phase: 'fault' },
     'recovery.time < 3s',
-    { expr: 'success.rate >= 99%', phase: 'recovery' },
+    { expr: 'success.rate >= 95%', phase: 'recovery' },
   ],
 });
