@@ -1,7 +1,8 @@
 /**
  * Turns SIGINT/SIGTERM into cancellation. The first signal aborts the run's AbortSignal so the
- * load stops, faults heal, components stop and the partial result is written; a second SIGINT
- * asks for a faster stop (`onSecondSignal`), which still removes every process.
+ * load stops, faults heal, components stop and the partial result is written. A second signal
+ * does not skip that (it would leave processes and keys behind); it is acknowledged and passed to
+ * `onSecondSignal`.
  */
 export interface Interrupts {
   readonly signal: AbortSignal;
@@ -15,11 +16,14 @@ export function watchInterrupts(onSecondSignal: () => void = () => undefined): I
   let first: NodeJS.Signals | undefined;
   const handler = (name: NodeJS.Signals) => {
     if (first) {
+      // Cleanup is already under way and bounded (components get SIGKILL after a grace period);
+      // quitting here would leave processes and keys behind, so say so instead.
+      process.stderr.write(`${name} again: still cleaning up, almost done\n`);
       onSecondSignal();
       return;
     }
     first = name;
-    process.stderr.write(`\n${name} received: stopping the load, healing faults, stopping the lab (again to hurry)\n`);
+    process.stderr.write(`\n${name} received: stopping the load, healing faults, stopping the lab, writing the result (it takes a few seconds; it will not leave processes behind)\n`);
     controller.abort(new Error(`aborted by ${name}`));
   };
   process.on('SIGINT', handler);
