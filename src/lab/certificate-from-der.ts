@@ -1,6 +1,6 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { Certificate, keyAlgorithmOf, normaliseSerial, type DistinguishedName } from '../pki/index.js';
+import { Certificate, keyAlgorithmOf, keyIdentifierOf, normaliseSerial, type DistinguishedName } from '../pki/index.js';
 
 /**
  * Rebuilds the pki `Certificate` view of a certificate we did not issue in this process: a
@@ -25,7 +25,7 @@ export function certificateFromDer(der: Buffer): Certificate {
     original(2),
     new Date(x509.validFrom),
     new Date(x509.validTo),
-    createHash('sha1').update(publicKeyBits(spki)).digest(),
+    keyIdentifierOf(spki),
     x509.ca,
     keyAlgorithmOf(x509.publicKey),
   );
@@ -35,10 +35,6 @@ export function certificateFromPem(pem: string): Certificate {
   return certificateFromDer(new X509Certificate(pem).raw);
 }
 
-function publicKeyBits(spki: Buffer): Buffer {
-  const sequence = asn1js.fromBER(spki).result as asn1js.Sequence;
-  return Buffer.from((sequence.valueBlock.value[1] as asn1js.BitString).valueBlock.valueHexView);
-}
 
 /** Node prints a subject as "C=..\nO=..\nCN=.."; keep the attributes the lab uses. */
 function parseSubject(text: string): DistinguishedName {

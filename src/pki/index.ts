@@ -1,6 +1,6 @@
 export { CertificateAuthority, DEFAULT_LIFETIME_MS } from './certificate-authority.js';
 export type { CaOptions, LeafOptions, ValidityOptions } from './certificate-authority.js';
-export { Certificate, issueCertificate, randomSerialNumber } from './certificate.js';
+export { Certificate, issueCertificate, keyIdentifierOf, randomSerialNumber } from './certificate.js';
 export { Credential } from './credential.js';
 export { formatName, toDistinguishedName } from './distinguished-name.js';
 export type { DistinguishedName } from './distinguished-name.js';
