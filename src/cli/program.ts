@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { cleanupCommand } from './cleanup-command.js';
 import { exportCommand } from './export-command.js';
+import { importCommand } from './import-command.js';
 import { listCommand } from './list-command.js';
 import { loadCommand } from './load-command.js';
 import { probeCommand } from './probe-command.js';
@@ -27,5 +28,6 @@ export function buildProgram(): Command {
   program.addCommand(schemaCommand());
   program.addCommand(cleanupCommand());
   program.addCommand(exportCommand());
+  program.addCommand(importCommand());
   return program;
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { parseDuration } from '../duration.js';
+import { UsageError } from '../errors.js';
 import { renderConsoleSummary } from '../report/index.js';
 import { runScenario, watchInterrupts } from '../run/index.js';
 import { describePlan, loadScenario } from '../scenario/index.js';
@@ -11,8 +12,14 @@ export function runCommand(): Command {
     .option('--out <dir>', 'parent folder of the run\'s report folder', 'reports')
     .option('--duration <duration>', 'replace the scenario\'s load duration (e.g. 10s for a quick try)')
     .option('--quiet', 'no progress lines, only the summary', false)
-    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean }) => {
+    .option('--load <engine>', 'internal: our own load; external: start the lab and the faults, print the endpoint and TLS files for k6, make no load', 'internal')
+    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean; load: string }) => {
       const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration, '--duration');
+      if (options.load !== 'internal' && options.load !== 'external') {
+        throw new UsageError('E_USAGE_LOAD', `--load: expected "internal" or "external", got "${options.load}"`, {
+          hint: '--load external runs the lab and the fault timeline while k6 (see `mtls-chaos export k6`) makes the load',
+        });
+      }
       // Validate before anything starts: an invalid file costs no lab.
       const scenario = await loadScenario(file);
       process.stdout.write(`${describePlan(scenario)}\n\n`);
@@ -24,6 +31,22 @@ export function runCommand(): Command {
           outDir: options.out,
           ...(durationMs === undefined ? {} : { durationMs }),
           signal: interrupts.signal,
+          ...(options.load === 'external'
+            ? {
+                externalLoad: {
+                  onReady: (info) =>
+                    process.stdout.write(
+                      `external load: the lab is up; make the load now, for ${info.durationMs / 1000}s (the fault timeline starts now)\n` +
+                        `  endpoint     ${info.target}\n` +
+                        `  client cert  ${info.certificate}\n` +
+                        `  client key   ${info.key}   (PRIVATE KEY, 0600; removed when the run ends)\n` +
+                        `  CA           ${info.ca}\n` +
+                        `  k6           ${info.k6Command}\n` +
+                        '  afterwards   mtls-chaos import k6 k6.ndjson --summary summary.json --faults <this run\'s result.json>\n',
+                    ),
+                },
+              }
+            : {}),
           abortedBy: () => interrupts.received(),
           log: (line) => process.stderr.write(`${interactive ? '\r\x1b[K' : ''}${line}\n`),
           onProgress: (line) => {

@@ -150,6 +150,11 @@ export interface RunResult {
   readonly verdict: 'pass' | 'fail';
   readonly startedAt: string;
   readonly endedAt: string;
+  /**
+   * Wall-clock time of ms 0 of phases, faults and timeline (the load's start), so that another
+   * engine's measurements (k6) can be lined up with this run's faults. Absent when no load started.
+   */
+  readonly loadStartedAt?: string;
   readonly load: {
     readonly profile: string;
     readonly plannedDurationMs: number;

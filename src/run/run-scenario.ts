@@ -33,6 +33,7 @@ import { newRunId } from './run-id.js';
 import { warmUp } from './warm-up.js';
 import { withDuration } from './with-duration.js';
 import { ReplicaAttribution } from './replica-attribution.js';
+import { driveExternalLoad, type ExternalLoadOptions } from './external-load.js';
 
 export const TOOL_VERSION = '0.1.0';
 
@@ -49,6 +50,10 @@ export interface RunOptions {
   readonly onProgress?: (line: string) => void;
   /** Lab events (component started/stopped). */
   readonly log?: (line: string) => void;
+  /** `run --load external`: no load of ours; the lab and the faults run while another engine (k6) loads it. */
+  readonly externalLoad?: ExternalLoadOptions;
+  /** Every finished attempt of our own load, as measured (tests turn them into other engines' formats). */
+  readonly onAttempt?: (record: AttemptRecord) => void;
 }
 
 export interface RunOutcome {
@@ -91,6 +96,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   });
   // Set once the load runs: what faults act through, and what heals them on the way out.
   let faultContext: FaultContext | undefined;
+  let loadStartedEpochMs: number | undefined;
+  let retargetsIgnored = 0;
   try {
     pki = await buildLabPki({
       algorithm: scenario.pki.algorithm,
@@ -103,10 +110,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     lab = await startLab(scenario.lab, pki, { workDir, signal: options.signal, runId, log });
     const startedLab = lab;
     const startedPki = pki;
-    outcome = await driveLoad(scenario, profile, plannedDurationMs, pki, lab, recorder, options, (load, loadStartPerfMs) => {
+    const onLoadStart = (load: LoadControl, loadStartPerfMs: number) => {
+      loadStartedEpochMs = performance.timeOrigin + loadStartPerfMs;
       faultContext = { lab: startedLab, pki: startedPki, load, workDir, log, signal: options.signal };
       timeline.start(faultContext, loadStartPerfMs);
-    }, (record) => timeline.observe(record));
+    };
+    outcome = options.externalLoad
+      ? await driveExternalLoad(scenario, plannedDurationMs, pki, lab, workDir, recorder, options.externalLoad, options.signal, onLoadStart, () => (retargetsIgnored += 1))
+      : await driveLoad(scenario, profile, plannedDurationMs, pki, lab, recorder, options, onLoadStart, (record) => {
+          timeline.observe(record);
+          options.onAttempt?.(record);
+        });
   } catch (error) {
     failure = error;
   } finally {
@@ -145,17 +159,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     faults,
   };
   const slos = outcome ? evaluateSlos(scenario.slos.map(({ parsed, scope }) => ({ slo: parsed, scope })), evidence) : [];
+  // With external load only the gateway's CPU is ours to judge; the rest waits for `import k6 --faults`.
+  const judged = options.externalLoad ? slos.filter((slo) => slo.metric.startsWith('gateway.cpu.')) : slos;
   const endedAt = new Date();
   const result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'mtls-chaos', version: TOOL_VERSION },
     scenario: { name: scenario.name, description: scenario.description, file: scenario.file, runtime: 'local' },
     status,
-    verdict: status === 'completed' && slos.every((slo) => slo.passed) ? 'pass' : 'fail',
+    verdict: status === 'completed' && judged.every((slo) => slo.passed) ? 'pass' : 'fail',
     startedAt: startedAt.toISOString(),
     endedAt: endedAt.toISOString(),
+    ...(loadStartedEpochMs === undefined ? {} : { loadStartedAt: new Date(loadStartedEpochMs).toISOString() }),
     load: {
-      profile: describeProfile(profile),
+      profile: `${options.externalLoad ? 'external load (planned: ' : ''}${describeProfile(profile)}${options.externalLoad ? ')' : ''}`,
       plannedDurationMs,
       actualDurationMs: outcome?.durationMs ?? 0,
       identities: scenario.load.identities,
@@ -173,11 +190,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     timeline: recorded.timeline,
     cpu: recorded.cpu,
     errorSamples: recorded.errorSamples,
-    slos,
+    slos: judged,
     faults,
     ...(recovery ? { recovery } : {}),
     ...(blastRadius === undefined ? {} : { blastRadius }),
-    warnings: [...recorded.warnings, ...loadWarnings(outcome), ...faultWarnings(faults)],
+    warnings: [
+      ...recorded.warnings,
+      ...loadWarnings(outcome),
+      ...faultWarnings(faults),
+      ...(options.externalLoad ? externalLoadWarnings(retargetsIgnored) : []),
+    ],
     ...(failure && !aborted ? { error: describeFailure(failure) } : {}),
   };
   const files = await writeReports(result, dir);
@@ -304,6 +326,20 @@ function recoveryTarget(scenario: Scenario): number {
     ({ parsed, scope }) => parsed.metric === 'success.rate' && (parsed.operator === '>=' || parsed.operator === '>') && (scope === 'baseline' || scope === 'run'),
   );
   return promise?.parsed.threshold ?? 0.99;
+}
+
+function externalLoadWarnings(retargetsIgnored: number): RunWarning[] {
+  return [
+    {
+      code: 'EXTERNAL_LOAD',
+      message:
+        'the load was external (k6 or another engine): this result holds the fault timeline and the gateway CPU; ' +
+        'SLOs on attempts are judged by `mtls-chaos import k6 <output> --faults result.json`',
+    },
+    ...(retargetsIgnored > 0
+      ? [{ code: 'EXTERNAL_LOAD_RETARGET', message: `${retargetsIgnored} fault step(s) changed the clients' certificates or trust: an external engine does not follow them` }]
+      : []),
+  ];
 }
 
 function faultWarnings(faults: readonly FaultRecord[]): RunWarning[] {

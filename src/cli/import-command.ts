@@ -1,0 +1,90 @@
+import { access, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { firstRequestTags, importK6, readK6Summary } from '../k6/index.js';
+import { renderConsoleSummary, writeReports } from '../report/index.js';
+import type { RunResult } from '../result/index.js';
+import { TOOL_VERSION, newRunId } from '../run/index.js';
+import { BUILT_IN_SCENARIO_DIR, loadScenario, type Scenario } from '../scenario/index.js';
+import { parseSlo, type ScopedSlo } from '../slo/index.js';
+
+/** `import k6`: k6's measurements back into a result, judged by the drill's SLOs. */
+export function importCommand(): Command {
+  const importRoot = new Command('import').description('import another load engine\'s measurements (k6) as a result');
+  importRoot.addCommand(
+    new Command('k6')
+      .description('read k6 --out json output (one file per runner) into a result.json that report and compare read; exit 0 SLOs met, 1 breached, 2 bad input')
+      .argument('<file...>', 'NDJSON files written by `k6 run --out json=FILE` (.gz too)')
+      .option('--summary <file>', 'the file of `k6 run --summary-export=FILE`: cross-checks the request count, lists k6\'s failed thresholds')
+      .option('--faults <result.json>', 'the result of `mtls-chaos run <drill> --load external` made alongside: its clock, fault windows, gateway CPU and SLOs')
+      .option('--scenario <file>', 'the drill whose SLOs judge the run (default: the drill of --faults, else the drill tag the exported script sets)')
+      .option('--out <dir>', 'the folder for result.json and the reports (default: reports/<drill>-k6-<time>)')
+      .action(async (files: string[], options: { summary?: string; faults?: string; scenario?: string; out?: string }) => {
+        const faultRun = options.faults === undefined ? undefined : await readFaultRun(options.faults);
+        const scenario = await scenarioFor(options.scenario, faultRun, files[0]!);
+        const slos: ScopedSlo[] = scenario
+          ? scenario.slos.map(({ parsed, scope }) => ({ slo: parsed, scope }))
+          : (faultRun?.slos ?? []).map((verdict) => ({ slo: parseSlo(verdict.expression), scope: verdict.scope }));
+        const summary = options.summary === undefined ? undefined : await readK6Summary(options.summary);
+        const drill = scenario
+          ? { name: scenario.name, description: scenario.description, file: scenario.file }
+          : { name: faultRun!.scenario.name, description: faultRun!.scenario.description, ...(faultRun!.scenario.file ? { file: faultRun!.scenario.file } : {}) };
+        const result = await importK6({
+          files,
+          ...(summary ? { summary } : {}),
+          drill,
+          slos,
+          ...(faultRun ? { faultRun } : {}),
+          ...(scenario ? { plannedFaults: scenario.faults, plannedLoad: { profile: scenario.summary, durationMs: scenario.load.durationMs } } : {}),
+          toolVersion: TOOL_VERSION,
+        });
+        const dir = resolve(options.out ?? join('reports', `${drill.name}-k6-${newRunId(new Date())}`));
+        const written = await writeReports(result, dir);
+        process.stdout.write(`${renderConsoleSummary(result)}\n`);
+        process.stdout.write(`reports: ${written.join(', ')}\n`);
+        process.exitCode = result.verdict === 'pass' ? ExitCode.Ok : ExitCode.SloBreached;
+      }),
+  );
+  return importRoot;
+}
+
+async function readFaultRun(file: string): Promise<RunResult> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError('E_K6_FAULTS_READ', `--faults ${file}: cannot read a result.json: ${(error as Error).message}`, {
+      file,
+      hint: 'pass the result.json that `mtls-chaos run <drill> --load external` wrote',
+      cause: error,
+    });
+  }
+  const result = parsed as Partial<RunResult> | null;
+  if (!result || result.schemaVersion !== 1 || !Array.isArray(result.faults) || !Array.isArray(result.slos) || !result.scenario) {
+    throw new UsageError('E_K6_FAULTS_FORMAT', `--faults ${file}: not an mtls-chaos result (schemaVersion 1 with scenario, faults and slos)`, {
+      file,
+      path: ['schemaVersion'],
+      hint: 'pass the result.json that `mtls-chaos run <drill> --load external` wrote',
+    });
+  }
+  return result as RunResult;
+}
+
+/** The drill: --scenario; else none when --faults carries the SLOs; else the drill tag of the k6 output, as a built-in drill. */
+async function scenarioFor(file: string | undefined, faultRun: RunResult | undefined, firstOutput: string): Promise<Scenario | undefined> {
+  if (file !== undefined) return loadScenario(file);
+  if (faultRun) {
+    // An external-load run keeps only the SLOs it could judge (gateway CPU): the drill file has them all.
+    const drillFile = faultRun.scenario.file;
+    if (drillFile && (await access(drillFile).then(() => true, () => false))) return loadScenario(drillFile);
+    return undefined;
+  }
+  const drill = (await firstRequestTags(firstOutput))?.['drill'];
+  const builtIn = drill && /^[a-z0-9][a-z0-9-]*$/.test(drill) ? join(BUILT_IN_SCENARIO_DIR, `${drill}.ts`) : undefined;
+  if (builtIn && (await access(builtIn).then(() => true, () => false))) return loadScenario(builtIn);
+  throw new UsageError('E_K6_NO_SCENARIO', `${firstOutput}: which drill's SLOs judge this k6 run? ${drill ? `its drill tag "${drill}" is not a built-in drill` : 'the output has no drill tag'}`, {
+    hint: 'pass --scenario <file> (the drill you exported) or --faults <result.json of the fault run>',
+  });
+}

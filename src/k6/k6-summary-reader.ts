@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+
+/**
+ * What `k6 run --summary-export=FILE` writes: a JSON object whose `metrics` maps each metric to
+ * its aggregates (trends: avg, min, med, max, p(90), p(95); counters: count, rate; rates:
+ * passes, fails, value) and, for metrics with thresholds, `thresholds` mapping each expression
+ * to whether it failed (k6 writes the threshold's LastFailed: true = crossed).
+ */
+export interface K6Summary {
+  readonly requests?: number;
+  readonly droppedIterations?: number;
+  /** "http_req_tls_handshaking{phase:fault}: p(95)<150" for every threshold k6 judged failed. */
+  readonly failedThresholds: readonly string[];
+  readonly thresholdCount: number;
+}
+
+export async function readK6Summary(file: string): Promise<K6Summary> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError('E_K6_SUMMARY_READ', `${file}: cannot read the k6 summary: ${(error as Error).message}`, { file, cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError('E_K6_SUMMARY_FORMAT', `${file}: not JSON`, { file, hint: 'pass the file written by `k6 run --summary-export=FILE`' });
+  }
+  const metrics = (parsed as { metrics?: unknown } | null)?.metrics;
+  if (!metrics || typeof metrics !== 'object') {
+    throw new UsageError('E_K6_SUMMARY_FORMAT', `${file}: no "metrics" object: not a k6 --summary-export file`, {
+      file,
+      path: ['metrics'],
+      hint: 'pass the file written by `k6 run --summary-export=FILE` (handleSummary output has another shape)',
+    });
+  }
+  const failedThresholds: string[] = [];
+  let thresholdCount = 0;
+  for (const [metric, aggregates] of Object.entries(metrics as Record<string, { thresholds?: Record<string, unknown> }>)) {
+    for (const [expression, failed] of Object.entries(aggregates?.thresholds ?? {})) {
+      thresholdCount += 1;
+      if (failed === true) failedThresholds.push(`${metric}: ${expression}`);
+    }
+  }
+  const count = (metric: string): number | undefined => {
+    const value = (metrics as Record<string, { count?: unknown }>)[metric]?.count;
+    return typeof value === 'number' ? value : undefined;
+  };
+  const requests = count('http_reqs');
+  const droppedIterations = count('dropped_iterations');
+  return {
+    ...(requests === undefined ? {} : { requests }),
+    ...(droppedIterations === undefined ? {} : { droppedIterations }),
+    failedThresholds,
+    thresholdCount,
+  };
+}
