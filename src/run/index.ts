@@ -4,3 +4,4 @@ export { watchInterrupts } from './interrupts.js';
 export type { Interrupts } from './interrupts.js';
 export { newRunId } from './run-id.js';
 export { withDuration } from './with-duration.js';
+export type { ExternalLoadInfo, ExternalLoadOptions } from './external-load.js';
