@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { exportK6 } from '../../src/k6/index.js';
 import { TOOL_VERSION } from '../../src/run/index.js';
 import { BUILT_IN_SCENARIO_DIR, listScenarioFiles, loadScenario } from '../../src/scenario/index.js';
+import { syntheticDrills } from '../support/k6-synthetic-drills.js';
 import { testRunValidator } from '../support/k6-testrun-schema.js';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 
@@ -50,6 +51,10 @@ describe('export k6 of every built-in drill', () => {
       const scenario = await loadScenario(file);
       await exportK6(scenario, { outDir: join(root, scenario.name), parallelism: 3, toolVersion: TOOL_VERSION });
     }
+    // Ramps and concurrency, which no built-in drill uses, go through the same tsc run.
+    for (const scenario of syntheticDrills()) {
+      await exportK6(scenario, { outDir: join(root, scenario.name), parallelism: 2, toolVersion: TOOL_VERSION });
+    }
   }, 180_000);
   afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -91,6 +96,17 @@ describe('export k6 of every built-in drill', () => {
         await expect(stat(join(dir, referenced)), `${name}: ${referenced}`).resolves.toBeTruthy();
       }
     }
+  });
+
+  it('ramps, concurrency, TLS 1.3 only and resumption come out as k6 options', async () => {
+    const ramp = await readFile(join(root, 'k6-ramp', 'script.ts'), 'utf8');
+    expect(ramp).toContain('"executor": "ramping-arrival-rate"');
+    expect(ramp).toMatch(/SLOs k6 cannot judge[\s\S]*gateway\.cpu\.p95 < 80%/);
+    const closed = await readFile(join(root, 'k6-concurrency', 'script.ts'), 'utf8');
+    expect(closed).toContain('"executor": "constant-vus"');
+    expect(closed).toContain('tlsVersion: {"min":"tls1.3","max":"tls1.3"}');
+    expect(closed).not.toContain('noConnectionReuse');
+    expect(closed).toMatch(/Not reproduced by k6:[\s\S]*load\.resumption/);
   });
 
   it('a drill\'s phases become k6 scenarios tagged by phase, and its SLOs thresholds or listed exclusions', async () => {
