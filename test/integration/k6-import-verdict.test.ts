@@ -79,3 +79,33 @@ describe('import k6 yields the same SLO verdicts as our own load on the same run
     expect(lateResult.loadStartedAt).toBe(own.loadStartedAt);
   }, 120_000);
 });
+
+describe('mtls-chaos import k6 (CLI) on the hand-written fixture', () => {
+  it('finds the drill by the script\'s drill tag, judges it, writes the reports, exit 1 on a breach', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-k6-import-cli-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const out = join(dir, 'imported');
+    const result = await runCli([
+      'import', 'k6', 'test/fixtures/k6/baseline-out.ndjson', '--summary', 'test/fixtures/k6/baseline-summary.json', '--out', out,
+    ]);
+    expect(result.stderr).toBe('');
+    // 3 of 5 requests succeeded: baseline's success.rate >= 99.9% is breached.
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('mtls-chaos baseline: FAIL');
+    const written = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(written.schemaVersion).toBe(1);
+    expect(written.slos.map((slo) => [slo.expression, slo.passed])).toEqual([
+      ['success.rate >= 99.9%', false],
+      ['handshake.p95 < 150ms', true],
+      ['total.p99 < 500ms', false],
+    ]);
+    expect(await readFile(join(out, 'summary.md'), 'utf8')).toContain('baseline');
+  }, 60_000);
+
+  it('refuses a file that is not k6 output with exit 2 and the file named', async () => {
+    const result = await runCli(['import', 'k6', 'package.json', '--scenario', 'scenarios/baseline.ts']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('E_K6_OUTPUT_FORMAT');
+    expect(result.stderr).toContain('package.json');
+  }, 60_000);
+});
