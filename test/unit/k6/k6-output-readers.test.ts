@@ -142,4 +142,19 @@ describe('importK6 on the fixture', () => {
     // ms 0 is the first request's start: 11:00:00.050 minus its 0.2 + 0.3 + 4.5 + 1.35 ms.
     expect(Date.parse(result.loadStartedAt!)).toBe(Date.parse('2026-11-25T11:00:00.043Z'));
   });
+
+  it('merges several runners\' files by time, and says when the summary counted otherwise', async () => {
+    const result = await importK6({
+      files: [NDJSON, NDJSON],
+      summary: await readK6Summary(SUMMARY),
+      drill: { name: 'baseline', description: 'fixture' },
+      slos: [{ slo: parseSlo('attempts.count == 10'), scope: 'run' }],
+      toolVersion: 'test',
+    });
+    expect(result.summary.categories).toMatchObject({ ok: 6, handshake_timeout: 2, forbidden: 2 });
+    // In time order, every timeline second keeps its latencies (none arrives after its second closed).
+    expect(result.timeline.reduce((total, bucket) => total + bucket.attempts, 0)).toBe(10);
+    expect(result.slos[0]!.passed).toBe(true);
+    expect(result.warnings.find((warning) => warning.code === 'K6_SUMMARY_MISMATCH')?.message).toContain('counts 5 requests, the JSON output 10');
+  });
 });
