@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { firstRequestTags, importK6, readK6Summary } from '../k6/index.js';
+import { firstRequestTags, importK6, mergeK6Summaries, readK6Summary } from '../k6/index.js';
 import { renderConsoleSummary, writeReports } from '../report/index.js';
 import type { RunResult } from '../result/index.js';
 import { TOOL_VERSION, newRunId } from '../run/index.js';
@@ -17,17 +17,17 @@ export function importCommand(): Command {
     new Command('k6')
       .description('read k6 --out json output (one file per runner) into a result.json that report and compare read; exit 0 SLOs met, 1 breached, 2 bad input')
       .argument('<file...>', 'NDJSON files written by `k6 run --out json=FILE` (.gz too)')
-      .option('--summary <file>', 'the file of `k6 run --summary-export=FILE`: cross-checks the request count, lists k6\'s failed thresholds')
+      .option('--summary <file...>', 'the files of `k6 run --summary-export=FILE` (one per runner): cross-check the request count, list k6\'s failed thresholds')
       .option('--faults <result.json>', 'the result of `mtls-chaos run <drill> --load external` made alongside: its clock, fault windows, gateway CPU and SLOs')
       .option('--scenario <file>', 'the drill whose SLOs judge the run (default: the drill of --faults, else the drill tag the exported script sets)')
       .option('--out <dir>', 'the folder for result.json and the reports (default: reports/<drill>-k6-<time>)')
-      .action(async (files: string[], options: { summary?: string; faults?: string; scenario?: string; out?: string }) => {
+      .action(async (files: string[], options: { summary?: string[]; faults?: string; scenario?: string; out?: string }) => {
         const faultRun = options.faults === undefined ? undefined : await readFaultRun(options.faults);
         const scenario = await scenarioFor(options.scenario, faultRun, files[0]!);
         const slos: ScopedSlo[] = scenario
           ? scenario.slos.map(({ parsed, scope }) => ({ slo: parsed, scope }))
           : (faultRun?.slos ?? []).map((verdict) => ({ slo: parseSlo(verdict.expression), scope: verdict.scope }));
-        const summary = options.summary === undefined ? undefined : await readK6Summary(options.summary);
+        const summary = options.summary === undefined ? undefined : mergeK6Summaries(await Promise.all(options.summary.map((file) => readK6Summary(file))));
         const drill = scenario
           ? { name: scenario.name, description: scenario.description, file: scenario.file }
           : { name: faultRun!.scenario.name, description: faultRun!.scenario.description, ...(faultRun!.scenario.file ? { file: faultRun!.scenario.file } : {}) };

@@ -14,7 +14,7 @@ export { importK6, toAttempt, firstRequestTags } from './import-k6.js';
 export type { ImportK6Options } from './import-k6.js';
 export { readK6Output } from './k6-ndjson-reader.js';
 export type { K6OtherSample, K6Request } from './k6-ndjson-reader.js';
-export { readK6Summary } from './k6-summary-reader.js';
+export { mergeK6Summaries, readK6Summary } from './k6-summary-reader.js';
 export type { K6Summary } from './k6-summary-reader.js';
 export { categoryOfK6Request } from './k6-request-category.js';
 export { formatK6Time, parseK6Time } from './k6-time.js';

@@ -22,8 +22,8 @@ export function renderExportReadme(input: ExportReadmeInput): string {
 ${'='.repeat(60)}
 
 Files
-  ${input.scriptFile}        the load as a k6 script (TypeScript, typed with @types/k6; k6 >= 0.57 runs .ts directly)
-  ${input.tlsDir}/               PRIVATE KEYS: client-1.key (mode 0600), client-1.crt, ca.crt. Do not commit,
+  ${`${input.scriptFile}`.padEnd(20)}the load as a k6 script (TypeScript, typed with @types/k6; k6 >= 0.57 runs .ts directly)
+  ${`${input.tlsDir}/`.padEnd(20)}PRIVATE KEYS: client-1.key (mode 0600), client-1.crt, ca.crt. Do not commit,
                       do not paste into tickets; delete the folder when done.
   testrun.yaml        k6-operator TestRun (k6.io/v1alpha1), parallelism ${input.parallelism}
   results-pvc.yaml    a ReadWriteMany claim where each runner writes its JSON output
@@ -50,7 +50,7 @@ The certificates here come from a fresh lab PKI issued at export time. To drive 
   ${RUNNER_PATHS.results}/<pod>.ndjson and <pod>-summary.json on the claim; copy them out.
 
 3. Back into mtls-chaos
-  mtls-chaos import k6 k6.ndjson [more runners' .ndjson ...] --summary summary.json --faults <result.json of the fault run>
+  mtls-chaos import k6 k6.ndjson [more runners' .ndjson ...] --summary summary.json [...] --faults <result.json of the fault run>
   gives a result.json (and the usual reports) that \`report\` and \`compare\` read. With --faults,
   the phases and fault windows come from the harness run on the same clock; both machines' clocks
   must agree (NTP), as k6 stamps its samples with wall-clock time.

@@ -25,6 +25,8 @@ export interface K6Manifests {
   readonly createConfigMapCommand: string;
 }
 
+const K6_IMAGE_GID = 12_345;
+
 /** Mount points inside each runner pod. */
 export const RUNNER_PATHS = { tls: '/etc/mtls-chaos/tls', results: '/results' } as const;
 
@@ -53,8 +55,11 @@ export function k6Manifests(input: K6ManifestInput): K6Manifests {
       arguments: `--out json=${RUNNER_PATHS.results}/\${HOSTNAME}.ndjson --summary-export=${RUNNER_PATHS.results}/\${HOSTNAME}-summary.json --tag runner=\${HOSTNAME}`,
       runner: {
         env,
+        // The grafana/k6 image runs as uid/gid 12345: the group owns the Secret's files (0440)
+        // and the results claim, so k6 can read its key and write its output without root.
+        securityContext: { runAsNonRoot: true, fsGroup: K6_IMAGE_GID },
         volumes: [
-          { name: 'tls', secret: { secretName: names.secret, defaultMode: 0o400 } },
+          { name: 'tls', secret: { secretName: names.secret, defaultMode: 0o440 } },
           { name: 'results', persistentVolumeClaim: { claimName: names.resultsClaim } },
         ],
         volumeMounts: [

@@ -57,3 +57,17 @@ export async function readK6Summary(file: string): Promise<K6Summary> {
     thresholdCount,
   };
 }
+
+/** Several runners' summaries as one: counts add up, failed thresholds are listed per runner. */
+export function mergeK6Summaries(summaries: readonly K6Summary[]): K6Summary {
+  const sum = (pick: (summary: K6Summary) => number | undefined): number | undefined =>
+    summaries.some((summary) => pick(summary) === undefined) ? undefined : summaries.reduce((total, summary) => total + pick(summary)!, 0);
+  const requests = sum((summary) => summary.requests);
+  const droppedIterations = sum((summary) => summary.droppedIterations);
+  return {
+    ...(requests === undefined ? {} : { requests }),
+    ...(droppedIterations === undefined ? {} : { droppedIterations }),
+    failedThresholds: summaries.flatMap((summary) => summary.failedThresholds),
+    thresholdCount: summaries.reduce((total, summary) => total + summary.thresholdCount, 0),
+  };
+}

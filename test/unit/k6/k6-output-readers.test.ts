@@ -9,6 +9,7 @@ import {
   importK6,
   parseK6Time,
   readK6Output,
+  mergeK6Summaries,
   readK6Summary,
   type K6Request,
 } from '../../../src/k6/index.js';
@@ -104,6 +105,11 @@ describe('readK6Summary', () => {
   it('reads the request count and the thresholds k6 judged failed', async () => {
     const summary = await readK6Summary(SUMMARY);
     expect(summary).toEqual({ requests: 5, droppedIterations: 1, failedThresholds: ['checks{phase:baseline}: rate>=0.999'], thresholdCount: 2 });
+  });
+
+  it('merges several runners\' summaries: counts add up, failed thresholds listed', async () => {
+    const one = await readK6Summary(SUMMARY);
+    expect(mergeK6Summaries([one, one])).toEqual({ requests: 10, droppedIterations: 2, failedThresholds: [...one.failedThresholds, ...one.failedThresholds], thresholdCount: 4 });
   });
 
   it('refuses a file without metrics (a handleSummary output, say)', async () => {
