@@ -3,11 +3,13 @@
  * Areas register here; each prints its own table and returns whether its targets were met.
  */
 import { handshakeBench } from './handshake-bench.js';
+import { k6ImportBench } from './k6-import-bench.js';
 import { pkiBench } from './pki-bench.js';
 
 const AREAS: Record<string, () => Promise<boolean>> = {
   pki: pkiBench,
   handshake: handshakeBench,
+  'k6-import': k6ImportBench,
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
