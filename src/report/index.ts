@@ -1,6 +1,13 @@
 export type { Reporter } from './reporter.js';
 export { JsonReporter, RESULT_FILE_NAME } from './json-reporter.js';
 export { MarkdownReporter, SUMMARY_FILE_NAME, renderMarkdownSummary } from './markdown-reporter.js';
+export { HtmlReporter, HTML_FILE_NAME, escapeHtml, loadChartAssets, renderHtmlReport } from './html-reporter.js';
+export type { ChartAssets } from './html-reporter.js';
+export { JunitReporter, JUNIT_FILE_NAME, renderJunit } from './junit-reporter.js';
+export { CATEGORY_RUNBOOK, runbookFor } from './category-runbook.js';
+export type { RunbookEntry } from './category-runbook.js';
+export { buildChartData, faultWindows } from './report-chart-data.js';
+export type { ChartSpec, ChartSeries, FaultWindow, ReportChartData } from './report-chart-data.js';
 export { renderConsoleSummary } from './console-summary.js';
 export { DEFAULT_REPORTERS, REPORTER_NAMES, createReporter, writeReports } from './reporters.js';
 export type { ReporterName } from './reporters.js';
