@@ -12,3 +12,6 @@ export { renderConsoleSummary } from './console-summary.js';
 export { DEFAULT_REPORTERS, REPORTER_NAMES, createReporter, writeReports } from './reporters.js';
 export type { ReporterName } from './reporters.js';
 export { writeFileAtomic } from './atomic-write.js';
+export { DEFAULT_COMPARE_OPTIONS, compareResults } from './compare-results.js';
+export type { CompareOptions, Comparison, MetricChange, SloChange, SloChangeKind } from './compare-results.js';
+export { renderComparison } from './comparison-text.js';
