@@ -3,7 +3,7 @@ export { JsonReporter, RESULT_FILE_NAME } from './json-reporter.js';
 export { MarkdownReporter, SUMMARY_FILE_NAME, renderMarkdownSummary } from './markdown-reporter.js';
 export { HtmlReporter, HTML_FILE_NAME, escapeHtml, loadChartAssets, renderHtmlReport } from './html-reporter.js';
 export type { ChartAssets } from './html-reporter.js';
-export { JunitReporter, JUNIT_FILE_NAME, renderJunit } from './junit-reporter.js';
+export { JunitReporter, JUNIT_FILE_NAME, failureMessage, renderJunit } from './junit-reporter.js';
 export { CATEGORY_RUNBOOK, runbookFor } from './category-runbook.js';
 export type { RunbookEntry } from './category-runbook.js';
 export { buildChartData, faultWindows } from './report-chart-data.js';
