@@ -15,3 +15,4 @@ export { writeFileAtomic } from './atomic-write.js';
 export { DEFAULT_COMPARE_OPTIONS, compareResults } from './compare-results.js';
 export type { CompareOptions, Comparison, MetricChange, SloChange, SloChangeKind } from './compare-results.js';
 export { renderComparison } from './comparison-text.js';
+export { alignedTable, formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';

@@ -4,3 +4,6 @@ export { watchInterrupts } from './interrupts.js';
 export type { Interrupts } from './interrupts.js';
 export { newRunId } from './run-id.js';
 export { withDuration } from './with-duration.js';
+export { LiveView, PLAIN_INTERVAL_MS, renderLiveBlock, renderPlainLine } from './live-view.js';
+export type { LiveOutput, RecentRates } from './live-view.js';
+export type { LiveSlo, LiveStatus } from './live-status.js';

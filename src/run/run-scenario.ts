@@ -28,7 +28,8 @@ import type { Scenario } from '../scenario/index.js';
 import { evaluateSlos } from '../slo/index.js';
 import { FaultTimeline, type FaultContext } from '../faults/index.js';
 import { summarisePki } from './pki-summary.js';
-import { p95Of, renderProgressLine } from './progress-line.js';
+import { liveStatus, type LiveStatus } from './live-status.js';
+import { p95Of, type ProgressSnapshot } from './progress-line.js';
 import { newRunId } from './run-id.js';
 import { warmUp } from './warm-up.js';
 import { withDuration } from './with-duration.js';
@@ -45,8 +46,8 @@ export interface RunOptions {
   readonly signal: AbortSignal;
   /** Which signal aborted the run, for the exit code (130 SIGINT, 143 SIGTERM). */
   readonly abortedBy?: () => NodeJS.Signals | undefined;
-  /** A progress line about once a second. */
-  readonly onProgress?: (line: string) => void;
+  /** The live status about once a second (progress, active faults, SLOs so far). */
+  readonly onProgress?: (status: LiveStatus) => void;
   /** Lab events (component started/stopped). */
   readonly log?: (line: string) => void;
 }
@@ -103,10 +104,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     lab = await startLab(scenario.lab, pki, { workDir, signal: options.signal, runId, log });
     const startedLab = lab;
     const startedPki = pki;
+    const onSnapshot = (snapshot: ProgressSnapshot) => options.onProgress?.(liveStatus(snapshot, scenario, timeline, recorder));
     outcome = await driveLoad(scenario, profile, plannedDurationMs, pki, lab, recorder, options, (load, loadStartPerfMs) => {
       faultContext = { lab: startedLab, pki: startedPki, load, workDir, log, signal: options.signal };
       timeline.start(faultContext, loadStartPerfMs);
-    }, (record) => timeline.observe(record));
+    }, (record) => timeline.observe(record), onSnapshot);
   } catch (error) {
     failure = error;
   } finally {
@@ -195,6 +197,7 @@ async function driveLoad(
   onLoadStart: (load: LoadControl, loadStartPerfMs: number) => void,
   /** Every finished attempt, after the recorder: the fault timeline watches for fault effects. */
   onAttempt: (record: AttemptRecord) => void,
+  onSnapshot: (snapshot: ProgressSnapshot) => void,
 ): Promise<LoadOutcome> {
   const identities: ClientIdentity[] = pki.clients
     .slice(0, scenario.load.identities)
@@ -251,7 +254,7 @@ async function driveLoad(
         onProgress: (progress) => {
           const recentHandshakeP95Ms = p95Of(recentHandshakes);
           recentHandshakes = [];
-          options.onProgress?.(renderProgressLine({ progress, plannedDurationMs, recentHandshakeP95Ms }));
+          onSnapshot({ progress, plannedDurationMs, recentHandshakeP95Ms });
         },
       },
     );
