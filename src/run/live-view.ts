@@ -1,4 +1,4 @@
-import { formatMs, formatRate, formatRatio } from '../report/index.js';
+import { formatMs, formatOffset, formatRate, formatRatio } from '../report/index.js';
 import type { LiveStatus } from './live-status.js';
 
 /** Where the live view writes: a stream, and whether it is a terminal (and how wide). */
@@ -35,7 +35,7 @@ export function renderLiveBlock(status: LiveStatus, recent: RecentRates = {}): s
       `${progress.dropped > 0 ? `  dropped ${progress.dropped}` : ''}`,
     status.activeFaults.length === 0
       ? '  faults: none active'
-      : `  faults: ${status.activeFaults.map((fault) => `${fault.label} (since ${seconds(fault.sinceMs)})`).join('; ')}`,
+      : `  faults: ${status.activeFaults.map((fault) => `${fault.label} (since ${formatOffset(fault.sinceMs)})`).join('; ')}`,
   ];
   if (status.slos.length > 0) {
     const width = Math.max(...status.slos.map((slo) => slo.expression.length));

@@ -30,7 +30,7 @@ describe('renderLiveBlock', () => {
     expect(renderLiveBlock(status(), { attemptsPerSecond: 20, successRate: 0.5 })).toEqual([
       'mtls-chaos ocsp-down-hard-fail  [############..................] 8s / 20s  phase fault',
       '  attempts 160  rate 20/s (avg 20/s)  success 93.75% (last second 50%)  handshake p95 12.35 ms  in flight 3',
-      '  faults: ocsp-outage: OCSP responder down (connections refused) (since 6s)',
+      '  faults: ocsp-outage: OCSP responder down (connections refused) (since 6.01s)',
       '  SLOs so far:',
       '    met       baseline  success.rate >= 99.9%                  100%',
       '    BREACHED  fault     category.ocsp_unavailable.rate >= 50%  20%',
