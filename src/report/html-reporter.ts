@@ -304,7 +304,7 @@ const PAGE_CSS = `
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #202124; background: #f6f7f9; }
 main { max-width: 1180px; margin: 0 auto; padding: 20px 24px 40px; }
 h1 { font-size: 24px; margin: 0 0 4px; display: flex; align-items: center; gap: 12px; }
-h2 { font-size: 17px; margin: 28px 0 10px; }
+h2 { font-size: 17px; margin: 14px 0 10px; }
 h3 { font-size: 15px; margin: 18px 0 8px; }
 section, header { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 18px 16px; margin-top: 14px; }
 header { padding-top: 16px; }
@@ -313,9 +313,9 @@ header { padding-top: 16px; }
 .verdict.pass { background: var(--pass); } .verdict.fail { background: var(--fail); }
 .error { color: var(--fail); }
 .description pre { white-space: pre-wrap; font: 13px/1.4 ui-monospace, monospace; background: #f6f7f9; padding: 10px; border-radius: 6px; }
-.figures { display: flex; flex-wrap: wrap; gap: 10px; padding: 14px 18px; }
-.figure { flex: 1 1 120px; background: #f6f7f9; border-radius: 6px; padding: 8px 12px; }
-.figure .value { font-size: 20px; font-weight: 600; }
+.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); gap: 10px; padding: 14px 18px; }
+.figure { background: #f6f7f9; border-radius: 6px; padding: 8px 12px; }
+.figure .value { font-size: 19px; font-weight: 600; white-space: nowrap; }
 .figure .label { color: var(--muted); font-size: 12px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -327,6 +327,7 @@ tr.slo-row.fail { background: #fdecea; }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f1f3f4; padding: 1px 4px; border-radius: 4px; word-break: break-all; }
 .warning { color: #8a4b00; }
 #warnings { border-color: #f0c36d; background: #fff8e1; }
+#warnings ul { margin: 0; padding-left: 20px; }
 .chart-block { margin: 0 0 22px; }
 .chart-block figcaption { font-weight: 600; margin: 6px 0; }
 .chart { width: 100%; min-height: 280px; }

@@ -32,7 +32,10 @@ export interface FaultWindow {
 
 /** Everything the report's charts draw, embedded in report.html as JSON. */
 export interface ReportChartData {
+  /** The middle of each timeline second (bucket 6 covers 6.0-7.0 s and is drawn at 6.5). */
   readonly seconds: readonly number[];
+  /** The x axis spans 0 to this (the end of the last bucket). */
+  readonly endS: number;
   readonly charts: readonly ChartSpec[];
   readonly faults: readonly FaultWindow[];
 }
@@ -60,7 +63,7 @@ const CATEGORY_COLORS: Record<ErrorCategory, string> = {
 /** The time charts of a result: latency percentiles, success and rate, CPU, outcomes per second. */
 export function buildChartData(result: RunResult): ReportChartData {
   const timeline = result.timeline;
-  const seconds = timeline.map((bucket) => bucket.second);
+  const seconds = timeline.map((bucket) => bucket.second + 0.5);
   // A second in which nothing completed has no latency: a gap in the line, not a zero.
   const latency = (pick: (bucket: TimelineBucket) => number) => timeline.map((bucket) => (bucket.attempts > 0 ? round(pick(bucket)) : null));
   const charts: ChartSpec[] = [
@@ -116,7 +119,8 @@ export function buildChartData(result: RunResult): ReportChartData {
       })),
     },
   ];
-  return { seconds, charts, faults: faultWindows(result) };
+  const endS = Math.max(result.load.actualDurationMs / 1_000, (timeline.at(-1)?.second ?? 0) + 1);
+  return { seconds, endS: round(endS), charts, faults: faultWindows(result) };
 }
 
 /** Each fault that was injected, from its injection to its heal (or the end of the run). */

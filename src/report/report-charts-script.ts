@@ -71,7 +71,7 @@ export const REPORT_CHARTS_SCRIPT = String.raw`(function () {
   }
 
   function options(spec, width) {
-    var scales = { x: { time: false }, y: { range: zeroBased(spec.yMax === undefined ? undefined : spec.yMax + 5) } };
+    var scales = { x: { time: false, range: [0, data.endS] }, y: { range: zeroBased(spec.yMax === undefined ? undefined : spec.yMax + 5) } };
     var axes = [
       { label: 'seconds since the load started', stroke: '#444', grid: { stroke: '#eee' } },
       { label: spec.yLabel, stroke: '#444', grid: { stroke: '#eee' }, size: 60 },
