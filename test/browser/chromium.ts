@@ -8,12 +8,12 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * render with no network, and the tests watch every request the page makes. No browser download:
  * a missing Chromium fails the suite with how to install it.
  */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium: apt-get install chromium (the browser tests drive the real report in it)`);
+export async function launchChromium(executablePath: string = CHROMIUM_PATH): Promise<Browser> {
+  if (!existsSync(executablePath)) {
+    throw new Error(`${executablePath} is missing: install Debian's chromium: apt-get install chromium (the browser tests drive the real report in it)`);
   }
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',

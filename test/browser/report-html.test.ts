@@ -171,6 +171,12 @@ describe('report.html of a real drill, in Chromium', () => {
   });
 });
 
+describe('without Chromium', () => {
+  it('fails (never skips) and says how to install it', async () => {
+    await expect(launchChromium('/nonexistent/chromium')).rejects.toThrow("install Debian's chromium: apt-get install chromium");
+  });
+});
+
 describe('junit.xml and compare on the same drill', () => {
   it('holds one testcase per SLO; each failure names target and measured value', async () => {
     const root = parseXml(await readFile(join(runDir, 'junit.xml'), 'utf8'));

@@ -52,4 +52,21 @@ describe('report.html', () => {
     expect(data.charts[3]!.series.map((series) => series.label)).toEqual(['ok', 'cert_expired', 'handshake_timeout']);
     expect(data.faults).toEqual([{ label: 'expiry: client certificate expired', startS: 10.01, endS: 20, open: false }]);
   });
+
+  it('draws a fault the run never healed up to the end of the run, and says so', async () => {
+    const base = fixtureRunResult();
+    const aborted: RunResult = { ...base, status: 'aborted', faults: [{ kind: 'ocsp-outage', description: 'responder down', atMs: 10_000, forMs: 10_000, injectedAtMs: 10_000 }] };
+    expect(buildChartData(aborted).faults).toEqual([{ label: 'ocsp-outage: responder down', startS: 10, endS: 30, open: true }]);
+    const html = renderHtmlReport(aborted, await loadChartAssets());
+    expect(html).toContain('10s to end of run (not healed)');
+    expect(html).toContain('<td class="num">not healed</td>');
+  });
+
+  it('has a row per replica with its failures', async () => {
+    const base = fixtureRunResult();
+    const replicas: RunResult = { ...base, byReplica: { 'gateway-1': base.byPhase.baseline!, 'gateway-2': base.byPhase.fault! } };
+    const html = renderHtmlReport(replicas, await loadChartAssets());
+    expect(html.match(/<tr class="replica-row">/g)).toHaveLength(2);
+    expect(html).toMatch(/<code>gateway-2<\/code><\/td><td class="num">2,000<\/td><td class="num">70%<\/td>.*cert_expired 590, handshake_timeout 10<\/td>/);
+  });
 });
