@@ -7,6 +7,10 @@ import { parseXml } from '../../support/parse-xml.js';
 import { fixtureRunResult } from './fixtures/run-result.js';
 
 describe('junit.xml', () => {
+  it('matches the pinned junit.xml of the fixture run', async () => {
+    await expect(renderJunit(fixtureRunResult())).toMatchFileSnapshot('./__snapshots__/junit.xml');
+  });
+
   it('has one testcase per SLO; a breached one fails with target and measured value', () => {
     const root = parseXml(renderJunit(fixtureRunResult()));
     expect(root.name).toBe('testsuites');
