@@ -2,10 +2,12 @@ import { Command } from 'commander';
 import { cleanupCommand } from './cleanup-command.js';
 import { exportCommand } from './export-command.js';
 import { importCommand } from './import-command.js';
+import { compareCommand } from './compare-command.js';
 import { listCommand } from './list-command.js';
 import { loadCommand } from './load-command.js';
 import { probeCommand } from './probe-command.js';
 import { pkiCommand } from './pki-command.js';
+import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
 import { validateCommand } from './validate-command.js';
@@ -29,5 +31,7 @@ export function buildProgram(): Command {
   program.addCommand(cleanupCommand());
   program.addCommand(exportCommand());
   program.addCommand(importCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(compareCommand());
   return program;
 }

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { renderConsoleSummary } from '../report/index.js';
-import { runScenario, watchInterrupts } from '../run/index.js';
+import { LiveView, runScenario, watchInterrupts } from '../run/index.js';
 import { describePlan, loadScenario } from '../scenario/index.js';
 
 export function runCommand(): Command {
@@ -24,8 +24,8 @@ export function runCommand(): Command {
       const scenario = await loadScenario(file);
       process.stdout.write(`${describePlan(scenario)}\n\n`);
       const interrupts = watchInterrupts();
-      const interactive = process.stderr.isTTY === true;
-      let lastPlainLine = 0;
+      // On a terminal a block redrawn in place; in CI logs a plain line every 5 s.
+      const view = new LiveView(process.stderr);
       try {
         const outcome = await runScenario(scenario, {
           outDir: options.out,
@@ -48,19 +48,10 @@ export function runCommand(): Command {
               }
             : {}),
           abortedBy: () => interrupts.received(),
-          log: (line) => process.stderr.write(`${interactive ? '\r\x1b[K' : ''}${line}\n`),
-          onProgress: (line) => {
-            if (options.quiet) return;
-            if (interactive) {
-              process.stderr.write(`\r\x1b[K${line}`);
-            } else if (Date.now() - lastPlainLine >= 5_000) {
-              // CI logs: a plain line every 5 s rather than a carriage-return animation.
-              lastPlainLine = Date.now();
-              process.stderr.write(`${line}\n`);
-            }
-          },
+          log: (line) => view.log(line),
+          ...(options.quiet ? {} : { onProgress: (status) => view.update(status) }),
         });
-        if (interactive && !options.quiet) process.stderr.write('\r\x1b[K');
+        view.end();
         process.stdout.write(`${renderConsoleSummary(outcome.result)}\n`);
         process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
         process.exitCode = outcome.exitCode;

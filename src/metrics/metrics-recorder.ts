@@ -93,6 +93,20 @@ export class MetricsRecorder {
     this.#cpu[source].set(second, Math.round(cpuPercent * 10) / 10);
   }
 
+  /**
+   * What has been measured so far, for the live view's SLO status: span summaries and CPU only
+   * (no timeline, which `finish` builds once). Cheap enough to call each second.
+   */
+  snapshot(elapsedMs: number): Pick<RecordedMetrics, 'summary' | 'byPhase' | 'cpu'> {
+    const phaseDurations = phaseDurationsMs(this.#phaseAt, elapsedMs);
+    const byPhase: RecordedMetrics['byPhase'] = {};
+    for (const [phase, span] of this.#byPhase) byPhase[phase] = span.summary(phaseDurations[phase]);
+    const generator = summarizeCpuSamples(toSamples(this.#cpu.generator));
+    const cpu: RecordedMetrics['cpu'] =
+      this.#cpu.gateway.size > 0 ? { gateway: summarizeCpuSamples(toSamples(this.#cpu.gateway)), generator } : { generator };
+    return { summary: this.#run.summary(elapsedMs), byPhase, cpu };
+  }
+
   finish(actualDurationMs: number): RecordedMetrics {
     const phaseDurations = phaseDurationsMs(this.#phaseAt, actualDurationMs);
     const byPhase: RecordedMetrics['byPhase'] = {};

@@ -1,7 +1,7 @@
 import { ERROR_CATEGORIES } from '../metrics/index.js';
 import type { LatencySummary, RunResult } from '../result/run-result.js';
 import { formatSloValue } from '../slo/index.js';
-import { formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
+import { alignedTable, formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
 
 /**
  * The summary printed at the end of `run`: plain aligned text (it also lands in CI logs, where
@@ -75,16 +75,4 @@ export function renderConsoleSummary(result: RunResult): string {
 
   for (const warning of result.warnings) lines.push('', `warning[${warning.code}]: ${warning.message}`);
   return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;
-}
-
-function alignedTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[]): string[] {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const render = (cells: readonly string[]): string =>
-    cells
-      .map((cell, column) => {
-        const width = widths[column] ?? 0;
-        return alignRight[column] ? cell.padStart(width) : cell.padEnd(width);
-      })
-      .join('  ');
-  return [render(header), ...rows.map(render)];
 }

@@ -27,3 +27,16 @@ export function formatRate(perSecond: number): string {
 export function formatOffset(ms: number): string {
   return ms === 0 ? '0s' : formatDuration(ms);
 }
+
+/** Plain-text columns for terminals and CI logs: header plus rows, padded, two spaces apart. */
+export function alignedTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[]): string[] {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const render = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => {
+        const width = widths[column] ?? 0;
+        return alignRight[column] ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join('  ');
+  return [render(header), ...rows.map(render)];
+}

@@ -1,7 +1,18 @@
 export type { Reporter } from './reporter.js';
 export { JsonReporter, RESULT_FILE_NAME } from './json-reporter.js';
 export { MarkdownReporter, SUMMARY_FILE_NAME, renderMarkdownSummary } from './markdown-reporter.js';
+export { HtmlReporter, HTML_FILE_NAME, escapeHtml, loadChartAssets, renderHtmlReport } from './html-reporter.js';
+export type { ChartAssets } from './html-reporter.js';
+export { JunitReporter, JUNIT_FILE_NAME, failureMessage, renderJunit } from './junit-reporter.js';
+export { CATEGORY_RUNBOOK, runbookFor } from './category-runbook.js';
+export type { RunbookEntry } from './category-runbook.js';
+export { buildChartData, faultWindows } from './report-chart-data.js';
+export type { ChartSpec, ChartSeries, FaultWindow, ReportChartData } from './report-chart-data.js';
 export { renderConsoleSummary } from './console-summary.js';
 export { DEFAULT_REPORTERS, REPORTER_NAMES, createReporter, writeReports } from './reporters.js';
 export type { ReporterName } from './reporters.js';
 export { writeFileAtomic } from './atomic-write.js';
+export { DEFAULT_COMPARE_OPTIONS, compareResults } from './compare-results.js';
+export type { CompareOptions, Comparison, MetricChange, SloChange, SloChangeKind } from './compare-results.js';
+export { renderComparison } from './comparison-text.js';
+export { alignedTable, formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';

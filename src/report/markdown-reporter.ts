@@ -3,6 +3,7 @@ import { ERROR_CATEGORIES } from '../metrics/index.js';
 import type { LatencySummary, MetricsSummary, RunResult, SloVerdict } from '../result/run-result.js';
 import { formatSloValue } from '../slo/index.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { runbookFor } from './category-runbook.js';
 import { formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
 import type { Reporter } from './reporter.js';
 
@@ -26,6 +27,7 @@ export function renderMarkdownSummary(result: RunResult): string {
     loadSection(result),
     latencySection(result.summary),
     outcomesSection(result),
+    runbookSection(result),
     warningsSection(result),
     phasesSection(result),
     replicasSection(result),
@@ -121,6 +123,15 @@ function outcomesSection(result: RunResult): string {
   ]);
   if (rows.length === 0) return '### Outcomes\n\nNo attempts were made.';
   return ['### Outcomes', '', table(['Category', 'Attempts', 'Share', 'Sample errors'], rows)].join('\n');
+}
+
+/** For each failure category seen: what it usually means and what to check first (category-runbook.ts). */
+function runbookSection(result: RunResult): string {
+  const items = ERROR_CATEGORIES.filter((category) => result.summary.categories[category] > 0).flatMap((category) => {
+    const entry = runbookFor(category);
+    return entry ? [`- ${code(category)}: ${entry.meaning} Check first: ${entry.checkFirst.join(' ')}`] : [];
+  });
+  return items.length === 0 ? '' : ['### What the failures usually mean', '', ...items].join('\n');
 }
 
 function warningsSection(result: RunResult): string {

@@ -1,19 +1,24 @@
 import { mkdir } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import type { RunResult } from '../result/run-result.js';
+import { HtmlReporter } from './html-reporter.js';
 import { JsonReporter } from './json-reporter.js';
+import { JunitReporter } from './junit-reporter.js';
 import { MarkdownReporter } from './markdown-reporter.js';
 import type { Reporter } from './reporter.js';
 
 /** Reporters by name; adding one (html, junit) is one file and one line here. */
 const REPORTERS = {
   json: () => new JsonReporter(),
+  html: () => new HtmlReporter(),
+  junit: () => new JunitReporter(),
   markdown: () => new MarkdownReporter(),
 } as const satisfies Record<string, () => Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;
 export const REPORTER_NAMES = Object.keys(REPORTERS) as ReporterName[];
-export const DEFAULT_REPORTERS: readonly ReporterName[] = ['json', 'markdown'];
+/** Every run writes all four: result.json, report.html, junit.xml, summary.md. */
+export const DEFAULT_REPORTERS: readonly ReporterName[] = ['json', 'html', 'junit', 'markdown'];
 
 export function createReporter(name: string): Reporter {
   const create = (REPORTERS as Record<string, (() => Reporter) | undefined>)[name];

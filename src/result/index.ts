@@ -1,1 +1,2 @@
 export * from './run-result.js';
+export { parseRunResult, readRunResult } from './read-result.js';

@@ -5,3 +5,6 @@ export type { Interrupts } from './interrupts.js';
 export { newRunId } from './run-id.js';
 export { withDuration } from './with-duration.js';
 export type { ExternalLoadInfo, ExternalLoadOptions } from './external-load.js';
+export { LiveView, PLAIN_INTERVAL_MS, renderLiveBlock, renderPlainLine } from './live-view.js';
+export type { LiveOutput, RecentRates } from './live-view.js';
+export type { LiveSlo, LiveStatus } from './live-status.js';

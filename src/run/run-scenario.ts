@@ -28,7 +28,8 @@ import type { Scenario } from '../scenario/index.js';
 import { evaluateSlos } from '../slo/index.js';
 import { FaultTimeline, type FaultContext } from '../faults/index.js';
 import { summarisePki } from './pki-summary.js';
-import { p95Of, renderProgressLine } from './progress-line.js';
+import { liveStatus, type LiveStatus } from './live-status.js';
+import { p95Of, type ProgressSnapshot } from './progress-line.js';
 import { newRunId } from './run-id.js';
 import { warmUp } from './warm-up.js';
 import { withDuration } from './with-duration.js';
@@ -46,8 +47,8 @@ export interface RunOptions {
   readonly signal: AbortSignal;
   /** Which signal aborted the run, for the exit code (130 SIGINT, 143 SIGTERM). */
   readonly abortedBy?: () => NodeJS.Signals | undefined;
-  /** A progress line about once a second. */
-  readonly onProgress?: (line: string) => void;
+  /** The live status about once a second (progress, active faults, SLOs so far). */
+  readonly onProgress?: (status: LiveStatus) => void;
   /** Lab events (component started/stopped). */
   readonly log?: (line: string) => void;
   /** `run --load external`: no load of ours; the lab and the faults run while another engine (k6) loads it. */
@@ -115,12 +116,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       faultContext = { lab: startedLab, pki: startedPki, load, workDir, log, signal: options.signal };
       timeline.start(faultContext, loadStartPerfMs);
     };
+    const onSnapshot = (snapshot: ProgressSnapshot) => options.onProgress?.(liveStatus(snapshot, scenario, timeline, recorder));
     outcome = options.externalLoad
       ? await driveExternalLoad(scenario, plannedDurationMs, pki, lab, workDir, recorder, options.externalLoad, options.signal, onLoadStart, () => (retargetsIgnored += 1))
       : await driveLoad(scenario, profile, plannedDurationMs, pki, lab, recorder, options, onLoadStart, (record) => {
           timeline.observe(record);
           options.onAttempt?.(record);
-        });
+        }, onSnapshot);
   } catch (error) {
     failure = error;
   } finally {
@@ -217,6 +219,7 @@ async function driveLoad(
   onLoadStart: (load: LoadControl, loadStartPerfMs: number) => void,
   /** Every finished attempt, after the recorder: the fault timeline watches for fault effects. */
   onAttempt: (record: AttemptRecord) => void,
+  onSnapshot: (snapshot: ProgressSnapshot) => void,
 ): Promise<LoadOutcome> {
   const identities: ClientIdentity[] = pki.clients
     .slice(0, scenario.load.identities)
@@ -273,7 +276,7 @@ async function driveLoad(
         onProgress: (progress) => {
           const recentHandshakeP95Ms = p95Of(recentHandshakes);
           recentHandshakes = [];
-          options.onProgress?.(renderProgressLine({ progress, plannedDurationMs, recentHandshakeP95Ms }));
+          onSnapshot({ progress, plannedDurationMs, recentHandshakeP95Ms });
         },
       },
     );

@@ -58,8 +58,8 @@ describe('writeReports', () => {
   it('creates the run folder and writes the default reports', async () => {
     const dir = join(await tempDir(), 'reports', 'expired-client-20250102T030405Z');
     const paths = await writeReports(fixtureRunResult(), dir);
-    expect(paths).toEqual([join(dir, 'result.json'), join(dir, 'summary.md')]);
-    expect((await readdir(dir)).sort()).toEqual(['result.json', 'summary.md']);
+    expect(paths).toEqual([join(dir, 'result.json'), join(dir, 'report.html'), join(dir, 'junit.xml'), join(dir, 'summary.md')]);
+    expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.html', 'result.json', 'summary.md']);
   });
 
   it('writes only the reporters named', async () => {
@@ -71,10 +71,10 @@ describe('writeReports', () => {
     const dir = join(await tempDir(), 'run');
     await expect(writeReports(fixtureRunResult(), dir, ['json', 'pdf'])).rejects.toMatchObject({
       code: 'E_REPORTER_UNKNOWN',
-      hint: 'choose from: json, markdown',
+      hint: 'choose from: json, html, junit, markdown',
     });
     await expect(readdir(dir)).rejects.toMatchObject({ code: 'ENOENT' });
-    expect(() => createReporter('html')).toThrow('unknown reporter "html"');
+    expect(() => createReporter('pdf')).toThrow('unknown reporter "pdf"');
     expect(createReporter('json').name).toBe('json');
   });
 });

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import type { RunResult, SloVerdict } from '../result/run-result.js';
+import { formatSloValue } from '../slo/index.js';
+import { writeFileAtomic } from './atomic-write.js';
+import type { Reporter } from './reporter.js';
+
+export const JUNIT_FILE_NAME = 'junit.xml';
+
+/**
+ * junit.xml: one testcase per SLO, so a CI system's test view lists each SLO and a red build
+ * says which one broke and by how much (target and measured value in the failure message).
+ * A run that did not complete gets one more testcase, in error, saying why.
+ */
+export class JunitReporter implements Reporter {
+  readonly name = 'junit';
+
+  async write(result: RunResult, dir: string): Promise<string> {
+    const path = join(dir, JUNIT_FILE_NAME);
+    await writeFileAtomic(path, renderJunit(result));
+    return path;
+  }
+}
+
+export function renderJunit(result: RunResult): string {
+  const seconds = (result.load.actualDurationMs / 1_000).toFixed(3);
+  const suite = `mtls-chaos.${result.scenario.name}`;
+  const cases = result.slos.map((slo) => sloTestcase(suite, slo));
+  const failures = result.slos.filter((slo) => !slo.passed).length;
+  let errors = 0;
+  if (result.status !== 'completed') {
+    errors = 1;
+    const why = result.error ? `${result.error.code}: ${result.error.message}` : `the run was ${result.status}`;
+    cases.push(
+      `    <testcase name="run completed" classname="${attr(suite)}" time="${seconds}">\n` +
+        `      <error message="${attr(why)}" type="RUN_${result.status.toUpperCase()}">${text(why)}</error>\n` +
+        '    </testcase>',
+    );
+  }
+  const tests = cases.length;
+  const properties = [
+    ['scenario', result.scenario.name],
+    ['status', result.status],
+    ['verdict', result.verdict],
+    ['attempts', String(result.summary.attempts)],
+    ['successRate', String(result.summary.successRate)],
+    ['target', result.load.target],
+  ]
+    .map(([name, value]) => `      <property name="${attr(name!)}" value="${attr(value!)}"/>`)
+    .join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="mtls-chaos" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds}">`,
+    `  <testsuite name="${attr(suite)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" timestamp="${attr(result.startedAt)}" time="${seconds}">`,
+    '    <properties>',
+    properties,
+    '    </properties>',
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function sloTestcase(suite: string, slo: SloVerdict): string {
+  const name = `${slo.expression} (${slo.scope === 'run' ? 'whole run' : `${slo.scope} phase`})`;
+  const open = `    <testcase name="${attr(name)}" classname="${attr(`${suite}.${slo.scope}`)}" time="0">`;
+  if (slo.passed) return `${open}</testcase>`;
+  const message = failureMessage(slo);
+  return `${open}\n      <failure message="${attr(message)}" type="SLO_BREACHED">${text(message)}</failure>\n    </testcase>`;
+}
+
+/** "target success.rate >= 99.9%, measured 70%" (or "measured: no data, <why>"). */
+export function failureMessage(slo: SloVerdict): string {
+  const target = `target ${slo.metric} ${slo.operator} ${formatSloValue(slo.threshold, slo.unit)}`;
+  const measured = slo.measured === undefined ? `measured: no data${slo.note ? ` (${slo.note})` : ''}` : `measured ${formatSloValue(slo.measured, slo.unit)}`;
+  return `${target}, ${measured}`;
+}
+
+/** Characters XML 1.0 forbids even escaped (C0 controls but tab, newline, carriage return). */
+const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+function text(value: string): string {
+  return value.replace(INVALID_XML_CHARS, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function attr(value: string): string {
+  return text(value).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}

@@ -1,0 +1,43 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseRunResult, readRunResult } from '../../../src/result/index.js';
+import { fixtureRunResult } from '../report/fixtures/run-result.js';
+
+async function saved(content: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-read-result-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'result.json');
+  await writeFile(file, content);
+  return file;
+}
+
+describe('readRunResult', () => {
+  it('reads back what the json reporter wrote', async () => {
+    const file = await saved(JSON.stringify(fixtureRunResult(), null, 2));
+    expect(await readRunResult(file)).toEqual(fixtureRunResult());
+  });
+
+  it('refuses a file that is not JSON, naming the file', async () => {
+    const file = await saved('{"schemaVersion": 1,');
+    await expect(readRunResult(file)).rejects.toMatchObject({ code: 'E_RESULT_INVALID', file, message: expect.stringMatching(/^not JSON/) });
+  });
+
+  it('refuses another schema version, naming the field and both versions', () => {
+    expect(() => parseRunResult({ ...fixtureRunResult(), schemaVersion: 2 }, 'r.json')).toThrow(
+      expect.objectContaining({ code: 'E_RESULT_INVALID', path: ['schemaVersion'], message: 'not a result this version reads: schemaVersion is 2, expected 1' }),
+    );
+  });
+
+  it('names the first wrong field', () => {
+    const result = fixtureRunResult();
+    const broken = { ...result, slos: [result.slos[0], { ...result.slos[1], passed: 'yes' }] };
+    expect(() => parseRunResult(broken, 'r.json')).toThrow(expect.objectContaining({ code: 'E_RESULT_INVALID', file: 'r.json', path: ['slos', 1, 'passed'] }));
+    expect(() => parseRunResult([], 'r.json')).toThrow(expect.objectContaining({ code: 'E_RESULT_INVALID', path: ['(top level)'] }));
+  });
+
+  it('says so when the file is missing', async () => {
+    await expect(readRunResult('/nonexistent/result.json')).rejects.toMatchObject({ code: 'E_RESULT_INVALID', message: 'no such file' });
+  });
+});
