@@ -1,8 +1,12 @@
 import { Command } from 'commander';
 import { parseDuration } from '../duration.js';
+import { ExitCode } from '../exit-codes.js';
 import { renderConsoleSummary } from '../report/index.js';
 import { runScenario, watchInterrupts } from '../run/index.js';
 import { describePlan, loadScenario } from '../scenario/index.js';
+
+/** After a second Ctrl-C, the longest the run may take to finish writing before the process exits. */
+const STOP_NOW_EXIT_MS = 2_000;
 
 export function runCommand(): Command {
   return new Command('run')
@@ -11,12 +15,18 @@ export function runCommand(): Command {
     .option('--out <dir>', 'parent folder of the run\'s report folder', 'reports')
     .option('--duration <duration>', 'replace the scenario\'s load duration (e.g. 10s for a quick try)')
     .option('--quiet', 'no progress lines, only the summary', false)
-    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean }) => {
+    .option('--checkpoint-every <duration>', 'write result.json (status running) this often during the run, so a killed run keeps its numbers', '10s')
+    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean; checkpointEvery: string }) => {
       const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration, '--duration');
+      const checkpointIntervalMs = Math.max(1_000, parseDuration(options.checkpointEvery, '--checkpoint-every'));
       // Validate before anything starts: an invalid file costs no lab.
       const scenario = await loadScenario(file);
       process.stdout.write(`${describePlan(scenario)}\n\n`);
-      const interrupts = watchInterrupts();
+      const interrupts = watchInterrupts(() => {
+        // The run has killed its processes and removed its keys; give it a moment to write the
+        // aborted result, but never more: this is the "stop now" the person asked for.
+        setTimeout(() => process.exit(interrupts.received() === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted), STOP_NOW_EXIT_MS).unref();
+      });
       const interactive = process.stderr.isTTY === true;
       let lastPlainLine = 0;
       try {
@@ -24,6 +34,8 @@ export function runCommand(): Command {
           outDir: options.out,
           ...(durationMs === undefined ? {} : { durationMs }),
           signal: interrupts.signal,
+          urgent: interrupts.urgent,
+          checkpointIntervalMs,
           abortedBy: () => interrupts.received(),
           log: (line) => process.stderr.write(`${interactive ? '\r\x1b[K' : ''}${line}\n`),
           onProgress: (line) => {

@@ -94,6 +94,18 @@ export class MetricsRecorder {
   }
 
   finish(actualDurationMs: number): RecordedMetrics {
+    return this.#measurements(actualDurationMs, false);
+  }
+
+  /**
+   * The measurements so far, leaving the recorder as it was: what a checkpoint of a long run
+   * writes, so that a harness killed mid-run still leaves its numbers on disk.
+   */
+  snapshot(elapsedMs: number): RecordedMetrics {
+    return this.#measurements(elapsedMs, true);
+  }
+
+  #measurements(actualDurationMs: number, peek: boolean): RecordedMetrics {
     const phaseDurations = phaseDurationsMs(this.#phaseAt, actualDurationMs);
     const byPhase: RecordedMetrics['byPhase'] = {};
     for (const phase of PHASES) {
@@ -113,7 +125,7 @@ export class MetricsRecorder {
       summary,
       byPhase,
       byReplica,
-      timeline: this.#timeline(actualDurationMs),
+      timeline: this.#timeline(actualDurationMs, peek),
       cpu,
       errorSamples: Object.fromEntries([...this.#errorSamples].map(([category, codes]) => [category, [...codes]])),
       warnings: this.#warnings(cpu.generator),
@@ -142,7 +154,7 @@ export class MetricsRecorder {
   }
 
   /** Dense: a second in which nothing completed is a fact worth charting (a blackholed gateway). */
-  #timeline(actualDurationMs: number): TimelineBucket[] {
+  #timeline(actualDurationMs: number, peek: boolean): TimelineBucket[] {
     const lastSecond = Math.max(
       Math.ceil(actualDurationMs / 1_000) - 1,
       this.#newestSecond,
@@ -156,12 +168,12 @@ export class MetricsRecorder {
       const generatorCpuPercent = this.#cpu.generator.get(second);
       const started = this.#byStartSecond.get(second);
       timeline.push({
-        ...bucket.toBucket({ gatewayCpuPercent, generatorCpuPercent }),
+        ...bucket.toBucket({ gatewayCpuPercent, generatorCpuPercent }, { peek }),
         startedAttempts: started?.attempts ?? 0,
         startedSucceeded: started?.succeeded ?? 0,
       });
     }
-    this.#openSeconds.length = 0;
+    if (!peek) this.#openSeconds.length = 0;
     return timeline;
   }
 
