@@ -59,6 +59,8 @@ export async function runAndSignal(options: {
   readonly extraArgs?: readonly string[];
   /** Before the trigger fires. */
   readonly startTimeoutMs?: number;
+  /** Runs when the trigger fires, before the signals: a look inside the running lab. */
+  readonly beforeSignal?: (tmp: string, harnessPid: () => number | undefined) => Promise<void>;
 }): Promise<SignalledRun> {
   const release = await harnessSlot();
   options.onFinished(release);
@@ -103,6 +105,7 @@ export async function runAndSignal(options: {
   });
   await fired;
   const registered = await readRegistries(tmp);
+  await options.beforeSignal?.(tmp, () => harness.pid);
   const signalledAt = performance.now();
   for (const [index, signal] of options.signals.entries()) {
     if (index > 0) await new Promise((resolve) => setTimeout(resolve, options.gapMs ?? 100));
