@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { describePlan, listScenarioFiles, loadScenario, summarisePlan } from '../scenario/index.js';
+import { SCENARIO_EXTENSIONS, ScenarioError, describePlan, listScenarioFiles, loadScenario, summarisePlan } from '../scenario/index.js';
 import { formatError } from './format-error.js';
 
 export function validateCommand(): Command {
@@ -38,7 +38,16 @@ async function expandFolders(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
     const isFolder = await stat(path).then((stats) => stats.isDirectory(), () => false);
-    files.push(...(isFolder ? await listScenarioFiles(path) : [path]));
+    if (!isFolder) {
+      files.push(path);
+      continue;
+    }
+    const inFolder = await listScenarioFiles(path);
+    // An empty folder passing silently would hide a wrong path in a nightly job.
+    if (inFolder.length === 0) {
+      throw new ScenarioError('E_SCENARIO_FILE', `no scenario files (${SCENARIO_EXTENSIONS.join(', ')}) in this folder`, { file: path });
+    }
+    files.push(...inFolder);
   }
   return files;
 }

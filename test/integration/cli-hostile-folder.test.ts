@@ -70,6 +70,14 @@ describe('mtls-chaos validate over a hostile scenario folder', () => {
     for (const line of result.stderr.split('\n').filter(Boolean)) expect(line).toMatch(/^(error\[|  hint: )/);
   }, 60_000);
 
+  it('an empty folder is an error, not a silent pass', async () => {
+    const empty = join(workDir, 'empty');
+    await mkdir(empty);
+    const result = await runCli(['validate', empty]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(`error[E_SCENARIO_FILE]: ${empty}: no scenario files (.ts, .mts, .js, .mjs, .yaml, .yml, .json) in this folder`);
+  }, 60_000);
+
   it('run refuses a hostile file before anything starts: no temp folder, no registry, no report', async () => {
     const privateTmp = join(workDir, 'tmp');
     await mkdir(privateTmp);
