@@ -1,9 +1,13 @@
 import { Command } from 'commander';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
 import { renderConsoleSummary } from '../report/index.js';
 import { LiveView, runScenario, watchInterrupts } from '../run/index.js';
 import { describePlan, loadScenario } from '../scenario/index.js';
+
+/** After a second Ctrl-C, the longest the run may take to finish writing before the process exits. */
+const STOP_NOW_EXIT_MS = 2_000;
 
 export function runCommand(): Command {
   return new Command('run')
@@ -13,8 +17,10 @@ export function runCommand(): Command {
     .option('--duration <duration>', 'replace the scenario\'s load duration (e.g. 10s for a quick try)')
     .option('--quiet', 'no progress lines, only the summary', false)
     .option('--load <engine>', 'internal: our own load; external: start the lab and the faults, print the endpoint and TLS files for k6, make no load', 'internal')
-    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean; load: string }) => {
+    .option('--checkpoint-every <duration>', 'write result.json (status running) this often during the run, so a killed run keeps its numbers', '10s')
+    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean; load: string; checkpointEvery: string }) => {
       const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration, '--duration');
+      const checkpointIntervalMs = Math.max(1_000, parseDuration(options.checkpointEvery, '--checkpoint-every'));
       if (options.load !== 'internal' && options.load !== 'external') {
         throw new UsageError('E_USAGE_LOAD', `--load: expected "internal" or "external", got "${options.load}"`, {
           hint: '--load external runs the lab and the fault timeline while k6 (see `mtls-chaos export k6`) makes the load',
@@ -23,7 +29,11 @@ export function runCommand(): Command {
       // Validate before anything starts: an invalid file costs no lab.
       const scenario = await loadScenario(file);
       process.stdout.write(`${describePlan(scenario)}\n\n`);
-      const interrupts = watchInterrupts();
+      const interrupts = watchInterrupts(() => {
+        // The run has killed its processes and removed its keys; give it a moment to write the
+        // aborted result, but never more: this is the "stop now" the person asked for.
+        setTimeout(() => process.exit(interrupts.received() === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted), STOP_NOW_EXIT_MS).unref();
+      });
       // On a terminal a block redrawn in place; in CI logs a plain line every 5 s.
       const view = new LiveView(process.stderr);
       try {
@@ -47,6 +57,8 @@ export function runCommand(): Command {
                 },
               }
             : {}),
+          urgent: interrupts.urgent,
+          checkpointIntervalMs,
           abortedBy: () => interrupts.received(),
           log: (line) => view.log(line),
           ...(options.quiet ? {} : { onProgress: (status) => view.update(status) }),

@@ -1,3 +1,4 @@
+import { rmSync, unlinkSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,31 @@ export class RunRegistry {
       processes: [...this.processes.values()],
       tempDirs: [...this.tempDirs],
     };
+  }
+
+  /**
+   * Stop now (a second Ctrl-C): SIGKILL every registered process group and delete the temp
+   * folders and this file, synchronously, without waiting for anything to exit gracefully.
+   * The process groups come from this registry, never from matching names.
+   */
+  killNow(): { processGroups: number; tempDirs: number } {
+    let processGroups = 0;
+    for (const entry of this.processes.values()) {
+      try {
+        process.kill(-entry.pgid, 'SIGKILL');
+        processGroups++;
+      } catch {
+        // already gone
+      }
+    }
+    for (const dir of this.tempDirs) rmSync(dir, { recursive: true, force: true });
+    this.removed = true;
+    try {
+      unlinkSync(this.path);
+    } catch {
+      // not written yet, or already removed
+    }
+    return { processGroups, tempDirs: this.tempDirs.size };
   }
 
   /** Deletes the file; later changes are not written again. */

@@ -33,6 +33,8 @@ export interface StartLabOptions {
   readonly registryDir?: string;
   /** Keep the PKI files (keys included) after stop, for debugging. */
   readonly keepPkiFiles?: boolean;
+  /** Stop now (a second Ctrl-C): SIGKILL every process group of the lab at once, by its registry. */
+  readonly urgent?: AbortSignal;
 }
 
 export interface StartedLab extends AsyncDisposable {
@@ -78,6 +80,9 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     }
   }
   const registry = new RunRegistry(options.runId, options.registryDir);
+  const killNow = () => log(`stopping now: killed ${registry.killNow().processGroups} process group(s) of the lab`);
+  if (options.urgent?.aborted) killNow();
+  else options.urgent?.addEventListener('abort', killNow, { once: true });
   const started: Stoppable[] = [];
   const pkiDir = join(options.workDir, 'pki');
   const componentsDir = join(options.workDir, 'components');
@@ -94,6 +99,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
         }
       }
       if (!options.keepPkiFiles) await rm(pkiDir, { recursive: true, force: true });
+      options.urgent?.removeEventListener('abort', killNow);
       await registry.remove();
       if (failures.length > 0) throw failures[0];
     })();

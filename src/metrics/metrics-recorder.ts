@@ -97,7 +97,7 @@ export class MetricsRecorder {
    * What has been measured so far, for the live view's SLO status: span summaries and CPU only
    * (no timeline, which `finish` builds once). Cheap enough to call each second.
    */
-  snapshot(elapsedMs: number): Pick<RecordedMetrics, 'summary' | 'byPhase' | 'cpu'> {
+  liveSnapshot(elapsedMs: number): Pick<RecordedMetrics, 'summary' | 'byPhase' | 'cpu'> {
     const phaseDurations = phaseDurationsMs(this.#phaseAt, elapsedMs);
     const byPhase: RecordedMetrics['byPhase'] = {};
     for (const [phase, span] of this.#byPhase) byPhase[phase] = span.summary(phaseDurations[phase]);
@@ -108,6 +108,18 @@ export class MetricsRecorder {
   }
 
   finish(actualDurationMs: number): RecordedMetrics {
+    return this.#measurements(actualDurationMs, false);
+  }
+
+  /**
+   * The measurements so far, leaving the recorder as it was: what a checkpoint of a long run
+   * writes, so that a harness killed mid-run still leaves its numbers on disk.
+   */
+  snapshot(elapsedMs: number): RecordedMetrics {
+    return this.#measurements(elapsedMs, true);
+  }
+
+  #measurements(actualDurationMs: number, peek: boolean): RecordedMetrics {
     const phaseDurations = phaseDurationsMs(this.#phaseAt, actualDurationMs);
     const byPhase: RecordedMetrics['byPhase'] = {};
     for (const phase of PHASES) {
@@ -127,7 +139,7 @@ export class MetricsRecorder {
       summary,
       byPhase,
       byReplica,
-      timeline: this.#timeline(actualDurationMs),
+      timeline: this.#timeline(actualDurationMs, peek),
       cpu,
       errorSamples: Object.fromEntries([...this.#errorSamples].map(([category, codes]) => [category, [...codes]])),
       warnings: this.#warnings(cpu.generator),
@@ -156,7 +168,7 @@ export class MetricsRecorder {
   }
 
   /** Dense: a second in which nothing completed is a fact worth charting (a blackholed gateway). */
-  #timeline(actualDurationMs: number): TimelineBucket[] {
+  #timeline(actualDurationMs: number, peek: boolean): TimelineBucket[] {
     const lastSecond = Math.max(
       Math.ceil(actualDurationMs / 1_000) - 1,
       this.#newestSecond,
@@ -170,12 +182,12 @@ export class MetricsRecorder {
       const generatorCpuPercent = this.#cpu.generator.get(second);
       const started = this.#byStartSecond.get(second);
       timeline.push({
-        ...bucket.toBucket({ gatewayCpuPercent, generatorCpuPercent }),
+        ...bucket.toBucket({ gatewayCpuPercent, generatorCpuPercent }, { peek }),
         startedAttempts: started?.attempts ?? 0,
         startedSucceeded: started?.succeeded ?? 0,
       });
     }
-    this.#openSeconds.length = 0;
+    if (!peek) this.#openSeconds.length = 0;
     return timeline;
   }
 

@@ -48,16 +48,18 @@ export class TimelineBucketBuilder {
     this.#open = undefined;
   }
 
-  toBucket(cpu: { gatewayCpuPercent?: number; generatorCpuPercent?: number }): TimelineBucket {
-    this.close();
+  /** `peek`: percentiles of a still-open second without closing it (a checkpoint mid-run). */
+  toBucket(cpu: { gatewayCpuPercent?: number; generatorCpuPercent?: number }, options: { peek?: boolean } = {}): TimelineBucket {
+    const open = options.peek ? this.#open : undefined;
+    if (!options.peek) this.close();
     return {
       second: this.second,
       phase: this.phase,
       attempts: this.#attempts,
       succeeded: this.#succeeded,
       categories: { ...this.#categories },
-      tlsHandshake: this.#tlsHandshake,
-      total: this.#total,
+      tlsHandshake: open ? percentiles(open.tlsHandshake) : this.#tlsHandshake,
+      total: open ? percentiles(open.total) : this.#total,
       ...(cpu.gatewayCpuPercent === undefined ? {} : { gatewayCpuPercent: cpu.gatewayCpuPercent }),
       ...(cpu.generatorCpuPercent === undefined ? {} : { generatorCpuPercent: cpu.generatorCpuPercent }),
     };

@@ -33,7 +33,7 @@ const runResultSchema = z.looseObject({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   tool: z.looseObject({ name: z.literal('mtls-chaos'), version: z.string() }),
   scenario: z.looseObject({ name: z.string(), description: z.string(), file: z.string().optional(), runtime: z.enum(['local', 'docker', 'external']) }),
-  status: z.enum(['completed', 'aborted', 'failed']),
+  status: z.enum(['completed', 'aborted', 'failed', 'running']),
   verdict: z.enum(['pass', 'fail']),
   startedAt: z.string(),
   endedAt: z.string(),

@@ -144,8 +144,12 @@ export interface RunResult {
     readonly file?: string;
     readonly runtime: 'local' | 'docker' | 'external';
   };
-  /** completed: ran to the end; aborted: stopped by a signal; failed: the lab or load broke. */
-  readonly status: 'completed' | 'aborted' | 'failed';
+  /**
+   * completed: ran to the end; aborted: stopped by a signal; failed: the lab or load broke;
+   * running: a checkpoint written during the run (every few seconds, replaced by the final
+   * result): left on disk with this status, it means the harness was killed mid-run.
+   */
+  readonly status: 'completed' | 'aborted' | 'failed' | 'running';
   /** pass: every SLO met; fail: one breached (or the run did not complete). */
   readonly verdict: 'pass' | 'fail';
   readonly startedAt: string;

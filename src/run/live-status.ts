@@ -29,7 +29,7 @@ export interface LiveStatus extends ProgressSnapshot {
  */
 export function liveStatus(snapshot: ProgressSnapshot, scenario: Scenario, timeline: FaultTimeline, recorder: MetricsRecorder): LiveStatus {
   const elapsedMs = snapshot.progress.elapsedMs;
-  const measured = recorder.snapshot(elapsedMs);
+  const measured = recorder.liveSnapshot(elapsedMs);
   const faults = timeline.records();
   const verdicts = evaluateSlos(
     scenario.slos.map(({ parsed, scope }) => ({ slo: parsed, scope })),

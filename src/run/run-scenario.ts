@@ -35,6 +35,8 @@ import { warmUp } from './warm-up.js';
 import { withDuration } from './with-duration.js';
 import { ReplicaAttribution } from './replica-attribution.js';
 import { driveExternalLoad, type ExternalLoadOptions } from './external-load.js';
+import { DEFAULT_CHECKPOINT_INTERVAL_MS, checkpointResult, startResultCheckpoints } from './result-checkpoint.js';
+import { untilUrgent } from './until-urgent.js';
 
 export const TOOL_VERSION = '0.1.0';
 
@@ -45,6 +47,13 @@ export interface RunOptions {
   readonly durationMs?: number;
   /** Aborting it stops the load, stops the lab and still writes the (aborted) result. */
   readonly signal: AbortSignal;
+  /**
+   * Stop now (a second Ctrl-C): every process group of the run is killed and its temp folder
+   * removed at once, and the graceful waits (heals, component stop grace) are skipped.
+   */
+  readonly urgent?: AbortSignal;
+  /** How often result.json is written (status running) during the run; default 10 s. */
+  readonly checkpointIntervalMs?: number;
   /** Which signal aborted the run, for the exit code (130 SIGINT, 143 SIGTERM). */
   readonly abortedBy?: () => NodeJS.Signals | undefined;
   /** The live status about once a second (progress, active faults, SLOs so far). */
@@ -84,6 +93,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   // Registered so that if this harness is killed, the next run (or `mtls-chaos cleanup`) removes the keys.
   const registry = new RunRegistry(`${runId}.run`);
   await registry.addTempDir(workDir);
+  // The lab's processes are killed by the lab's own registry (startLab listens to `urgent` too).
+  const stopNow = () => log(`stopping now: removed ${registry.killNow().tempDirs} temp folder(s) with keys`);
+  if (options.urgent?.aborted) stopNow();
+  else options.urgent?.addEventListener('abort', stopNow, { once: true });
 
   let pki: LabPki | undefined;
   let lab: StartedLab | undefined;
@@ -99,6 +112,35 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let faultContext: FaultContext | undefined;
   let loadStartedEpochMs: number | undefined;
   let retargetsIgnored = 0;
+  let loadStartedPerfMs: number | undefined;
+  const checkpoints = startResultCheckpoints({
+    dir,
+    intervalMs: options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+    log,
+    build: () => {
+      if (loadStartedPerfMs === undefined || !lab) return undefined;
+      const elapsedMs = performance.now() - loadStartedPerfMs;
+      const snapshot = recorder.snapshot(elapsedMs);
+      return checkpointResult({
+        base: {
+          schemaVersion: RESULT_SCHEMA_VERSION,
+          tool: { name: 'mtls-chaos', version: TOOL_VERSION },
+          scenario: { name: scenario.name, description: scenario.description, file: scenario.file, runtime: 'local' },
+          startedAt: startedAt.toISOString(),
+          lab: { components: lab.components, ...(pki ? { pki: summarisePki(pki) } : {}) },
+        },
+        load: {
+          profile: describeProfile(profile),
+          plannedDurationMs,
+          actualDurationMs: Math.round(elapsedMs),
+          identities: scenario.load.identities,
+          resumption: scenario.load.resumption,
+          target: `https://${lab.gateway.host}:${lab.gateway.port}${scenario.load.path}`,
+        },
+        measured: { ...snapshot, phases: timeline.phaseWindows(elapsedMs), faults: timeline.records() },
+      });
+    },
+  });
   try {
     pki = await buildLabPki({
       algorithm: scenario.pki.algorithm,
@@ -108,11 +150,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       signal: options.signal,
     });
     await timeline.prepare({ pki, workDir, expectedLoadStartMs: Date.now() });
-    lab = await startLab(scenario.lab, pki, { workDir, signal: options.signal, runId, log });
+    lab = await startLab(scenario.lab, pki, { workDir, signal: options.signal, runId, log, ...(options.urgent ? { urgent: options.urgent } : {}) });
     const startedLab = lab;
     const startedPki = pki;
     const onLoadStart = (load: LoadControl, loadStartPerfMs: number) => {
       loadStartedEpochMs = performance.timeOrigin + loadStartPerfMs;
+      loadStartedPerfMs = loadStartPerfMs;
+      log('load started');
       faultContext = { lab: startedLab, pki: startedPki, load, workDir, log, signal: options.signal };
       timeline.start(faultContext, loadStartPerfMs);
     };
@@ -126,19 +170,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } catch (error) {
     failure = error;
   } finally {
+    await checkpoints.stop();
     // Heal before stopping the lab: a fault may hold a component frozen or a file swapped.
+    // After a second Ctrl-C the processes are already killed: nothing left to wait for.
     if (faultContext) {
       try {
-        await timeline.healAll(faultContext);
+        await untilUrgent(timeline.healAll(faultContext), options.urgent);
       } catch (error) {
         failure ??= error;
       }
     }
     try {
-      await lab?.stop();
+      await untilUrgent(lab?.stop(), options.urgent);
     } catch (error) {
       failure ??= error;
     }
+    options.urgent?.removeEventListener('abort', stopNow);
     await rm(workDir, { recursive: true, force: true });
     await registry.remove();
   }
@@ -164,7 +211,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   // With external load only the gateway's CPU is ours to judge; the rest waits for `import k6 --faults`.
   const judged = options.externalLoad ? slos.filter((slo) => slo.metric.startsWith('gateway.cpu.')) : slos;
   const endedAt = new Date();
-  const result: RunResult = {
+  let result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'mtls-chaos', version: TOOL_VERSION },
     scenario: { name: scenario.name, description: scenario.description, file: scenario.file, runtime: 'local' },
@@ -204,7 +251,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     ],
     ...(failure && !aborted ? { error: describeFailure(failure) } : {}),
   };
-  const files = await writeReports(result, dir);
+  log(`writing reports to ${dir}`);
+  let files = await writeReports(result, dir);
+  if (!aborted && options.signal.aborted) {
+    // The signal came while the reports were written: the numbers are whole, the run was still cut short.
+    result = { ...result, status: 'aborted', verdict: 'fail' };
+    files = await writeReports(result, dir);
+  }
   return { result, dir, files, exitCode: exitCodeOf(result, options.abortedBy?.()) };
 }
 

@@ -19,8 +19,20 @@ export async function loadScenario(file: string, options: { signal?: AbortSignal
  * all problems at once, each with its field path, before anything starts.
  */
 export function validateScenario(raw: unknown, file: string): Scenario {
-  checkUntrustedValue(raw, file);
-  const result = scenarioSchema.safeParse(raw, { reportInput: true, error: fallbackErrorMap });
+  let result: ReturnType<typeof scenarioSchema.safeParse>;
+  try {
+    checkUntrustedValue(raw, file);
+    result = scenarioSchema.safeParse(raw, { reportInput: true, error: fallbackErrorMap });
+  } catch (error) {
+    if (error instanceof ScenarioError) throw error;
+    // A module's export can be anything: a getter or a Proxy that throws when read.
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ScenarioError('E_SCENARIO_EXPORT', `could not be read: ${reason}`, {
+      file,
+      cause: error,
+      hint: 'export plain data: `export default defineScenario({...})` with strings, numbers, lists and mappings',
+    });
+  }
   if (!result.success) {
     throw ScenarioError.fromProblems(file, toProblems(result.error.issues, scenarioSchema), FIELD_HINT);
   }

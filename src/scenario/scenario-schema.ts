@@ -409,9 +409,23 @@ export const scenarioSchema = z
           input: undefined,
         });
       }
+      if (fault.atMs < loadMs && fault.forMs !== undefined && fault.atMs + fault.forMs > loadMs) {
+        context.addIssue({
+          code: 'custom',
+          path: ['faults', index, 'for'],
+          message:
+            `expected the fault to heal before the load ends (${formatDuration(loadMs)}), got a heal at ${formatDuration(fault.atMs + fault.forMs)}: ` +
+            'there would be no recovery to measure; shorten for, or leave it out to keep the fault until the end',
+          input: undefined,
+          params: { code: 'E_SCENARIO_FAULTS' },
+        });
+      }
       const missing = faultDefinition(fault.kind).requires?.(fault.options, labSpecOf(scenario.lab));
       if (missing) context.addIssue({ code: 'custom', path: ['faults', index, 'kind'], message: `fault ${fault.kind} ${missing}`, input: undefined });
     });
+    checkFaultOverlaps(scenario.faults, (index, message) =>
+      context.addIssue({ code: 'custom', path: ['faults', index, 'at'], message, input: undefined, params: { code: 'E_SCENARIO_FAULTS' } }),
+    );
     const identities = scenario.load.identities;
     if (identities !== undefined && identities > scenario.pki.clients) {
       context.addIssue({
@@ -454,6 +468,34 @@ export const scenarioSchema = z
     slos: scenario.slos,
     faults: scenario.faults,
   }));
+
+/**
+ * Two faults of the same kind on the same target cannot be active at once: they act on the same
+ * thing (the gateway's processes, the responder's mode, a link's one toxic), so the first heal
+ * would undo the second while the timeline still calls it active. Network faults on different
+ * links are independent.
+ */
+function checkFaultOverlaps(faults: readonly TimelineEntry[], report: (index: number, message: string) => void): void {
+  const targetOf = (fault: TimelineEntry): string => {
+    const link = (fault.options as { link?: unknown } | undefined)?.link;
+    return typeof link === 'string' ? `${fault.kind} on link ${link}` : fault.kind;
+  };
+  faults.forEach((fault, index) => {
+    const earlier = faults.findIndex(
+      (other, otherIndex) =>
+        otherIndex < index &&
+        targetOf(other) === targetOf(fault) &&
+        fault.atMs < (other.forMs === undefined ? Number.POSITIVE_INFINITY : other.atMs + other.forMs) &&
+        other.atMs < (fault.forMs === undefined ? Number.POSITIVE_INFINITY : fault.atMs + fault.forMs),
+    );
+    if (earlier < 0) return;
+    report(
+      index,
+      `expected no overlap with faults.${earlier} (${targetOf(fault)}, from ${formatDuration(faults[earlier]!.atMs)}), got one from ${formatDuration(fault.atMs)}: ` +
+        'two faults of the same kind on the same target cannot be active at once (the first heal would undo the second); move it after the first heals',
+    );
+  });
+}
 
 /** The lab section as the lab module's LabSpec (durations in ms), for the faults' requirement checks. */
 function labSpecOf(lab: z.output<typeof labSchema>): LabSpec {

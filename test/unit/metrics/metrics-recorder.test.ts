@@ -235,3 +235,25 @@ describe('MetricsRecorder bottleneck warnings', () => {
   });
 });
 
+
+describe('MetricsRecorder.snapshot (checkpoints of a long run)', () => {
+  it('reports the measurements so far without freezing the open seconds: the final result is unchanged', () => {
+    const record = (recorder: MetricsRecorder, from: number, to: number) => {
+      for (let ms = from; ms < to; ms += 10) recorder.record(attempt({ scheduledAtMs: ms, tlsHandshakeMs: (ms % 1_000) / 10 + 1, totalMs: 5 }));
+    };
+    const checkpointed = new MetricsRecorder({ phaseAt: threePhases });
+    const plain = new MetricsRecorder({ phaseAt: threePhases });
+    // Half of second 2 before the checkpoint, the other half after it.
+    record(checkpointed, 0, 2_500);
+    record(plain, 0, 2_500);
+    const snapshot = checkpointed.snapshot(2_500);
+    expect(snapshot.summary.attempts).toBe(250);
+    expect(snapshot.timeline).toHaveLength(3);
+    expect(snapshot.timeline[2]).toMatchObject({ second: 2, attempts: 50 });
+    expect(snapshot.timeline[2]!.tlsHandshake.max).toBeGreaterThan(0);
+    record(checkpointed, 2_500, 4_000);
+    record(plain, 2_500, 4_000);
+    // Second 2's percentiles include the attempts after the checkpoint, exactly as without one.
+    expect(checkpointed.finish(4_000)).toEqual(plain.finish(4_000));
+  });
+});
