@@ -109,16 +109,29 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
 }
 
 /**
- * One `http-request return` per category, matched on ssl_c_verify (the X509_V_ERR number, as in
- * verify-error-category.ts); anything else unverified is bad_certificate. With `alert` they are a
- * guard only: `verify required` never lets an unverified client reach HTTP.
+ * Which reason a refusal names when verification found several problems, first first: the
+ * order in which OpenSSL checks a path (chain to a trusted root, then revocation, then validity
+ * dates), so `http` names what `alert` would have sent.
+ */
+const REASON_ORDER: readonly ErrorCategory[] = ['unknown_ca', 'cert_revoked', 'cert_expired', 'cert_not_yet_valid', 'ocsp_unavailable'];
+
+/**
+ * One `http-request return` per category, in REASON_ORDER. With every error ignored OpenSSL goes
+ * on verifying after the first one, and ssl_c_verify keeps only the *last* (a foreign client
+ * ends on "unable to get CRL" once crl-file is set): so each rule also looks at the first error
+ * of the leaf (ssl_c_err) and of the rest of the chain (ssl_c_ca_err). ssl_c_verify is the
+ * backstop: it alone survives session resumption. Anything else unverified is bad_certificate.
+ * With `alert` the rules are a guard only: `verify required` never lets an unverified client
+ * reach HTTP.
  */
 function refusalRules(rejectWith: HaproxyRejectMode): string[] {
   const refuse = (status: number, category: ErrorCategory, condition: string) =>
     `    http-request return status ${status} content-type text/plain string "${category}" hdr ${REASON_HEADER} ${category} hdr connection close if ${condition}`;
-  const specific = [...verifyNumbersByCategory()]
-    .filter(([category]) => category !== 'bad_certificate')
-    .map(([category, numbers]) => refuse(495, category, `{ ssl_c_verify ${numbers.join(' ')} }`));
+  const numbers = verifyNumbersByCategory();
+  const specific = REASON_ORDER.map((category) => {
+    const codes = (numbers.get(category) ?? []).join(' ');
+    return refuse(495, category, `{ ssl_c_ca_err ${codes} } || { ssl_c_err ${codes} } || { ssl_c_verify ${codes} }`);
+  });
   return [
     ...(rejectWith === 'http' ? ['    # verify optional: refuse here, in HTTP, saying why (495/496 as nginx names them).'] : []),
     refuse(496, 'certificate_required', '!{ ssl_c_used }'),

@@ -19,9 +19,14 @@ describe('haproxyConfig', () => {
     );
     expect(config).toContain('http-after-response set-header x-mtls-chaos-replica gateway-haproxy');
     expect(config).toMatch(/http-request return status 496 .* hdr x-mtls-chaos-reason certificate_required .* if !\{ ssl_c_used \}/);
-    expect(config).toMatch(/http-request return status 495 .* hdr x-mtls-chaos-reason cert_expired .* if \{ ssl_c_verify 10 \}/);
-    expect(config).toMatch(/hdr x-mtls-chaos-reason cert_revoked .* if \{ ssl_c_verify 23 \}/);
-    expect(config).toMatch(/hdr x-mtls-chaos-reason unknown_ca .* if \{ ssl_c_verify 2 18 19 20 21 27 \}/);
+    expect(config).toMatch(/http-request return status 495 .* hdr x-mtls-chaos-reason cert_expired .* if \{ ssl_c_ca_err 10 \} \|\| \{ ssl_c_err 10 \} \|\| \{ ssl_c_verify 10 \}/);
+    expect(config).toMatch(/hdr x-mtls-chaos-reason cert_revoked .* if \{ ssl_c_ca_err 23 \} .* \{ ssl_c_verify 23 \}/);
+    expect(config).toMatch(/hdr x-mtls-chaos-reason unknown_ca .* if \{ ssl_c_ca_err 2 18 19 20 21 27 \}/);
+    // Several problems: the one OpenSSL meets first wins (trust, then revocation, then dates).
+    const order = ['unknown_ca', 'cert_revoked', 'cert_expired', 'cert_not_yet_valid', 'ocsp_unavailable'].map((reason) =>
+      config.indexOf(`x-mtls-chaos-reason ${reason}`),
+    );
+    expect(order).toEqual([...order].sort((a, b) => a - b));
     // The catch-all refusal comes after every specific one and before the success answer.
     const lines = config.split('\n');
     const catchAll = lines.findIndex((line) => line.includes('if !{ ssl_c_verify 0 }'));
