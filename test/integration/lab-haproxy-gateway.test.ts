@@ -87,7 +87,7 @@ describe('haproxy gateway', () => {
     // Only the foreign CA: the lab's clients are now unknown_ca.
     await gateway.reload({ trustBundlePem: creds.foreignPki.root.certificate.pem });
     expect(await attempt(gateway, creds.good)).toMatchObject({ status: 495, reason: 'unknown_ca' });
-    // A key that does not match the certificate: `haproxy -c` refuses it, the files roll back,
+    // A key that does not match the certificate: the master logs "Loading failure!", the files roll back,
     // and the running worker keeps serving.
     await expect(gateway.reload({ keyPem: creds.foreign.keyPem })).rejects.toMatchObject({ code: 'E_LAB_RELOAD' });
     expect((await attempt(gateway, creds.foreign)).status).toBe(200);
