@@ -240,6 +240,7 @@ class StartedHaproxyGateway implements StartedGateway {
   ) {}
 
   private tlsPolicy: GatewayTlsPolicy | undefined;
+  private lastReloadAt = 0;
 
   /** Master and workers (one process group). */
   pids(): number[] {
@@ -278,7 +279,8 @@ class StartedHaproxyGateway implements StartedGateway {
     const master = this.proc.pid;
     const oldWorkers = new Set(this.pids().filter((pid) => pid !== master));
     const logOffset = sizeOf(this.proc.logFile);
-    // A signal, not the CLI: synchronous, so a reload under load costs no extra round trip.
+    await this.settleMaster();
+    this.lastReloadAt = Date.now();
     process.kill(master, 'SIGUSR2');
     const deadline = Date.now() + RELOAD_TIMEOUT_MS;
     while (Date.now() < deadline) {
@@ -292,7 +294,6 @@ class StartedHaproxyGateway implements StartedGateway {
         this.files.write();
         writeFileSync(this.configFile, this.renderConfig(this.tlsPolicy), { mode: 0o600 });
         const alerts = lines.filter((line) => line.includes('[ALERT]')).slice(0, 3);
-        await this.settleMaster();
         throw new LabError('E_LAB_RELOAD', `${this.name}: haproxy refused the reload: ${alerts.join(' / ') || 'Loading failure!'}`, {
           file: this.configFile,
           hint: 'the running worker keeps serving the previous files (restored on disk); check the new certificate, key, bundle and CRL',
@@ -314,14 +315,15 @@ class StartedHaproxyGateway implements StartedGateway {
   }
 
   /**
-   * Waits until the master can take the next reload. After a refused one it re-executes itself
-   * into wait mode, and a SIGUSR2 that arrives meanwhile is lost (measured with 2.6: no reload,
-   * no log line): a master that answers `show proc` on its CLI is past that. Without the socket,
-   * a fixed pause.
+   * Waits until the master can take a reload. After each reload it re-executes itself (into wait
+   * mode after a refused one), and a SIGUSR2 that arrives before it is back in its loop is lost
+   * (measured with 2.6, also right after "Loading success.": no reload, no log line). A master
+   * that answers `show proc` on its CLI is in its loop. Without the socket, a fixed pause after
+   * a reload.
    */
   private async settleMaster(): Promise<void> {
     if (!this.masterSocket) {
-      await delay(MASTER_SETTLE_MS);
+      await delay(Math.max(0, this.lastReloadAt + MASTER_SETTLE_MS - Date.now()));
       return;
     }
     const deadline = Date.now() + MASTER_CLI_TIMEOUT_MS;
