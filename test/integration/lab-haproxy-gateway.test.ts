@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { Agent } from 'node:https';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findHaproxy, type LabSpec, type StartedGateway } from '../../src/lab/index.js';
 import { issueCrl, normaliseSerial } from '../../src/pki/index.js';
@@ -102,6 +103,37 @@ describe('haproxy gateway', () => {
     expect(await attempt(lab.gateway, creds.foreign)).toMatchObject({ error: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' });
     expect(await attempt(lab.gateway, creds.revokedAtStart)).toMatchObject({ error: 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED' });
     expect(await attempt(lab.gateway, undefined)).toMatchObject({ error: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' });
+  });
+
+  it('refuses a resumed session of a refused client again (ssl_c_verify lives in the session)', async () => {
+    const { lab } = await start({ gateway: { kind: 'haproxy' } });
+    const agent = new Agent({ keepAlive: false, maxCachedSessions: 10 });
+    const resumed: boolean[] = [];
+    const answers = [];
+    for (let index = 0; index < 3; index++) answers.push(await attempt(lab.gateway, creds.expired, agent, (reused) => resumed.push(reused)));
+    expect(resumed.slice(1)).toContain(true);
+    for (const answer of answers) expect(answer).toMatchObject({ status: 495, reason: 'cert_expired' });
+    agent.destroy();
+  });
+
+  it('says how to install haproxy when it is missing', () => {
+    expect(() => findHaproxy('', [])).toThrow(
+      expect.objectContaining({ code: 'E_LAB_HAPROXY_MISSING', hint: expect.stringContaining('apt-get install haproxy') }),
+    );
+  });
+
+  it('tells each replica apart behind the balancer, also in its refusals', async () => {
+    const { lab } = await start({ gateway: { kind: 'haproxy', replicas: 2 }, balancer: { kind: 'builtin' } });
+    const replicas = new Set<string | undefined>();
+    for (let index = 0; index < 4; index++) replicas.add((await attempt(lab.gateway, index % 2 ? creds.good : creds.expired)).replica);
+    expect([...replicas].sort()).toEqual(['gateway-haproxy-1', 'gateway-haproxy-2']);
+    // Only replica 2 reloads: replica 1 stays on the old bundle (a stale replica).
+    await lab.replicas[1]!.reload({ trustBundlePem: creds.foreignPki.root.certificate.pem });
+    const answers = [await attempt(lab.gateway, creds.good), await attempt(lab.gateway, creds.good)];
+    expect(answers.map((answer) => [answer.replica, answer.status, answer.reason]).sort()).toEqual([
+      ['gateway-haproxy-1', 200, undefined],
+      ['gateway-haproxy-2', 495, 'unknown_ca'],
+    ]);
   });
 
   it('refuses OCSP and SAN authorization, which haproxy cannot do, before starting anything', async () => {
