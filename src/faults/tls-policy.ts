@@ -38,6 +38,10 @@ export const tlsPolicy: FaultDefinition<typeof options> = {
   kind: 'tls-policy',
   summary: "the gateway's TLS policy narrows mid-run (TLS 1.3 only, fewer ciphers or signature algorithms)",
   options,
+  requires: (policy, lab) =>
+    lab.gateway.kind === 'haproxy' && policy.sigalgs
+      ? 'cannot set sigalgs on the haproxy gateway: haproxy 2.6 has no signature-algorithm bind keyword (2.8 has); drop sigalgs or use the node or nginx gateway'
+      : undefined,
   create: (policy) => {
     let injected = false;
     return {

@@ -1,6 +1,6 @@
 import type { ErrorCategory } from '../metrics/error-category.js';
 import type { StartedTcpBalancer } from './components/tcp-balancer.js';
-import type { GatewayReloadFiles, StartedGateway } from './gateway.js';
+import type { GatewayKind, GatewayReloadFiles, StartedGateway } from './gateway.js';
 
 /**
  * N gateway replicas behind the lab's balancer, seen as one gateway: the balancer's address is
@@ -11,7 +11,7 @@ import type { GatewayReloadFiles, StartedGateway } from './gateway.js';
 export class BalancedGateway implements StartedGateway {
   readonly host = '127.0.0.1';
   readonly name: string;
-  readonly kind: 'node' | 'nginx';
+  readonly kind: GatewayKind;
   readonly port: number;
   readonly servername: string;
   readonly caPem: string;

@@ -11,16 +11,24 @@ export interface GatewayOcspSpec {
   readonly responderUrl?: string;
 }
 
+/** Which gateway runs: our own Node server, or the local nginx or haproxy binary. */
+export type GatewayKind = 'node' | 'nginx' | 'haproxy';
+
 export interface GatewaySpec {
-  readonly kind: 'node' | 'nginx';
+  readonly kind: GatewayKind;
   /** Defaults to gateway-<kind>. */
   readonly name?: string;
-  /** Client-certificate OCSP checking, like nginx ssl_ocsp. */
+  /** Client-certificate OCSP checking, like nginx ssl_ocsp (not haproxy: CRLs only). */
   readonly ocsp?: GatewayOcspSpec;
-  /** Check client certificates against the CAs' CRLs (nginx ssl_crl). */
+  /** Check client certificates against the CAs' CRLs (nginx ssl_crl, haproxy crl-file). */
   readonly crl?: boolean;
   /** nginx only: worker_processes; default 1. */
   readonly workerProcesses?: number;
+  /**
+   * haproxy only: how it refuses a client certificate. http (default): `verify optional` and a 495
+   * with x-mtls-chaos-reason; alert: `verify required`, a TLS alert (components/haproxy-config.ts).
+   */
+  readonly rejectWith?: 'http' | 'alert';
   /** How many replicas (1..8, default 1); more than one needs LabSpec.balancer. Named <name>-1..N. */
   readonly replicas?: number;
   /** Node only: authorize verified clients by SAN; refused clients get 403 (forbidden). */
@@ -81,7 +89,7 @@ export interface GatewayReloadFiles {
 
 export interface StartedGateway {
   readonly name: string;
-  readonly kind: 'node' | 'nginx';
+  readonly kind: GatewayKind;
   readonly host: '127.0.0.1';
   readonly port: number;
   /** The name to send as SNI and to check the server certificate against. */

@@ -1,6 +1,6 @@
 export { startLab } from './start-lab.js';
 export type { LabSpec, StartedLab, StartLabOptions } from './start-lab.js';
-export type { GatewayOcspSpec, GatewayAuthorization, GatewayReloadFiles, GatewaySpec, GatewayTlsPolicy, StartedGateway } from './gateway.js';
+export type { GatewayKind, GatewayOcspSpec, GatewayAuthorization, GatewayReloadFiles, GatewaySpec, GatewayTlsPolicy, StartedGateway } from './gateway.js';
 export { startTcpBalancer } from './components/tcp-balancer.js';
 export type { StartedTcpBalancer, TcpBalancerOptions } from './components/tcp-balancer.js';
 export type { BalancerRouteQuery } from './balancer-route-log.js';
@@ -10,6 +10,10 @@ export { startNodeGateway } from './components/node-gateway.js';
 export type { NodeGatewayOptions } from './components/node-gateway.js';
 export { findNginx, startNginxGateway } from './components/nginx-gateway.js';
 export type { NginxGatewayOptions } from './components/nginx-gateway.js';
+export { findHaproxy, startHaproxyGateway } from './components/haproxy-gateway.js';
+export type { HaproxyGatewayOptions } from './components/haproxy-gateway.js';
+export { HAPROXY_REJECT_MODES, haproxyConfig } from './components/haproxy-config.js';
+export type { HaproxyConfigInput, HaproxyRejectMode } from './components/haproxy-config.js';
 export { startOcspResponder } from './components/ocsp-responder.js';
 export type { OcspResponderOptions } from './components/ocsp-responder.js';
 export { nginxConfig } from './components/nginx-config.js';

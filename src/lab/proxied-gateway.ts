@@ -1,4 +1,4 @@
-import type { GatewayReloadFiles, StartedGateway } from './gateway.js';
+import type { GatewayKind, GatewayReloadFiles, StartedGateway } from './gateway.js';
 
 /**
  * The gateway as clients reach it through what the lab put in front of it (the fault proxy of the
@@ -9,7 +9,7 @@ import type { GatewayReloadFiles, StartedGateway } from './gateway.js';
 export class ProxiedGateway implements StartedGateway {
   readonly host = '127.0.0.1';
   readonly name: string;
-  readonly kind: 'node' | 'nginx';
+  readonly kind: GatewayKind;
   readonly port: number;
   readonly servername: string;
   readonly caPem: string;

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComponentSummary } from '../result/run-result.js';
 import { BalancedGateway } from './balanced-gateway.js';
+import { startHaproxyGateway } from './components/haproxy-gateway.js';
 import { startNginxGateway } from './components/nginx-gateway.js';
 import { startNodeGateway } from './components/node-gateway.js';
 import { startTcpBalancer, type StartedTcpBalancer } from './components/tcp-balancer.js';
@@ -22,7 +23,7 @@ export interface StartedGateways {
  * Starts the gateway's replicas (one by default) and, in front of several, the built-in TCP
  * balancer. One replica keeps its plain name and folder (gateway-node); N replicas are named
  * <name>-1..N, which is also their x-mtls-chaos-replica header, and each gets a folder of its own
- * (an nginx replica's prefix: config, pid file, error log). `onStarted` hears of each component
+ * (an nginx replica's prefix: config, pid file, error log; a haproxy replica's config, PEM copies, pid file and socket). `onStarted` hears of each component
  * as soon as it runs, so that a failure part-way still stops what started.
  */
 export async function startGateways(
@@ -44,10 +45,7 @@ export async function startGateways(
     await mkdir(dir, { recursive: true, mode: 0o700 });
     log(`starting gateway/${spec.kind} ${name}`);
     const options = { ...common, name, dir };
-    const replica =
-      spec.kind === 'nginx'
-        ? await startNginxGateway({ ...options, ...(spec.workerProcesses ? { workerProcesses: spec.workerProcesses } : {}) })
-        : await startNodeGateway(options);
+    const replica = await startReplica(spec, options);
     onStarted(replica);
     replicas.push(replica);
     log(`gateway/${spec.kind} ${name} ready on 127.0.0.1:${replica.port}`);
@@ -65,6 +63,17 @@ export async function startGateways(
   onStarted(balancer);
   log(`balancer/builtin ready on 127.0.0.1:${balancer.port}, round-robin over ${count} replicas`);
   return { gateway: new BalancedGateway(replicas, balancer), replicas, balancer };
+}
+
+function startReplica(spec: GatewaySpec, options: GatewayOptions): Promise<StartedGateway> {
+  switch (spec.kind) {
+    case 'nginx':
+      return startNginxGateway({ ...options, ...(spec.workerProcesses ? { workerProcesses: spec.workerProcesses } : {}) });
+    case 'haproxy':
+      return startHaproxyGateway({ ...options, ...(spec.rejectWith ? { rejectWith: spec.rejectWith } : {}) });
+    case 'node':
+      return startNodeGateway(options);
+  }
 }
 
 /** The lab's component list entries for the gateways (replicas first, then the balancer). */

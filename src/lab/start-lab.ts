@@ -4,6 +4,8 @@ import { issueCrl, writeLabPki, type LabPki } from '../pki/index.js';
 import type { ComponentSummary } from '../result/run-result.js';
 import { assertNginxSupports } from './components/nginx-config.js';
 import { findNginx } from './components/nginx-gateway.js';
+import { assertHaproxySupports } from './components/haproxy-config.js';
+import { findHaproxy } from './components/haproxy-gateway.js';
 import { startOcspResponder, type StartedOcspResponder } from './components/ocsp-responder.js';
 import type { GatewaySpec, StartedGateway } from './gateway.js';
 import type { StartedTcpBalancer } from './components/tcp-balancer.js';
@@ -79,6 +81,10 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       });
     }
   }
+  if (spec.gateway.kind === 'haproxy') {
+    findHaproxy();
+    assertHaproxySupports(spec.gateway);
+  }
   const registry = new RunRegistry(options.runId, options.registryDir);
   const killNow = () => log(`stopping now: killed ${registry.killNow().processGroups} process group(s) of the lab`);
   if (options.urgent?.aborted) killNow();
@@ -153,7 +159,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       if (gatewaySpec.kind !== 'node' || (gatewaySpec.replicas ?? 1) > 1) {
         throw new LabError('E_LAB_TERMINATOR', 'lab.tlsTerminator needs the node gateway with one replica', {
           path: ['lab', 'tlsTerminator'],
-          hint: 'nginx cannot verify a signed identity header without njs or lua; use gateway: { kind: node }',
+          hint: 'nginx and haproxy gateways cannot verify a signed identity header (nginx would need njs or lua); use gateway: { kind: node }',
         });
       }
       identitySecretFile = join(pkiDir, 'identity-header-secret');

@@ -3,8 +3,9 @@ import type { ErrorCategory } from '../metrics/error-category.js';
 /**
  * OpenSSL's X509_V_ERR_* verdicts on a client certificate, in the two spellings gateways show
  * them: Node's `socket.authorizationError` ('CERT_HAS_EXPIRED') and the number nginx logs
- * ("client SSL certificate verify error: (10:certificate has expired)"). Both map to the same
- * categories, so node and nginx gateways are compared like for like.
+ * ("client SSL certificate verify error: (10:certificate has expired)") and haproxy's
+ * ssl_c_verify fetch returns. All map to the same categories, so node, nginx and haproxy
+ * gateways are compared like for like.
  */
 const BY_CODE: Record<string, { readonly number: number; readonly category: ErrorCategory }> = {
   UNABLE_TO_GET_ISSUER_CERT: { number: 2, category: 'unknown_ca' },
@@ -40,4 +41,15 @@ export function categoryOfVerifyCode(code: string): ErrorCategory {
 /** The category of an X509_V_ERR number, as nginx logs it. */
 export function categoryOfVerifyNumber(number: number): ErrorCategory {
   return BY_NUMBER.get(number) ?? 'bad_certificate';
+}
+
+/**
+ * The X509_V_ERR numbers of each category, for gateways whose config must spell the mapping out
+ * (haproxy: one `http-request return` per category, matched on ssl_c_verify). Numbers absent
+ * here are bad_certificate.
+ */
+export function verifyNumbersByCategory(): ReadonlyMap<ErrorCategory, readonly number[]> {
+  const byCategory = new Map<ErrorCategory, number[]>();
+  for (const [number, category] of BY_NUMBER) byCategory.set(category, [...(byCategory.get(category) ?? []), number]);
+  return byCategory;
 }

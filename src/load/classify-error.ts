@@ -120,7 +120,9 @@ const NGINX_NO_CERT = 'No required SSL certificate was sent';
 /**
  * Classifies an HTTP answer. The answer decides success (TLS 1.3 reports a refused client
  * certificate after the client's handshake is complete), and some gateways refuse in HTTP:
- * - our node gateway answers 495 with `x-mtls-chaos-reason: <category>`: taken as it is;
+ * - our node gateway, and the haproxy gateway with `rejectWith: http` (components/haproxy-config.ts),
+ *   answer 495/496 with `x-mtls-chaos-reason: <category>`: taken as it is (haproxy with
+ *   `verify required` refuses with a TLS alert instead, classified by classifyError);
  * - nginx (`ssl_verify_client on`) answers 400 "The SSL certificate error" for *every*
  *   certificate error (the reason is only in its error log: unspecific, to be diagnosed) and
  *   400 "No required SSL certificate was sent" without a certificate. Its internal 495/496 codes

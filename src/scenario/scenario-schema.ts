@@ -5,7 +5,7 @@ import { KEY_ALGORITHMS } from '../pki/index.js';
 import { countField, durationField, expectedGot, rateField } from './field-types.js';
 import { sloField } from './slo-field.js';
 import { faultDefinition, faultKinds, type TimelineEntry } from '../faults/index.js';
-import { MAX_GATEWAY_REPLICAS, type LabSpec } from '../lab/index.js';
+import { HAPROXY_REJECT_MODES, MAX_GATEWAY_REPLICAS, type LabSpec } from '../lab/index.js';
 import { checkLinks, linkFields, linksSpecOf } from './links-field.js';
 
 /**
@@ -30,7 +30,7 @@ export const SCENARIO_LIMITS = {
   maxCertificateLifetimeMs: 3_650 * DAY_MS,
 } as const;
 
-export const GATEWAY_KINDS = ['node', 'nginx'] as const;
+export const GATEWAY_KINDS = ['node', 'nginx', 'haproxy'] as const;
 export const OCSP_MODES = ['off', 'hard-fail', 'soft-fail'] as const;
 export const RUNTIMES = ['local', 'docker'] as const;
 
@@ -87,7 +87,15 @@ const ocspSchema = z
 
 const gatewaySchema = z
   .strictObject({
-    kind: enumField(GATEWAY_KINDS).meta({ description: 'node: our own TLS server; nginx: the local nginx binary with a generated config.' }),
+    kind: enumField(GATEWAY_KINDS).meta({
+      description: 'node: our own TLS server; nginx: the local nginx binary with a generated config; haproxy: the local haproxy binary (2.2+, master-worker) with a generated config.',
+    }),
+    rejectWith: enumField(HAPROXY_REJECT_MODES)
+      .optional()
+      .meta({
+        description:
+          'haproxy gateway only: how it refuses a client certificate. http (default): verify optional, then HTTP 495/496 naming the reason in x-mtls-chaos-reason; alert: verify required, the handshake ends with a TLS alert naming the reason.',
+      }),
     ocsp: ocspSchema.prefault({}),
     crl: booleanField().default(false).meta({ description: 'Check client certificates against the lab CRL.' }),
     replicas: countField(1, MAX_GATEWAY_REPLICAS, 'How many gateway replicas (named <gateway>-1..N); more than 1 needs lab.balancer.').default(1),
@@ -100,7 +108,7 @@ const gatewaySchema = z
         message: 'expected at least one entry in allowSans or allowSanPrefixes: an empty allow-list refuses everyone',
       })
       .optional()
-      .meta({ description: 'node gateway only: authorize verified clients by SAN; others get 403 (forbidden). nginx cannot read SANs.' }),
+      .meta({ description: 'node gateway only: authorize verified clients by SAN; others get 403 (forbidden). nginx and haproxy 2.6 cannot read SANs.' }),
   })
   .meta({ description: 'The mTLS gateway under test.' });
 
@@ -151,6 +159,30 @@ const labSchema = z
         path: ['gateway', 'authorization'],
         message: 'is not available with lab.gateway.kind "nginx": nginx 1.22 exposes the client subject DN ($ssl_client_s_dn), not its SANs; use kind "node"',
         input: undefined,
+      });
+    }
+    if (lab.gateway.kind === 'haproxy' && lab.gateway.authorization) {
+      context.addIssue({
+        code: 'custom',
+        path: ['gateway', 'authorization'],
+        message: 'is not available with lab.gateway.kind "haproxy": haproxy 2.6 has no sample fetch for a client certificate\'s SANs; use kind "node"',
+        input: undefined,
+      });
+    }
+    if (lab.gateway.kind === 'haproxy' && mode !== 'off') {
+      context.addIssue({
+        code: 'custom',
+        path: ['gateway', 'ocsp', 'mode'],
+        message: `expected "off" with lab.gateway.kind "haproxy", got "${mode}": haproxy checks client certificates against CRLs only (use crl: true), never OCSP`,
+        input: mode,
+      });
+    }
+    if (lab.gateway.rejectWith !== undefined && lab.gateway.kind !== 'haproxy') {
+      context.addIssue({
+        code: 'custom',
+        path: ['gateway', 'rejectWith'],
+        message: `is a haproxy gateway option, and lab.gateway.kind is "${lab.gateway.kind}"; remove it or use kind "haproxy"`,
+        input: lab.gateway.rejectWith,
       });
     }
     if (lab.gateway.kind === 'nginx' && mode === 'soft-fail') {
@@ -459,6 +491,7 @@ export const scenarioSchema = z
         crl: scenario.lab.gateway.crl,
         replicas: scenario.lab.gateway.replicas,
         ...(scenario.lab.gateway.authorization ? { authorization: scenario.lab.gateway.authorization } : {}),
+        ...(scenario.lab.gateway.rejectWith ? { rejectWith: scenario.lab.gateway.rejectWith } : {}),
       },
       ocspResponder: ocspResponderSpecOf(scenario.lab.ocspResponder),
       ...(scenario.lab.balancer ? { balancer: scenario.lab.balancer } : {}),
@@ -506,6 +539,7 @@ function labSpecOf(lab: z.output<typeof labSchema>): LabSpec {
       crl: lab.gateway.crl,
       replicas: lab.gateway.replicas,
       ...(lab.gateway.authorization ? { authorization: lab.gateway.authorization } : {}),
+      ...(lab.gateway.rejectWith ? { rejectWith: lab.gateway.rejectWith } : {}),
     },
     ...(lab.ocspResponder ? { ocspResponder: ocspResponderSpecOf(lab.ocspResponder) } : {}),
     ...(lab.balancer ? { balancer: lab.balancer } : {}),

@@ -7,10 +7,11 @@ import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-tes
 import { startTestLab } from '../support/test-lab.js';
 
 /**
- * Every failure category the first drill promises, produced for real against both lab gateways
+ * Every failure category the first drill promises, produced for real against the lab gateways
  * and classified by our own attempt code (what `run`, `probe` and `load` report). nginx answers
  * 400 for every certificate error, so its reason comes from its error log through the lab's
- * rejectionReasonSince hook, as in a run.
+ * rejectionReasonSince hook, as in a run. haproxy says it itself: in a 495/496 with
+ * x-mtls-chaos-reason (rejectWith http, the default) or in a TLS alert (rejectWith alert).
  */
 let certs: GatewayTestPki;
 beforeAll(async () => {
@@ -83,5 +84,45 @@ describe.each(['node', 'nginx'] as const)('the %s gateway, as classified by our 
     expect(await categoryOf(attempt(gateway, certs.good))).toBe('ok');
     await lab.stop();
     expect(await categoryOf(attempt(gateway, certs.good))).toBe('connection_refused');
+  });
+});
+
+describe.each(['http', 'alert'] as const)('the haproxy gateway refusing with %s, as classified by our attempts', (rejectWith) => {
+  it('tells ok, expired, not yet valid, unknown CA, missing certificate, CRL-revoked and wrong hostname apart', async () => {
+    const { lab } = await startTestLab({ gateway: { kind: 'haproxy', crl: true, rejectWith } }, certs.pki);
+    const gateway = lab.gateway;
+    const notYetValid = certs.pki.intermediate.issueClient({
+      subject: 'not-yet-valid',
+      notBefore: new Date(Date.now() + 86_400_000),
+      notAfter: new Date(Date.now() + 2 * 86_400_000),
+    });
+    const results = {
+      good: await attempt(gateway, certs.good),
+      expired: await attempt(gateway, certs.expired),
+      notYetValid: await attempt(gateway, notYetValid),
+      foreign: await attempt(gateway, certs.foreign),
+      none: await attempt(gateway, undefined),
+      revoked: await attempt(gateway, certs.revokedAtStart),
+      wrongName: await attempt(gateway, certs.good, { servername: 'billing.internal' }),
+    };
+    expect(Object.fromEntries(Object.entries(results).map(([name, result]) => [name, result.category]))).toEqual({
+      good: 'ok',
+      expired: 'cert_expired',
+      notYetValid: 'cert_not_yet_valid',
+      foreign: 'unknown_ca',
+      none: 'certificate_required',
+      revoked: 'cert_revoked',
+      wrongName: 'hostname_mismatch',
+    });
+    // http: the gateway's own words (495 + header); alert: the alert's name, and a not-yet-valid
+    // certificate comes as bad_certificate, refined by the client-side diagnosis.
+    if (rejectWith === 'http') {
+      expect(results.expired.rawCode).toBe('HTTP_495_CERT_EXPIRED');
+      expect(results.none.rawCode).toBe('HTTP_496_CERTIFICATE_REQUIRED');
+    } else {
+      expect(results.expired.rawCode).toBe('ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED');
+      expect(results.notYetValid.rawCode).toBe('ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE');
+      expect(results.revoked.rawCode).toBe('ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED');
+    }
   });
 });

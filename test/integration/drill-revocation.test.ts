@@ -35,8 +35,8 @@ describe('drills revocation-*', () => {
     expect(exitCode).toBe(0);
   }, 90_000);
 
-  it('nginx CRL: refused as cert_revoked right after the CRL reload, back in after the next one', async () => {
-    const { result, exitCode } = await runDrill('revocation-crl-nginx', { durationMs: 16_000 });
+  it.each(['nginx', 'haproxy'])('%s CRL: refused as cert_revoked right after the CRL reload, back in after the next one', async (kind) => {
+    const { result, exitCode } = await runDrill(`revocation-crl-${kind}`, { durationMs: 16_000 });
     const effect = result.faults[0]!.effect!;
     expect(effect.identity).toBe('client-1');
     expect(effect.afterMs).toBeLessThan(3_000);

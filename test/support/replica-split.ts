@@ -6,7 +6,16 @@ import type { RunResult } from '../../src/result/index.js';
  * replicas (round-robin: about a third each), the reached replicas never failed, and every
  * failure of the run is `category` on the stale replica, about 1/N of the fault phase.
  */
-export function expectStaleReplicaSplit(result: RunResult, options: { readonly stale: string; readonly reached: readonly string[]; readonly category: 'unknown_ca' }): void {
+export function expectStaleReplicaSplit(
+  result: RunResult,
+  options: {
+    readonly stale: string;
+    readonly reached: readonly string[];
+    readonly category: 'unknown_ca';
+    /** Least recovery-phase success; 0.99 unless the heal's reload is slow (haproxy re-executes its master). */
+    readonly recoveryRate?: number;
+  },
+): void {
   const replicas = Object.keys(result.byReplica).sort();
   expect(replicas).toEqual([...options.reached, options.stale].sort());
   const attributed = Object.values(result.byReplica).reduce((total, replica) => total + replica.attempts, 0);
@@ -28,6 +37,6 @@ export function expectStaleReplicaSplit(result: RunResult, options: { readonly s
   expect(fault.successRate).toBeGreaterThanOrEqual(0.55);
   expect(fault.successRate).toBeLessThanOrEqual(0.8);
   expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.999);
-  expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.99);
+  expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(options.recoveryRate ?? 0.99);
   expect(result.recovery?.timeMs).toBeLessThan(3_000);
 }
