@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { parseDuration } from '../duration.js';
 import { renderConsoleSummary } from '../report/index.js';
 import { runScenario, watchInterrupts } from '../run/index.js';
@@ -11,7 +11,8 @@ export function runCommand(): Command {
     .option('--out <dir>', 'parent folder of the run\'s report folder', 'reports')
     .option('--duration <duration>', 'replace the scenario\'s load duration (e.g. 10s for a quick try)')
     .option('--quiet', 'no progress lines, only the summary', false)
-    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean }) => {
+    .addOption(new Option('--runtime <runtime>', 'where components run, replacing the scenario\'s runtime').choices(['local', 'docker']))
+    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean; runtime?: 'local' | 'docker' }) => {
       const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration, '--duration');
       // Validate before anything starts: an invalid file costs no lab.
       const scenario = await loadScenario(file);
@@ -23,6 +24,7 @@ export function runCommand(): Command {
         const outcome = await runScenario(scenario, {
           outDir: options.out,
           ...(durationMs === undefined ? {} : { durationMs }),
+          ...(options.runtime ? { runtime: options.runtime } : {}),
           signal: interrupts.signal,
           abortedBy: () => interrupts.received(),
           log: (line) => process.stderr.write(`${interactive ? '\r\x1b[K' : ''}${line}\n`),

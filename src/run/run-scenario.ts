@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { RunRegistry, startLab, sweepDeadRuns, type StartedLab } from '../lab/index.js';
+import { DockerRuntime } from '../lab/docker/index.js';
 import {
   formatRate,
   profileDurationMs,
@@ -49,6 +50,8 @@ export interface RunOptions {
   readonly onProgress?: (line: string) => void;
   /** Lab events (component started/stopped). */
   readonly log?: (line: string) => void;
+  /** Where components run; replaces the scenario's `runtime`. */
+  readonly runtime?: 'local' | 'docker';
 }
 
 export interface RunOutcome {
@@ -60,7 +63,7 @@ export interface RunOutcome {
 }
 
 /**
- * Runs one scenario on the local runtime: PKI, lab, load, metrics, SLO verdict, reports. The lab
+ * Runs one scenario on its runtime (local, or docker): PKI, lab, load, metrics, SLO verdict, reports. The lab
  * is always stopped and the temp folder (keys) always removed; whatever happens, a result is
  * written, marked aborted or failed when it did not complete.
  */
@@ -71,6 +74,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const profile = options.durationMs === undefined ? scenario.load.profile : withDuration(scenario.load.profile, options.durationMs);
   const plannedDurationMs = profileDurationMs(profile);
   const log = options.log ?? (() => undefined);
+  const runtimeKind = options.runtime ?? scenario.runtime;
   // Leftovers of runs that were killed (SIGKILL, a crashed CI runner) go before this one starts.
   const swept = await sweepDeadRuns();
   if (swept.runs > 0) log(`cleaned up ${swept.runs} dead run(s): ${swept.processes} process group(s), ${swept.tempDirs} temp folder(s)`);
@@ -79,6 +83,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const registry = new RunRegistry(`${runId}.run`);
   await registry.addTempDir(workDir);
 
+  let dockerRuntime: DockerRuntime | undefined;
   let pki: LabPki | undefined;
   let lab: StartedLab | undefined;
   let outcome: LoadOutcome | undefined;
@@ -100,7 +105,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       signal: options.signal,
     });
     await timeline.prepare({ pki, workDir, expectedLoadStartMs: Date.now() });
-    lab = await startLab(scenario.lab, pki, { workDir, signal: options.signal, runId, log });
+    if (runtimeKind === 'docker') {
+      // Also sweeps the containers and networks of dead runs before creating this run's network.
+      dockerRuntime = await DockerRuntime.open({ runId, workDir });
+      log(`docker runtime: network ${dockerRuntime.network}`);
+    }
+    lab = await startLab(scenario.lab, pki, { workDir, signal: options.signal, runId, log, ...(dockerRuntime ? { runtime: dockerRuntime } : {}) });
     const startedLab = lab;
     const startedPki = pki;
     outcome = await driveLoad(scenario, profile, plannedDurationMs, pki, lab, recorder, options, (load, loadStartPerfMs) => {
@@ -120,6 +130,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     try {
       await lab?.stop();
+    } catch (error) {
+      failure ??= error;
+    }
+    try {
+      await dockerRuntime?.close();
     } catch (error) {
       failure ??= error;
     }
@@ -149,7 +164,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'mtls-chaos', version: TOOL_VERSION },
-    scenario: { name: scenario.name, description: scenario.description, file: scenario.file, runtime: 'local' },
+    scenario: { name: scenario.name, description: scenario.description, file: scenario.file, runtime: runtimeKind },
     status,
     verdict: status === 'completed' && slos.every((slo) => slo.passed) ? 'pass' : 'fail',
     startedAt: startedAt.toISOString(),
@@ -203,6 +218,7 @@ async function driveLoad(
   let stopSampling = () => {};
   const startSampling = () => startCpuSampling({
     gatewayPids: () => gateway.pids(),
+    ...(gateway.cpuUsage ? { gatewayCpuUsage: () => gateway.cpuUsage?.() } : {}),
     onSample: (second, gatewayPercent, generatorPercent) => {
       if (gatewayPercent !== undefined) recorder.recordCpu('gateway', second, gatewayPercent);
       recorder.recordCpu('generator', second, generatorPercent);
