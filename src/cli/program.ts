@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { cleanupCommand } from './cleanup-command.js';
+import { doctorCommand } from './doctor-command.js';
 import { listCommand } from './list-command.js';
 import { loadCommand } from './load-command.js';
 import { probeCommand } from './probe-command.js';
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
   program.addCommand(pkiCommand());
   program.addCommand(schemaCommand());
   program.addCommand(cleanupCommand());
+  program.addCommand(doctorCommand());
   return program;
 }

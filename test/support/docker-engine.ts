@@ -27,3 +27,16 @@ export async function countLabelled(docker: Docker, ownerPid?: number): Promise<
   const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
   return { containers: containers.length, networks: networks.length };
 }
+
+/** The run id of a run's report folder (<scenario>-<runId>). */
+export function runIdOfDir(dir: string, scenario: string): string {
+  const base = dir.slice(dir.lastIndexOf('/') + 1);
+  return base.slice(scenario.length + 1);
+}
+
+/** Containers and networks the run `runId` left (none after any run that ended, however it ended). */
+export async function leftoversOf(docker: Docker, runId: string): Promise<number> {
+  const filters = JSON.stringify({ label: [`${RUN_ID_LABEL}=${runId}`] });
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  return containers.length + networks.length;
+}

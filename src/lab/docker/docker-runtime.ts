@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
@@ -84,7 +86,7 @@ export class DockerRuntime implements Runtime {
       Labels: { ...this.#labels, [COMPONENT_LABEL]: spec.name },
       ExposedPorts: { [portKey]: {} },
       HostConfig: {
-        Binds: [`${node}:${node}:ro`, `${PACKAGE_ROOT}:${PACKAGE_ROOT}:ro`, `${this.options.workDir}:${this.options.workDir}`],
+        Binds: [`${node}:${node}:ro`, `${PACKAGE_ROOT}:${PACKAGE_ROOT}:ro`, `${this.options.workDir}:${this.options.workDir}`, ...tsxCacheBinds(relay.execArgv)],
         // Published on the host's loopback only, on a port the engine picks.
         PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
         NetworkMode: this.network,
@@ -170,4 +172,16 @@ async function hostPidsOf(container: Docker.Container): Promise<number[]> {
   const top = (await container.top()) as { Titles: string[]; Processes: string[][] };
   const column = top.Titles.indexOf('PID');
   return top.Processes.map((row) => Number(row[column])).filter((pid) => Number.isInteger(pid) && pid > 0);
+}
+
+/**
+ * Run from source (tests, `tsx src/cli/main.ts`), components load TypeScript through tsx, which
+ * compiles each file once into its cache; a fresh container has none, and compiling the lab's
+ * modules again costs seconds of CPU per component. Sharing the harness's cache (same uid)
+ * keeps a container's start near a local child's.
+ */
+function tsxCacheBinds(execArgv: readonly string[]): string[] {
+  if (!execArgv.includes('tsx')) return [];
+  const cache = join(tmpdir(), `tsx-${process.getuid?.() ?? 0}`);
+  return existsSync(cache) ? [`${cache}:/tmp/tsx-${process.getuid?.() ?? 0}`] : [];
 }
