@@ -30,6 +30,31 @@ export interface RunningComponent {
   stop(): Promise<void>;
 }
 
+/** A program other than our Node entries (nginx, haproxy, openssl ocsp), from its own image. */
+export interface ProgramSpec {
+  readonly name: string;
+  /** The image's name under containers/: 'nginx' is mtls-chaos/nginx:latest. */
+  readonly image: string;
+  readonly command: readonly string[];
+  /** The component's folder (logs). */
+  readonly dir: string;
+  readonly what: string;
+  /** Resolves once the program serves on this host port (e.g. a TLS handshake succeeds). */
+  ready(hostPort: number, signal: AbortSignal): Promise<unknown>;
+  readonly readyTimeoutMs?: number;
+}
+
+/** The program's main process and its group, as host processes (signals, CPU, reload). */
+export interface RunningProgram {
+  readonly port: number;
+  readonly address: { readonly host: string; readonly port: number };
+  readonly pid: number;
+  readonly running: boolean;
+  groupPids(): number[];
+  cpuUsage?(): CpuUsageReading | undefined;
+  stop(): Promise<void>;
+}
+
 /**
  * Where components run: local child processes or containers. `bind` is the address a component
  * listens on inside its own world: 127.0.0.1 port 0 locally, every interface of the container's
@@ -39,6 +64,8 @@ export interface Runtime {
   readonly kind: 'local' | 'docker';
   readonly bind: { readonly host: string; readonly port: number };
   start(spec: ComponentSpec, signal: AbortSignal): Promise<RunningComponent>;
+  /** Docker only: a program from its own image; the local runtime spawns programs itself. */
+  startProgram?(spec: ProgramSpec, signal: AbortSignal): Promise<RunningProgram>;
   /** Removes leftovers of dead runs; returns how many runs had some. */
   sweep(): Promise<number>;
 }

@@ -217,12 +217,11 @@ function pidOf(pids: number[]): { pid?: number } {
 }
 
 /**
- * The docker runtime runs the node gateway (one replica) and the built-in OCSP responder so far;
+ * The docker runtime runs the node or nginx gateway (one replica) and the built-in OCSP responder so far;
  * the rest of a lab is refused up front rather than half-started.
  */
 function assertDockerSupports(spec: LabSpec): void {
   const unsupported: [string[], string][] = [];
-  if (spec.gateway.kind !== 'node') unsupported.push([['lab', 'gateway', 'kind'], `gateway ${spec.gateway.kind}`]);
   if ((spec.gateway.replicas ?? 1) > 1 || spec.balancer) unsupported.push([['lab', 'gateway', 'replicas'], 'gateway replicas behind a balancer']);
   if (spec.links && spec.links.length > 0) unsupported.push([['lab', 'links'], 'fault links']);
   if (spec.interceptor) unsupported.push([['lab', 'interceptor'], 'an interceptor']);

@@ -17,7 +17,7 @@ describe('mtls-chaos doctor', () => {
     expect(result.stdout).toMatch(/^(ok|MISSING)\s+nginx\s+nginx gateway/m);
   });
 
-  it('without an engine: says how to start one, exits 0 plainly and 1 with --require docker', async () => {
+  it('without an engine: says how to start one, exits 0 plainly and 1 with --require docker', { timeout: 90_000 }, async () => {
     const env = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
     const plain = await runCli(['doctor'], { env });
     expect(plain.exitCode).toBe(0);

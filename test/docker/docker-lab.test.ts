@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DockerRuntime, RUN_ID_LABEL } from '../../src/lab/docker/index.js';
-import { startLab, type StartedLab } from '../../src/lab/index.js';
+import { startLab, type LabSpec, type StartedLab } from '../../src/lab/index.js';
 import { trustBundlePem } from '../../src/pki/index.js';
 import { isAlive } from '../support/processes.js';
 import { attempt } from '../support/gateway-client.js';
 import { requireDocker } from '../support/docker-engine.js';
 import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
+
+const NODE_LAB: LabSpec = { gateway: { kind: 'node', ocsp: { mode: 'hard-fail', cacheTtlMs: 0, timeoutMs: 1_000 } }, ocspResponder: { kind: 'builtin' } };
 
 let docker: Docker;
 let creds: GatewayTestPki;
@@ -19,7 +21,7 @@ beforeAll(async () => {
   creds = await buildGatewayTestPki();
 });
 
-async function startDockerLab(): Promise<{ lab: StartedLab; runtime: DockerRuntime; runId: string; workDir: string }> {
+async function startDockerLab(spec: LabSpec = NODE_LAB): Promise<{ lab: StartedLab; runtime: DockerRuntime; runId: string; workDir: string }> {
   const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-docker-lab-test-'));
   const runId = `test-${process.pid}-${Date.now()}`;
   const runtime = await DockerRuntime.open({ runId, workDir });
@@ -30,7 +32,7 @@ async function startDockerLab(): Promise<{ lab: StartedLab; runtime: DockerRunti
     await rm(workDir, { recursive: true, force: true });
   });
   lab = await startLab(
-    { gateway: { kind: 'node', ocsp: { mode: 'hard-fail', cacheTtlMs: 0, timeoutMs: 1_000 } }, ocspResponder: { kind: 'builtin' } },
+    spec,
     creds.pki,
     { workDir, signal: AbortSignal.timeout(60_000), runId, runtime },
   );
@@ -89,5 +91,32 @@ describe('docker runtime: node gateway and OCSP responder in containers', () => 
     expect(images.length).toBeGreaterThan(0);
     await lab.stop();
     await expect(stat(key)).rejects.toThrow();
+  }, 120_000);
+
+  it('runs nginx from its image: ssl_ocsp reaches the responder by container name, SIGHUP reloads, reasons from its error log', async () => {
+    const { lab, runtime, runId } = await startDockerLab({
+      gateway: { kind: 'nginx', ocsp: { mode: 'hard-fail', cacheTtlMs: 0, timeoutMs: 1_000 } },
+      ocspResponder: { kind: 'builtin' },
+    });
+    const gateway = lab.gateway;
+    expect(gateway.kind).toBe('nginx');
+    const containers = await docker.listContainers({ filters: JSON.stringify({ label: [`${RUN_ID_LABEL}=${runId}`] }) });
+    expect(containers.find((container) => container.Labels['mtls-chaos.component'] === 'gateway-nginx')?.Image).toBe('mtls-chaos/nginx:latest');
+    expect((await attempt(gateway, creds.good)).status).toBe(200);
+    let since = Date.now();
+    expect((await attempt(gateway, creds.revokedAtStart)).status).toBe(400);
+    expect(await gateway.rejectionReasonSince!(since)).toBe('cert_revoked');
+    since = Date.now();
+    expect((await attempt(gateway, creds.expired)).status).toBe(400);
+    expect(await gateway.rejectionReasonSince!(since)).toBe('cert_expired');
+    // Master and workers are host processes: SIGHUP brings new workers with the new bundle.
+    expect(gateway.pids().length).toBeGreaterThanOrEqual(2);
+    await gateway.reload({ trustBundlePem: trustBundlePem([creds.foreignPki.root.certificate, creds.foreignPki.intermediate.certificate]) });
+    since = Date.now();
+    expect((await attempt(gateway, creds.good)).status).toBe(400);
+    expect(await gateway.rejectionReasonSince!(since)).toBe('unknown_ca');
+    await lab.stop();
+    await runtime.close();
+    expect(await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${RUN_ID_LABEL}=${runId}`] }) })).toEqual([]);
   }, 120_000);
 });

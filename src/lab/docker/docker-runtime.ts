@@ -8,7 +8,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { resolveForkEntry } from '../fork-entry.js';
 import { IpcClient } from '../ipc.js';
 import { LabError } from '../lab-error.js';
-import type { ComponentSpec, RunningComponent, Runtime } from '../runtime.js';
+import type { ComponentSpec, ProgramSpec, RunningComponent, RunningProgram, Runtime } from '../runtime.js';
+import { processGroupMembers } from '../child-process-supervisor.js';
 import { assertEngineReachable, assertImagePresent, dockerClient, NODE_IMAGE } from './docker-engine.js';
 import { COMPONENT_LABEL, runLabels } from './docker-labels.js';
 import { ContainerCpu } from './container-cpu.js';
@@ -132,6 +133,87 @@ export class DockerRuntime implements Runtime {
         address: { host: spec.name, port: COMPONENT_PORT },
         pids: () => (openChannel.connected ? pids : []),
         cpuUsage: () => cpu?.latest(),
+        stop,
+      };
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
+
+  /**
+   * A program from its own image (containers/<image>), on the run network, as the harness's uid,
+   * the run folder mounted at the same path; ready when `spec.ready` says so on the published port.
+   */
+  async startProgram(spec: ProgramSpec, signal: AbortSignal): Promise<RunningProgram> {
+    signal.throwIfAborted();
+    const image = `mtls-chaos/${spec.image}:latest`;
+    await assertImagePresent(this.docker, image);
+    const portKey = `${COMPONENT_PORT}/tcp`;
+    const container = await this.docker.createContainer({
+      name: this.containerName(spec.name),
+      Image: image,
+      Cmd: [...spec.command],
+      User: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+      Labels: { ...this.#labels, [COMPONENT_LABEL]: spec.name },
+      ExposedPorts: { [portKey]: {} },
+      HostConfig: {
+        Binds: [`${this.options.workDir}:${this.options.workDir}`],
+        PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+        NetworkMode: this.network,
+      },
+      NetworkingConfig: { EndpointsConfig: { [this.network]: { Aliases: [spec.name] } } },
+    });
+    this.#containers.add(container);
+    let cpu: ContainerCpu | undefined;
+    let stopped = false;
+    const stop = async () => {
+      stopped = true;
+      cpu?.stop();
+      await container.stop({ t: STOP_GRACE_SECONDS }).catch(() => {});
+      await container.remove({ force: true }).catch(() => {});
+      this.#containers.delete(container);
+    };
+    try {
+      await container.start();
+      const inspected = await container.inspect();
+      const hostPort = Number(inspected.NetworkSettings.Ports[portKey]?.[0]?.HostPort);
+      const pid = inspected.State.Pid;
+      const timeoutMs = spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+      const polling = new AbortController();
+      const onAbort = () => polling.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await Promise.race([
+          spec.ready(hostPort, polling.signal),
+          container.wait().then(() => {
+            throw new Error('exited before it was ready');
+          }),
+          delay(timeoutMs, undefined, { signal: polling.signal }).then(() => {
+            throw new Error(`was not ready within ${timeoutMs} ms`);
+          }),
+        ]);
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        const logs = String(await container.logs({ stdout: true, stderr: true, tail: 15 }).catch(() => '')).trim();
+        throw new LabError('E_LAB_START', `${spec.name} (${spec.what}, in container ${this.containerName(spec.name)}) ${(error as Error).message}${logs ? `; its output ends with:\n${logs}` : ''}`, {
+          hint: `see ${spec.dir}`,
+        });
+      } finally {
+        polling.abort();
+        signal.removeEventListener('abort', onAbort);
+      }
+      cpu = ContainerCpu.watch(container);
+      const watched = cpu;
+      return {
+        port: hostPort,
+        address: { host: spec.name, port: COMPONENT_PORT },
+        pid,
+        get running() {
+          return !stopped && processGroupMembers(pid).length > 0;
+        },
+        groupPids: () => (stopped ? [] : processGroupMembers(pid)),
+        cpuUsage: () => watched.latest(),
         stop,
       };
     } catch (error) {
