@@ -4,10 +4,12 @@
  */
 import { handshakeBench } from './handshake-bench.js';
 import { pkiBench } from './pki-bench.js';
+import { startupBench } from './startup-bench.js';
 
 const AREAS: Record<string, () => Promise<boolean>> = {
   pki: pkiBench,
   handshake: handshakeBench,
+  startup: startupBench,
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
