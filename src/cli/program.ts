@@ -3,6 +3,7 @@ import { cleanupCommand } from './cleanup-command.js';
 import { exportCommand } from './export-command.js';
 import { importCommand } from './import-command.js';
 import { compareCommand } from './compare-command.js';
+import { doctorCommand } from './doctor-command.js';
 import { listCommand } from './list-command.js';
 import { loadCommand } from './load-command.js';
 import { probeCommand } from './probe-command.js';
@@ -33,5 +34,6 @@ export function buildProgram(): Command {
   program.addCommand(importCommand());
   program.addCommand(reportCommand());
   program.addCommand(compareCommand());
+  program.addCommand(doctorCommand());
   return program;
 }

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -18,7 +18,8 @@ export function runCommand(): Command {
     .option('--quiet', 'no progress lines, only the summary', false)
     .option('--load <engine>', 'internal: our own load; external: start the lab and the faults, print the endpoint and TLS files for k6, make no load', 'internal')
     .option('--checkpoint-every <duration>', 'write result.json (status running) this often during the run, so a killed run keeps its numbers', '10s')
-    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean; load: string; checkpointEvery: string }) => {
+    .addOption(new Option('--runtime <runtime>', 'where components run, replacing the scenario\'s runtime').choices(['local', 'docker']))
+    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean; load: string; checkpointEvery: string; runtime?: 'local' | 'docker' }) => {
       const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration, '--duration');
       const checkpointIntervalMs = Math.max(1_000, parseDuration(options.checkpointEvery, '--checkpoint-every'));
       if (options.load !== 'internal' && options.load !== 'external') {
@@ -40,6 +41,7 @@ export function runCommand(): Command {
         const outcome = await runScenario(scenario, {
           outDir: options.out,
           ...(durationMs === undefined ? {} : { durationMs }),
+          ...(options.runtime ? { runtime: options.runtime } : {}),
           signal: interrupts.signal,
           ...(options.load === 'external'
             ? {

@@ -1,4 +1,5 @@
 import type { RunRegistry } from './run-registry.js';
+import type { Runtime } from './runtime.js';
 
 /** What every lab component is started with, whatever it runs (a forked Node process, nginx). */
 export interface ComponentOptions {
@@ -9,4 +10,6 @@ export interface ComponentOptions {
   readonly signal: AbortSignal;
   readonly registry?: RunRegistry;
   readonly readyTimeoutMs?: number;
+  /** Where it runs; local child processes when omitted. */
+  readonly runtime?: Runtime;
 }

@@ -1,5 +1,6 @@
 import type { ErrorCategory } from '../metrics/error-category.js';
 import type { ComponentOptions } from './component-options.js';
+import type { CpuUsageReading } from '../metrics/index.js';
 
 export interface GatewayOcspSpec {
   /** off: no check; hard-fail: no usable answer refuses the client; soft-fail: lets it in. */
@@ -100,6 +101,8 @@ export interface StartedGateway {
   readonly caPem: string;
   /** The gateway's processes, for CPU sampling (nginx: master and workers). */
   pids(): number[];
+  /** The docker runtime: the gateway's CPU from the Docker stats API (its container's cgroup). */
+  cpuUsage?(): CpuUsageReading | undefined;
   /** Hot reload: new certificate, key, trust bundle or CRL, same processes (nginx: same master). */
   reload(files?: GatewayReloadFiles): Promise<void>;
   /**

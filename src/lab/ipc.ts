@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
 import { LabError } from './lab-error.js';
 
 /**
@@ -18,6 +18,12 @@ export interface ParentRequest {
   readonly payload?: unknown;
 }
 
+/** A forked child's IPC channel, or the same shape over a container relay's socket. */
+export interface IpcChannel extends EventEmitter {
+  readonly connected: boolean;
+  send(message: ParentRequest, callback: (error: Error | null) => void): boolean;
+}
+
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** The parent's side: requests with replies, each with a timeout. */
@@ -26,7 +32,7 @@ export class IpcClient {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
   constructor(
-    private readonly child: ChildProcess,
+    private readonly child: IpcChannel,
     private readonly componentName: string,
   ) {
     child.on('message', (message: ChildMessage) => {

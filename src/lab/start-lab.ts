@@ -16,6 +16,7 @@ import { linkComponents, startFrontComponents, startOcspLink, type LinksSpec, ty
 import type { StartedInterceptor } from './components/interceptor.js';
 import type { StartedTlsTerminator } from './components/tls-terminator.js';
 import { newIdentitySecret } from './forwarded-identity.js';
+import type { Runtime } from './runtime.js';
 
 export interface LabSpec extends LinksSpec {
   readonly gateway: GatewaySpec;
@@ -37,6 +38,8 @@ export interface StartLabOptions {
   readonly keepPkiFiles?: boolean;
   /** Stop now (a second Ctrl-C): SIGKILL every process group of the lab at once, by its registry. */
   readonly urgent?: AbortSignal;
+  /** Where components run; local child processes when omitted. */
+  readonly runtime?: Runtime;
 }
 
 export interface StartedLab extends AsyncDisposable {
@@ -71,7 +74,8 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
   const log = options.log ?? (() => {});
   signal.throwIfAborted();
   // What can be known wrong before anything starts is reported before anything starts.
-  if (spec.gateway.kind === 'nginx') {
+  if (options.runtime?.kind === 'docker') assertDockerSupports(spec);
+  if (spec.gateway.kind === 'nginx' && options.runtime?.kind !== 'docker') {
     findNginx();
     assertNginxSupports(spec.gateway.ocsp);
     if (spec.gateway.authorization) {
@@ -140,6 +144,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
         ...(spec.ocspResponder.validityMs === undefined ? {} : { validityMs: spec.ocspResponder.validityMs }),
         signal,
         registry,
+        ...(options.runtime ? { runtime: options.runtime } : {}),
       });
       started.push(ocspResponder);
       log(`ocsp/builtin ready at ${ocspResponder.url}`);
@@ -150,7 +155,8 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     const name = gatewaySpec.name ?? `gateway-${gatewaySpec.kind}`;
     const linkContext = { dir: componentsDir, keyDir: pkiDir, signal, registry, onStarted: (c: Stoppable) => started.push(c), log };
     const ocspLink = await startOcspLink(spec, gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.url, linkContext);
-    const responderUrl = ocspLink ? `http://127.0.0.1:${ocspLink.port}/` : (gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.url);
+    // The gateway reaches the responder the lab's way: 127.0.0.1 locally, by container name in docker.
+    const responderUrl = ocspLink ? `http://127.0.0.1:${ocspLink.port}/` : (gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.labUrl);
     const ocsp = gatewaySpec.ocsp && { ...gatewaySpec.ocsp, ...(responderUrl ? { responderUrl } : {}) };
     // lab.tlsTerminator: the per-run secret the terminator signs forwarded identities with and
     // the gateway's plain-HTTP backend checks them with (0600, removed with the PKI folder).
@@ -180,6 +186,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       caPem: pki.root.certificate.pem,
       signal,
       registry,
+      ...(options.runtime ? { runtime: options.runtime } : {}),
     };
     const gateways = await startGateways(gatewaySpec, spec.balancer !== undefined, common, (component) => started.push(component), log);
     const terminatorFiles = identitySecretFile
@@ -219,4 +226,23 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
 function pidOf(pids: number[]): { pid?: number } {
   const [first] = pids;
   return first === undefined ? {} : { pid: first };
+}
+
+/**
+ * The docker runtime runs the node or nginx gateway (one replica) and the built-in OCSP responder so far;
+ * the rest of a lab is refused up front rather than half-started.
+ */
+function assertDockerSupports(spec: LabSpec): void {
+  const unsupported: [string[], string][] = [];
+  if ((spec.gateway.replicas ?? 1) > 1 || spec.balancer) unsupported.push([['lab', 'gateway', 'replicas'], 'gateway replicas behind a balancer']);
+  if (spec.links && spec.links.length > 0) unsupported.push([['lab', 'links'], 'fault links']);
+  if (spec.interceptor) unsupported.push([['lab', 'interceptor'], 'an interceptor']);
+  if (spec.tlsTerminator) unsupported.push([['lab', 'tlsTerminator'], 'a TLS terminator']);
+  const [first] = unsupported;
+  if (first) {
+    throw new LabError('E_LAB_DOCKER_UNSUPPORTED', `the docker runtime does not run ${unsupported.map(([, what]) => what).join(', ')} yet`, {
+      path: first[0],
+      hint: 'run this scenario with --runtime local',
+    });
+  }
 }

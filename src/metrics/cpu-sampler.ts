@@ -93,9 +93,35 @@ export class OwnCpuMeter {
   }
 }
 
+/** Cumulative CPU of a component and when it was read (Docker stats: the engine's clock, about once a second). */
+export interface CpuUsageReading {
+  readonly totalNs: number;
+  readonly readAtMs: number;
+}
+
+/**
+ * Percent of one core between two cumulative readings; undefined until a newer reading arrives,
+ * so that a stream slower than the sampler never yields a fake 0 % followed by a double figure.
+ */
+export class CumulativeCpuMeter {
+  #previous: CpuUsageReading | undefined;
+
+  sample(reading: CpuUsageReading | undefined): number | undefined {
+    if (!reading) return undefined;
+    const previous = this.#previous;
+    if (previous && reading.readAtMs <= previous.readAtMs) return undefined;
+    this.#previous = reading;
+    if (!previous) return undefined;
+    const elapsedMs = reading.readAtMs - previous.readAtMs;
+    return (Math.max(0, reading.totalNs - previous.totalNs) / 1e6 / elapsedMs) * 100;
+  }
+}
+
 export interface CpuSamplingOptions {
   /** The gateway's pids now (asked each sample: workers come and go). Empty when not local. */
   gatewayPids: () => readonly number[];
+  /** When the gateway's runtime measures its CPU itself (Docker stats), used instead of its pids. */
+  gatewayCpuUsage?: () => CpuUsageReading | undefined;
   intervalMs?: number;
   /** `second`: whole seconds from the start of sampling to the start of the sampled interval. */
   onSample(second: number, gatewayPercent: number | undefined, generatorPercent: number): void;
@@ -111,12 +137,15 @@ export function startCpuSampling(options: CpuSamplingOptions): () => void {
   const intervalMs = options.intervalMs ?? 1_000;
   const gateway = new ProcessCpuMeter({ clockTicksPerSecond: options.clockTicksPerSecond });
   const generator = new OwnCpuMeter();
-  gateway.sample(options.gatewayPids());
+  const cumulative = new CumulativeCpuMeter();
+  const gatewayPercentNow = (): number | undefined =>
+    options.gatewayCpuUsage ? cumulative.sample(options.gatewayCpuUsage()) : gateway.sample(options.gatewayPids());
+  gatewayPercentNow();
   // The n-th sample covers [n, n+1) intervals since the start: count, rather than read the
   // clock, so that timer jitter never puts two samples in one second or skips one.
   let index = 0;
   const tick = (): void => {
-    const gatewayPercent = gateway.sample(options.gatewayPids());
+    const gatewayPercent = gatewayPercentNow();
     const generatorPercent = generator.sample();
     const second = Math.floor((index * intervalMs) / 1_000);
     index += 1;

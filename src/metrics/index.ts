@@ -12,5 +12,6 @@ export { LatencyHistogram, emptyLatencySummary } from './latency-histogram.js';
 export { summarizeCpuSamples } from './cpu-series.js';
 export { phaseDurationsMs } from './phase-durations.js';
 export { measureRecovery } from './recovery.js';
-export { OwnCpuMeter, ProcessCpuMeter, clockTicksPerSecond, startCpuSampling } from './cpu-sampler.js';
+export { CumulativeCpuMeter, OwnCpuMeter, ProcessCpuMeter, clockTicksPerSecond, startCpuSampling } from './cpu-sampler.js';
+export type { CpuUsageReading } from './cpu-sampler.js';
 export type { CpuSamplingOptions } from './cpu-sampler.js';

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { RunRegistry, startLab, sweepDeadRuns, type StartedLab } from '../lab/index.js';
+import { DockerRuntime } from '../lab/docker/index.js';
 import {
   formatRate,
   profileDurationMs,
@@ -64,6 +65,8 @@ export interface RunOptions {
   readonly externalLoad?: ExternalLoadOptions;
   /** Every finished attempt of our own load, as measured (tests turn them into other engines' formats). */
   readonly onAttempt?: (record: AttemptRecord) => void;
+  /** Where components run; replaces the scenario's `runtime`. */
+  readonly runtime?: 'local' | 'docker';
 }
 
 export interface RunOutcome {
@@ -75,7 +78,7 @@ export interface RunOutcome {
 }
 
 /**
- * Runs one scenario on the local runtime: PKI, lab, load, metrics, SLO verdict, reports. The lab
+ * Runs one scenario on its runtime (local, or docker): PKI, lab, load, metrics, SLO verdict, reports. The lab
  * is always stopped and the temp folder (keys) always removed; whatever happens, a result is
  * written, marked aborted or failed when it did not complete.
  */
@@ -86,6 +89,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const profile = options.durationMs === undefined ? scenario.load.profile : withDuration(scenario.load.profile, options.durationMs);
   const plannedDurationMs = profileDurationMs(profile);
   const log = options.log ?? (() => undefined);
+  const runtimeKind = options.runtime ?? scenario.runtime;
   // Leftovers of runs that were killed (SIGKILL, a crashed CI runner) go before this one starts.
   const swept = await sweepDeadRuns();
   if (swept.runs > 0) log(`cleaned up ${swept.runs} dead run(s): ${swept.processes} process group(s), ${swept.tempDirs} temp folder(s)`);
@@ -98,6 +102,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   if (options.urgent?.aborted) stopNow();
   else options.urgent?.addEventListener('abort', stopNow, { once: true });
 
+  let dockerRuntime: DockerRuntime | undefined;
   let pki: LabPki | undefined;
   let lab: StartedLab | undefined;
   let outcome: LoadOutcome | undefined;
@@ -125,7 +130,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         base: {
           schemaVersion: RESULT_SCHEMA_VERSION,
           tool: { name: 'mtls-chaos', version: TOOL_VERSION },
-          scenario: { name: scenario.name, description: scenario.description, file: scenario.file, runtime: 'local' },
+          scenario: { name: scenario.name, description: scenario.description, file: scenario.file, runtime: runtimeKind },
           startedAt: startedAt.toISOString(),
           lab: { components: lab.components, ...(pki ? { pki: summarisePki(pki) } : {}) },
         },
@@ -150,7 +155,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       signal: options.signal,
     });
     await timeline.prepare({ pki, workDir, expectedLoadStartMs: Date.now() });
-    lab = await startLab(scenario.lab, pki, { workDir, signal: options.signal, runId, log, ...(options.urgent ? { urgent: options.urgent } : {}) });
+    if (runtimeKind === 'docker') {
+      // Also sweeps the containers and networks of dead runs before creating this run's network.
+      dockerRuntime = await DockerRuntime.open({ runId, workDir });
+      log(`docker runtime: network ${dockerRuntime.network}`);
+    }
+    lab = await startLab(scenario.lab, pki, {
+      workDir,
+      signal: options.signal,
+      runId,
+      log,
+      ...(options.urgent ? { urgent: options.urgent } : {}),
+      ...(dockerRuntime ? { runtime: dockerRuntime } : {}),
+    });
     const startedLab = lab;
     const startedPki = pki;
     const onLoadStart = (load: LoadControl, loadStartPerfMs: number) => {
@@ -186,6 +203,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       failure ??= error;
     }
     options.urgent?.removeEventListener('abort', stopNow);
+    try {
+      await dockerRuntime?.close();
+    } catch (error) {
+      failure ??= error;
+    }
     await rm(workDir, { recursive: true, force: true });
     await registry.remove();
   }
@@ -214,7 +236,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'mtls-chaos', version: TOOL_VERSION },
-    scenario: { name: scenario.name, description: scenario.description, file: scenario.file, runtime: 'local' },
+    scenario: { name: scenario.name, description: scenario.description, file: scenario.file, runtime: runtimeKind },
     status,
     verdict: status === 'completed' && judged.every((slo) => slo.passed) ? 'pass' : 'fail',
     startedAt: startedAt.toISOString(),
@@ -281,6 +303,7 @@ async function driveLoad(
   let stopSampling = () => {};
   const startSampling = () => startCpuSampling({
     gatewayPids: () => gateway.pids(),
+    ...(gateway.cpuUsage ? { gatewayCpuUsage: () => gateway.cpuUsage?.() } : {}),
     onSample: (second, gatewayPercent, generatorPercent) => {
       if (gatewayPercent !== undefined) recorder.recordCpu('gateway', second, gatewayPercent);
       recorder.recordCpu('generator', second, generatorPercent);

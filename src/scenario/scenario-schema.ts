@@ -351,18 +351,8 @@ function toProfile(load: { rate?: number; concurrency?: number; ramp?: { from: n
 
 
 const runtimeField = enumField(RUNTIMES)
-  .superRefine((runtime, context) => {
-    if (runtime === 'docker') {
-      context.addIssue({
-        code: 'custom',
-        message: 'the docker runtime is not available yet; use runtime: local (the default)',
-        input: runtime,
-        params: { code: 'E_SCENARIO_RUNTIME' },
-      });
-    }
-  })
   .default('local')
-  .meta({ description: 'Where components run: local child processes (default) or docker containers (not available yet).' });
+  .meta({ description: 'Where components run: local child processes (default) or docker containers (images built by `npm run containers:build`; `run --runtime` overrides it).' });
 
 const faultEntrySchema = z
   .looseObject({

@@ -6,12 +6,14 @@ import { handshakeBench } from './handshake-bench.js';
 import { k6ImportBench } from './k6-import-bench.js';
 import { pkiBench } from './pki-bench.js';
 import { soakBench } from './soak-bench.js';
+import { startupBench } from './startup-bench.js';
 
 const AREAS: Record<string, () => Promise<boolean>> = {
   pki: pkiBench,
   handshake: handshakeBench,
   'k6-import': k6ImportBench,
   soak: soakBench,
+  startup: startupBench,
 };
 
 // Flags and their values (`--minutes 5`) belong to the areas that read them.

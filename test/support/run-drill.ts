@@ -17,6 +17,8 @@ export async function runDrill(
     abortAfterMs?: number;
     /** Aborts `afterMs` after the run logs a line matching `line` (e.g. a fault's inject), whatever the lab's start took. */
     abortAfterLog?: { line: RegExp; afterMs: number };
+    /** Replaces the drill's runtime, as `run --runtime` does. */
+    runtime?: 'local' | 'docker';
   } = {},
 ): Promise<RunOutcome> {
   const outDir = await mkdtemp(join(tmpdir(), `mtls-chaos-drill-${name}-`));
@@ -36,6 +38,7 @@ export async function runDrill(
       signal: controller.signal,
       abortedBy: () => (controller.signal.aborted ? 'SIGINT' : undefined),
       ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+      ...(options.runtime ? { runtime: options.runtime } : {}),
       ...(log ? { log } : {}),
     });
   } finally {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ComponentOptions } from '../component-options.js';
 import type { FaultProxyProcessConfig } from '../processes/fault-proxy-config.js';
 import type { LinkName, Toxic } from '../toxic.js';
-import { startForkedComponent } from './forked-component.js';
+import { startForkedComponent, type ForkedComponent } from './forked-component.js';
 
 export interface FaultProxyOptions extends ComponentOptions {
   readonly link: LinkName;
@@ -40,7 +40,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Start
     link: options.link,
     host: '127.0.0.1',
     port,
-    pids: () => (proc.running ? [proc.pid] : []),
+    pids: () => proc.pids(),
     setToxic: async (toxic) => {
       await ipc.request('setToxic', toxic ?? null);
     },

@@ -1,7 +1,7 @@
-import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
 import type { ComponentOptions } from '../component-options.js';
-import { resolveForkEntry } from '../fork-entry.js';
-import { IpcClient } from '../ipc.js';
+import type { IpcClient } from '../ipc.js';
+import { localRuntime } from '../local-runtime.js';
+import type { RunningComponent } from '../runtime.js';
 
 export interface ForkedComponentOptions extends ComponentOptions {
   /** The entry under src/lab/processes, as its TypeScript file name: 'node-gateway-process.ts'. */
@@ -13,36 +13,43 @@ export interface ForkedComponentOptions extends ComponentOptions {
 }
 
 export interface ForkedComponent {
-  readonly proc: SupervisedProcess;
+  /** What runs it: a child process or a container. */
+  readonly proc: { readonly running: boolean; pids(): number[]; stop(): Promise<void> };
   readonly ipc: IpcClient;
-  /** The port the child bound on 127.0.0.1 and reported over IPC. */
+  /** The port on the host's 127.0.0.1 that reaches it. */
   readonly port: number;
+  readonly running: RunningComponent;
 }
 
-const DEFAULT_READY_TIMEOUT_MS = 15_000;
-
 /**
- * Forks one of our own process entries as a supervised child and waits until it reports its port
- * over IPC; a child that is not ready in time, dies or is aborted is stopped before this rejects.
+ * Starts one of our own Node component entries on the options' runtime (a local child process by
+ * default, or a container) and waits until it reports its port; a component that is not ready in
+ * time, dies or is aborted is stopped before this rejects.
  */
 export async function startForkedComponent(options: ForkedComponentOptions): Promise<ForkedComponent> {
-  const entry = resolveForkEntry(import.meta.url, `../processes/${options.entry}`);
-  const proc = await SupervisedProcess.start({
-    name: options.name,
-    launch: { kind: 'fork', modulePath: entry.modulePath, execArgv: entry.execArgv, args: [options.configFile] },
-    logDir: options.dir,
-    ...(options.registry ? { registry: options.registry } : {}),
-  });
-  const ipc = new IpcClient(proc.child, options.name);
-  try {
-    const port = await awaitReady(proc, ipc.ready(), {
-      timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-      signal: options.signal,
+  const runtime = options.runtime ?? localRuntime;
+  const running = await runtime.start(
+    {
+      name: options.name,
+      entry: options.entry,
+      configFile: options.configFile,
+      dir: options.dir,
       what: options.what,
-    });
-    return { proc, ipc, port };
-  } catch (error) {
-    await proc.stop();
-    throw error;
-  }
+      ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
+      ...(options.registry ? { registry: options.registry } : {}),
+    },
+    options.signal,
+  );
+  let stopped = false;
+  const proc = {
+    get running() {
+      return !stopped && running.pids().length > 0;
+    },
+    pids: () => running.pids(),
+    stop: async () => {
+      stopped = true;
+      await running.stop();
+    },
+  };
+  return { proc, ipc: running.ipc, port: running.port, running };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CertificateAuthority, type KeyAlgorithm } from '../../pki/index.js';
 import type { ComponentOptions } from '../component-options.js';
 import type { InterceptorProcessConfig } from '../processes/interceptor-config.js';
-import { startForkedComponent } from './forked-component.js';
+import { startForkedComponent, type ForkedComponent } from './forked-component.js';
 
 export interface InterceptorOptions extends ComponentOptions {
   /** Where the interception CA's key and the interceptor's key go (mode 0600; the lab's PKI folder). */
@@ -81,7 +81,7 @@ export async function startInterceptor(options: InterceptorOptions): Promise<Sta
     host: '127.0.0.1',
     port,
     caPem: ca.certificate.pem,
-    pids: () => (proc.running ? [proc.pid] : []),
+    pids: () => proc.pids(),
     setMode: async (mode) => {
       await ipc.request('setMode', mode);
     },

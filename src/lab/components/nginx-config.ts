@@ -28,6 +28,10 @@ export interface NginxConfigInput {
   readonly user?: string;
   /** ssl_protocols, ssl_ciphers and ssl_conf_command (Ciphersuites, SignatureAlgorithms); default TLS 1.2 + 1.3. */
   readonly tlsPolicy?: GatewayTlsPolicy;
+  /** Where to listen; 127.0.0.1 by default (in a container: every interface of its own namespace). */
+  readonly listenHost?: string;
+  /** `resolver`: in a container, Docker's DNS (127.0.0.11), so that ssl_ocsp_responder can name a container. */
+  readonly resolver?: string;
 }
 
 /**
@@ -72,7 +76,8 @@ export function nginxConfig(input: NginxConfigInput): string {
     '    keepalive_requests 100000;',
     '',
     '    server {',
-    `        listen 127.0.0.1:${input.port} ssl;`,
+    `        listen ${input.listenHost ?? '127.0.0.1'}:${input.port} ssl;`,
+    ...(input.resolver ? [`        resolver ${input.resolver} valid=10s;`] : []),
     '        server_name localhost;',
     `        ssl_certificate "${input.certificateChainFile}";`,
     `        ssl_certificate_key "${input.keyFile}";`,

@@ -3,6 +3,7 @@ import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ErrorCategory } from '../../metrics/error-category.js';
+import type { CpuUsageReading } from '../../metrics/index.js';
 import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
 import { pickFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
@@ -43,7 +44,8 @@ export function findNginx(searchPath: string = process.env.PATH ?? '', fallbacks
  * own prefix, config, pid file and error log under `dir`, so it shares nothing with a system nginx.
  */
 export async function startNginxGateway(options: NginxGatewayOptions): Promise<StartedGateway> {
-  const binary = options.nginxBinary ?? findNginx();
+  const inContainer = options.runtime?.startProgram !== undefined;
+  const binary = inContainer ? 'nginx' : (options.nginxBinary ?? findNginx());
   const prefix = join(options.dir, 'nginx');
   const conf = join(prefix, 'conf');
   for (const sub of ['conf', 'logs', 'temp']) await mkdir(join(prefix, sub), { recursive: true, mode: 0o700 });
@@ -81,9 +83,46 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
     ...(options.ocsp ? { ocsp: options.ocsp } : {}),
     // As root, nginx would run its workers as nobody, who cannot enter the 0700 prefix.
     ...(process.getuid?.() === 0 ? { user: 'root' } : {}),
+    // In a container: its own network namespace, published on the host's 127.0.0.1 only.
+    ...(inContainer ? { listenHost: '0.0.0.0', resolver: '127.0.0.11' } : {}),
   });
 
   const errorLog = new NginxErrorLog(errorLogFile);
+  const nginxFiles = (port: number): NginxFiles => ({
+    files,
+    configFile,
+    writeConfig: async (withCrl: boolean) => {
+      crlConfigured = withCrl;
+      await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
+    },
+    crlConfigured: () => crlConfigured,
+    writeTlsPolicy: async (policy: GatewayTlsPolicy) => {
+      const config = nginxConfig({ ...configFor(port), tlsPolicy: policy });
+      tlsPolicy = policy;
+      await writeFile(configFile, config, { mode: 0o600 });
+    },
+  });
+  const runtime = options.runtime;
+  if (runtime?.startProgram) {
+    const port = runtime.bind.port;
+    await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
+    await errorLog.startAtEnd();
+    const program = await runtime.startProgram(
+      {
+        name: options.name,
+        image: 'nginx',
+        command: [binary, '-p', `${prefix}/`, '-c', configFile, '-e', errorLogFile, '-g', 'daemon off;'],
+        dir: options.dir,
+        what: `gateway/nginx in a container, port ${port} published on 127.0.0.1`,
+        ready: (hostPort, signal) => waitForTlsHandshake(hostPort, signal),
+        ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
+      },
+      options.signal,
+    );
+    const gateway = new StartedNginxGateway(options.name, program.port, options.caPem, program, errorLog, nginxFiles(port));
+    if (program.cpuUsage) gateway.cpuUsage = () => program.cpuUsage?.();
+    return gateway;
+  }
   for (let attempt = 1; ; attempt++) {
     const port = await pickFreePort();
     await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
@@ -112,20 +151,7 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
     } finally {
       polling.abort();
     }
-    return new StartedNginxGateway(options.name, port, options.caPem, proc, errorLog, {
-      files,
-      configFile,
-      writeConfig: async (withCrl: boolean) => {
-        crlConfigured = withCrl;
-        await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
-      },
-      crlConfigured: () => crlConfigured,
-      writeTlsPolicy: async (policy: GatewayTlsPolicy) => {
-        const config = nginxConfig({ ...configFor(port), tlsPolicy: policy });
-        tlsPolicy = policy;
-        await writeFile(configFile, config, { mode: 0o600 });
-      },
-    });
+    return new StartedNginxGateway(options.name, port, options.caPem, proc, errorLog, nginxFiles(port));
   }
 }
 
@@ -142,12 +168,14 @@ class StartedNginxGateway implements StartedGateway {
   readonly kind = 'nginx';
   readonly host = '127.0.0.1';
   readonly servername = 'localhost';
+  cpuUsage?: () => CpuUsageReading | undefined;
 
   constructor(
     readonly name: string,
     readonly port: number,
     readonly caPem: string,
-    private readonly proc: SupervisedProcess,
+    /** The master: a supervised child, or a container's main process (a host process all the same). */
+    private readonly proc: Pick<SupervisedProcess, 'pid' | 'running' | 'groupPids' | 'stop'>,
     private readonly errorLog: NginxErrorLog,
     private readonly config: NginxFiles,
   ) {}

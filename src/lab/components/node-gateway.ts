@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SupervisedProcess } from '../child-process-supervisor.js';
 import type { GatewayOptions, GatewayReloadFiles, StartedGateway } from '../gateway.js';
 import type { IpcClient } from '../ipc.js';
 import { LabError } from '../lab-error.js';
+import type { CpuUsageReading } from '../../metrics/index.js';
 import type { NodeGatewayProcessConfig } from '../processes/node-gateway-config.js';
-import { startForkedComponent } from './forked-component.js';
+import { startForkedComponent, type ForkedComponent } from './forked-component.js';
 
 /** `dir` holds the gateway's config file and log. */
 export type NodeGatewayOptions = GatewayOptions;
@@ -32,35 +32,39 @@ export async function startNodeGateway(options: NodeGatewayOptions): Promise<Sta
           },
         }
       : {}),
+    ...(options.runtime && options.runtime.kind !== 'local' ? { bind: options.runtime.bind } : {}),
   };
   await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-  const { proc, ipc, port } = await startForkedComponent({
+  const { proc, ipc, port, running } = await startForkedComponent({
     ...options,
     entry: 'node-gateway-process.ts',
     configFile,
     what: 'gateway/node on 127.0.0.1, port chosen by itself',
   });
   const backendPort = options.identityBackend ? (await ipc.request<{ port: number }>('backendPort')).port : undefined;
-  return new StartedNodeGateway(options.name, port, options.caPem, proc, ipc, backendPort);
+  const gateway = new StartedNodeGateway(options.name, port, options.caPem, proc, ipc, backendPort);
+  if (running.cpuUsage) gateway.cpuUsage = () => running.cpuUsage?.();
+  return gateway;
 }
 
 class StartedNodeGateway implements StartedGateway {
   readonly kind = 'node';
   readonly host = '127.0.0.1';
   readonly servername = 'localhost';
+  cpuUsage?: () => CpuUsageReading | undefined;
 
   constructor(
     readonly name: string,
     readonly port: number,
     readonly caPem: string,
-    private readonly proc: SupervisedProcess,
+    private readonly proc: ForkedComponent['proc'],
     private readonly ipc: IpcClient,
     /** The plain-HTTP backend listener's port, when it has one (lab.tlsTerminator). */
     readonly backendPort?: number,
   ) {}
 
   pids(): number[] {
-    return this.proc.running ? [this.proc.pid] : [];
+    return this.proc.pids();
   }
 
   async reload(files: GatewayReloadFiles = {}): Promise<void> {

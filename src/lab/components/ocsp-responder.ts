@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CertificateAuthority, RevocationReason } from '../../pki/index.js';
 import type { ComponentOptions } from '../component-options.js';
 import type { OcspResponderMode, OcspResponderProcessConfig } from '../processes/ocsp-responder-config.js';
-import { startForkedComponent } from './forked-component.js';
+import { startForkedComponent, type ForkedComponent } from './forked-component.js';
 
 export type { OcspResponderMode } from '../processes/ocsp-responder-config.js';
 
@@ -11,6 +11,8 @@ export interface StartedOcspResponder {
   readonly name: string;
   /** http://127.0.0.1:<port>/ : what ssl_ocsp_responder and AIA point at. */
   readonly url: string;
+  /** The URL other lab components use: the same locally, http://<container>:<port>/ in docker. */
+  readonly labUrl: string;
   pids(): number[];
   /** From now on the responder answers `revoked` for this serial. */
   revoke(serialNumber: string, reason?: RevocationReason, revokedAt?: Date): Promise<void>;
@@ -51,9 +53,10 @@ export async function startOcspResponder(options: OcspResponderOptions): Promise
       reason: revocation.reason,
     })),
     ...(options.validityMs === undefined ? {} : { validityMs: options.validityMs }),
+    ...(options.runtime && options.runtime.kind !== 'local' ? { bind: options.runtime.bind } : {}),
   };
   await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
-  const { proc, ipc, port } = await startForkedComponent({
+  const { proc, ipc, port, running } = await startForkedComponent({
     ...options,
     entry: 'ocsp-responder-process.ts',
     configFile,
@@ -62,7 +65,8 @@ export async function startOcspResponder(options: OcspResponderOptions): Promise
   return {
     name: options.name,
     url: `http://127.0.0.1:${port}/`,
-    pids: () => (proc.running ? [proc.pid] : []),
+    labUrl: `http://${running.address.host}:${running.address.port}/`,
+    pids: () => proc.pids(),
     revoke: async (serialNumber, reason = 'unspecified', revokedAt = new Date()) => {
       await ipc.request('revoke', { serialNumber, reason, revokedAt: revokedAt.toISOString() });
     },

@@ -1,11 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BalancerRouteQuery } from '../balancer-route-log.js';
-import type { SupervisedProcess } from '../child-process-supervisor.js';
 import type { ComponentOptions } from '../component-options.js';
 import type { IpcClient } from '../ipc.js';
 import type { TcpBalancerProcessConfig } from '../processes/tcp-balancer-config.js';
-import { startForkedComponent } from './forked-component.js';
+import { startForkedComponent, type ForkedComponent } from './forked-component.js';
 
 export interface TcpBalancerOptions extends ComponentOptions {
   /** The replicas in round-robin order, each listening on 127.0.0.1. */
@@ -51,12 +50,12 @@ class TcpBalancer implements StartedTcpBalancer {
     readonly name: string,
     readonly port: number,
     readonly backends: readonly string[],
-    private readonly proc: SupervisedProcess,
+    private readonly proc: ForkedComponent['proc'],
     private readonly ipc: IpcClient,
   ) {}
 
   pids(): number[] {
-    return this.proc.running ? [this.proc.pid] : [];
+    return this.proc.pids();
   }
 
   routes(queries: readonly BalancerRouteQuery[]): Promise<(string | null)[]> {

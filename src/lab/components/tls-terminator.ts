@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComponentOptions } from '../component-options.js';
 import type { TlsTerminatorProcessConfig } from '../processes/tls-terminator-config.js';
-import { startForkedComponent } from './forked-component.js';
+import { startForkedComponent, type ForkedComponent } from './forked-component.js';
 
 export interface TlsTerminatorOptions extends ComponentOptions {
   /** The lab's server certificate chain and key files (the gateway's name), and its trust bundle. */
@@ -68,7 +68,7 @@ export async function startTlsTerminator(options: TlsTerminatorOptions): Promise
     name: options.name,
     host: '127.0.0.1',
     port,
-    pids: () => (proc.running ? [proc.pid] : []),
+    pids: () => proc.pids(),
     setMode: async (mode, modeOptions) => {
       await ipc.request('setMode', { mode, forwardClientCert: modeOptions?.forwardClientCert ?? false });
     },

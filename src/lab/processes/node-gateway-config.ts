@@ -17,6 +17,8 @@ export interface NodeGatewayProcessConfig {
     readonly timeoutMs: number;
     readonly responderUrl?: string;
   };
+  /** Where to listen: 127.0.0.1 port 0 (chosen by itself) when omitted; the docker runtime binds the container's interfaces on a fixed port. */
+  readonly bind?: { readonly host: string; readonly port: number };
 }
 
 /** The PEM material a reload may replace; omitted parts stay as they are. */

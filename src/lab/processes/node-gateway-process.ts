@@ -253,10 +253,11 @@ serveParentRequests({
   },
 });
 
-server.listen(0, '127.0.0.1', () => {
+const bind = config.bind ?? { host: '127.0.0.1', port: 0 };
+server.listen(bind.port, bind.host, () => {
   const address = server.address();
   if (address && typeof address === 'object') {
-    console.log(`${new Date().toISOString()} ${config.name} listening on 127.0.0.1:${address.port}`);
+    console.log(`${new Date().toISOString()} ${config.name} listening on ${bind.host}:${address.port}`);
     reportReady(address.port);
   }
 });

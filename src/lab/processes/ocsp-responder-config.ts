@@ -10,6 +10,8 @@ export interface OcspResponderProcessConfig {
   readonly revocations: readonly { readonly serialNumber: string; readonly revokedAt: string; readonly reason: RevocationReason }[];
   /** nextUpdate - thisUpdate of every answer (openssl ocsp -nmin); default 1 h. nginx caches an answer until its nextUpdate. */
   readonly validityMs?: number;
+  /** Where to listen: 127.0.0.1 port 0 (chosen by itself) when omitted; the docker runtime binds the container's interfaces on a fixed port. */
+  readonly bind?: { readonly host: string; readonly port: number };
 }
 
 /**

@@ -168,7 +168,7 @@ serveParentRequests({
 function listen(onPort: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(onPort, '127.0.0.1', () => {
+    server.listen(onPort, config.bind?.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       const address = server.address();
       resolve(address && typeof address === 'object' ? address.port : onPort);
@@ -184,10 +184,10 @@ function stopListening(): Promise<void> {
   });
 }
 
-listen(0).then(
+listen(config.bind?.port ?? 0).then(
   (bound) => {
     port = bound;
-    console.log(`${new Date().toISOString()} ${config.name} for "${certificate.subject.commonName}" on 127.0.0.1:${port}`);
+    console.log(`${new Date().toISOString()} ${config.name} for "${certificate.subject.commonName}" on ${config.bind?.host ?? '127.0.0.1'}:${port}`);
     reportReady(port);
   },
   (error: unknown) => {

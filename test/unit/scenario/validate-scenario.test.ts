@@ -159,7 +159,7 @@ describe('validateScenario: each kind of bad input names the field, what was exp
     { name: 'an SLO that does not parse', change: (s) => (s.slos = ['handshake.p95 <']), code: 'E_SLO_SYNTAX', path: ['slos', 0], message: /expected a value/ },
     { name: 'an SLO with an unknown phase', change: (s) => (s.slos = [{ expr: 'success.rate >= 99%', phase: 'later' }]), path: ['slos', 0, 'phase'], message: /"baseline".*got "later"/ },
     { name: 'an SLO that is a number', change: (s) => (s.slos = [5]), path: ['slos', 0], message: /expected an SLO like .* got 5/ },
-    { name: 'the docker runtime (not yet)', change: (s) => (s.runtime = 'docker'), code: 'E_SCENARIO_RUNTIME', path: ['runtime'], message: /docker runtime is not available yet/ },
+    { name: 'a runtime that does not exist', change: (s) => (s.runtime = 'kubernetes'), path: ['runtime'], message: /"local".*"docker".*got "kubernetes"/ },
     { name: 'a fault of an unknown kind', change: (s) => (s.faults = [{ at: '5s', kind: 'meteor-strike' }]), path: ['faults', 0, 'kind'], message: /meteor-strike/ },
     { name: 'a fault without at', change: (s) => (s.faults = [{ kind: 'gateway-pause' }]), path: ['faults', 0, 'at'], message: /is required: expected a duration/ },
     { name: 'a fault with an option its kind does not have', change: (s) => (s.faults = [{ at: '5s', kind: 'gateway-pause', sigal: 'STOP' }]), path: ['faults', 0], message: /sigal/ },

@@ -1,0 +1,86 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type Docker from 'dockerode';
+import { dockerClient, ENGINE_HINT } from './docker/docker-engine.js';
+
+/** What a prerequisite serves: `docker` is the docker runtime; the rest are optional parts of the local one. */
+export type PrerequisiteUse = 'docker runtime' | 'nginx gateway' | 'haproxy gateway' | 'openssl' | 'clock skew' | 'HTML report tests';
+
+export interface Prerequisite {
+  readonly name: string;
+  readonly use: PrerequisiteUse;
+  readonly ok: boolean;
+  /** What was found (a path, a version), or why not. */
+  readonly detail: string;
+  /** How to get it, when missing. */
+  readonly fix?: string;
+}
+
+/** The images the docker runtime uses (containers/<name>/Dockerfile), built from the offline base. */
+export const DOCKER_IMAGES = ['mtls-chaos/base:bookworm', 'mtls-chaos/node:latest', 'mtls-chaos/nginx:latest', 'mtls-chaos/haproxy:latest', 'mtls-chaos/openssl-ocsp:latest', 'mtls-chaos/net-tools:latest'];
+
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+/**
+ * What this machine has of what mtls-chaos can use. The local runtime needs only Node; every
+ * other line serves a gateway kind, the docker runtime or a test suite, and says how to get it.
+ */
+export async function checkPrerequisites(options: { docker?: Docker; searchPath?: string } = {}): Promise<Prerequisite[]> {
+  const searchPath = options.searchPath ?? process.env.PATH ?? '';
+  const binary = (name: string, use: PrerequisiteUse, fix: string, fallbacks: readonly string[] = []): Prerequisite => {
+    const found = findExecutable(name, searchPath, fallbacks);
+    return found ? { name, use, ok: true, detail: found } : { name, use, ok: false, detail: 'not found in PATH', fix };
+  };
+  const checks: Prerequisite[] = [
+    binary('nginx', 'nginx gateway', 'apt-get install nginx', ['/usr/sbin/nginx']),
+    binary('haproxy', 'haproxy gateway', 'apt-get install haproxy', ['/usr/sbin/haproxy']),
+    binary('openssl', 'openssl', 'apt-get install openssl'),
+    readable('libfaketime', 'clock skew', LIBFAKETIME, 'apt-get install faketime'),
+    binary('chromium', 'HTML report tests', 'apt-get install chromium', ['/usr/bin/chromium']),
+  ];
+  const docker = options.docker ?? dockerClient();
+  let version: string | undefined;
+  try {
+    version = String(((await docker.version()) as { Version?: string }).Version ?? 'unknown');
+  } catch (error) {
+    checks.push({ name: 'docker engine', use: 'docker runtime', ok: false, detail: (error as Error).message, fix: ENGINE_HINT });
+  }
+  if (version !== undefined) {
+    checks.push({ name: 'docker engine', use: 'docker runtime', ok: true, detail: `version ${version}` });
+    for (const image of DOCKER_IMAGES) {
+      let present = true;
+      try {
+        await docker.getImage(image).inspect();
+      } catch {
+        present = false;
+      }
+      checks.push(
+        present
+          ? { name: image, use: 'docker runtime', ok: true, detail: 'present' }
+          : { name: image, use: 'docker runtime', ok: false, detail: 'missing', fix: 'npm run containers:build (offline: debootstrap + docker import, then docker build)' },
+      );
+    }
+  }
+  return checks;
+}
+
+function findExecutable(name: string, searchPath: string, fallbacks: readonly string[]): string | undefined {
+  for (const candidate of [...searchPath.split(delimiter).filter(Boolean).map((dir) => join(dir, name)), ...fallbacks]) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+function readable(name: string, use: PrerequisiteUse, path: string, fix: string): Prerequisite {
+  try {
+    accessSync(path, constants.R_OK);
+    return { name, use, ok: true, detail: path };
+  } catch {
+    return { name, use, ok: false, detail: `${path} missing`, fix };
+  }
+}

@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { DockerRuntime, RUN_ID_LABEL } from '../../src/lab/docker/index.js';
+import { startLab, type LabSpec, type StartedLab } from '../../src/lab/index.js';
+import { trustBundlePem } from '../../src/pki/index.js';
+import { isAlive } from '../support/processes.js';
+import { attempt } from '../support/gateway-client.js';
+import { requireDocker } from '../support/docker-engine.js';
+import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
+
+const NODE_LAB: LabSpec = { gateway: { kind: 'node', ocsp: { mode: 'hard-fail', cacheTtlMs: 0, timeoutMs: 1_000 } }, ocspResponder: { kind: 'builtin' } };
+
+let docker: Docker;
+let creds: GatewayTestPki;
+beforeAll(async () => {
+  docker = await requireDocker();
+  creds = await buildGatewayTestPki();
+});
+
+async function startDockerLab(spec: LabSpec = NODE_LAB): Promise<{ lab: StartedLab; runtime: DockerRuntime; runId: string; workDir: string }> {
+  const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-docker-lab-test-'));
+  const runId = `test-${process.pid}-${Date.now()}`;
+  const runtime = await DockerRuntime.open({ runId, workDir });
+  let lab: StartedLab | undefined;
+  onTestFinished(async () => {
+    await lab?.stop();
+    await runtime.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+  lab = await startLab(
+    spec,
+    creds.pki,
+    { workDir, signal: AbortSignal.timeout(60_000), runId, runtime },
+  );
+  return { lab, runtime, runId, workDir };
+}
+
+describe('docker runtime: node gateway and OCSP responder in containers', () => {
+  it('runs each in its own labelled container on the run network, published on 127.0.0.1 only, and judges clients as locally', async () => {
+    const { lab, runtime, runId } = await startDockerLab();
+    const filters = JSON.stringify({ label: [`${RUN_ID_LABEL}=${runId}`] });
+    const containers = await docker.listContainers({ filters });
+    expect(containers.map((container) => container.Labels['mtls-chaos.component']).sort()).toEqual(['gateway-node', 'ocsp-builtin']);
+    for (const container of containers) {
+      expect(Object.keys(container.NetworkSettings.Networks)).toEqual([runtime.network]);
+      const published = container.Ports.filter((port) => port.PublicPort !== undefined);
+      expect(published.length).toBeGreaterThan(0);
+      for (const port of published) expect(port.IP).toBe('127.0.0.1');
+    }
+    // Nothing of the lab listens on every interface of the host.
+    const listening = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' });
+    for (const port of [lab.gateway.port, Number(new URL(lab.ocspResponder!.url).port)]) {
+      expect(listening).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}\\b`));
+      expect(listening).not.toMatch(new RegExp(`(0\\.0\\.0\\.0|\\*|\\[::\\]):${port}\\b`));
+    }
+    // The gateway is the same code as locally: same verdicts, same reasons.
+    expect((await attempt(lab.gateway, creds.good)).status).toBe(200);
+    expect(await attempt(lab.gateway, creds.expired)).toMatchObject({ status: 495, reason: 'cert_expired' });
+    expect(await attempt(lab.gateway, creds.foreign)).toMatchObject({ status: 495, reason: 'unknown_ca' });
+    expect(await attempt(lab.gateway, creds.revokedAtStart)).toMatchObject({ status: 495, reason: 'cert_revoked' });
+    // Control requests cross the container boundary (the relay): OCSP revocation, then an outage.
+    await lab.ocspResponder!.revoke(creds.revokedLater.certificate.serialNumber, 'keyCompromise');
+    expect(await attempt(lab.gateway, creds.revokedLater)).toMatchObject({ status: 495, reason: 'cert_revoked' });
+    await lab.ocspResponder!.setMode({ kind: 'error-status', status: 'tryLater' });
+    expect(await attempt(lab.gateway, creds.good)).toMatchObject({ status: 495, reason: 'ocsp_unavailable' });
+    await lab.ocspResponder!.setMode({ kind: 'normal' });
+    // A hot reload through the relay: same container, new trust bundle that drops the lab's CAs.
+    await lab.gateway.reload({ trustBundlePem: trustBundlePem([creds.foreignPki.root.certificate, creds.foreignPki.intermediate.certificate]) });
+    expect(await attempt(lab.gateway, creds.good)).toMatchObject({ status: 495, reason: 'unknown_ca' });
+
+    const pids = lab.gateway.pids();
+    expect(pids.length).toBeGreaterThan(0); // host pids of the container's processes
+    await lab.stop();
+    await runtime.close();
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    expect(await docker.listContainers({ all: true, filters })).toEqual([]);
+    expect(await docker.listNetworks({ filters })).toEqual([]);
+  }, 120_000);
+
+  it('keeps keys out of images: mounted from the run folder, 0600, removed when the lab stops', async () => {
+    const { lab, workDir } = await startDockerLab();
+    const key = join(workDir, 'pki');
+    const files = execFileSync('find', [key, '-name', '*.key.pem'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const images = await docker.listImages({ filters: JSON.stringify({ reference: ['mtls-chaos/*'] }) });
+    expect(images.length).toBeGreaterThan(0);
+    await lab.stop();
+    await expect(stat(key)).rejects.toThrow();
+  }, 120_000);
+
+  it('runs nginx from its image: ssl_ocsp reaches the responder by container name, SIGHUP reloads, reasons from its error log', async () => {
+    const { lab, runtime, runId } = await startDockerLab({
+      gateway: { kind: 'nginx', ocsp: { mode: 'hard-fail', cacheTtlMs: 0, timeoutMs: 1_000 } },
+      ocspResponder: { kind: 'builtin' },
+    });
+    const gateway = lab.gateway;
+    expect(gateway.kind).toBe('nginx');
+    const containers = await docker.listContainers({ filters: JSON.stringify({ label: [`${RUN_ID_LABEL}=${runId}`] }) });
+    expect(containers.find((container) => container.Labels['mtls-chaos.component'] === 'gateway-nginx')?.Image).toBe('mtls-chaos/nginx:latest');
+    expect((await attempt(gateway, creds.good)).status).toBe(200);
+    let since = Date.now();
+    expect((await attempt(gateway, creds.revokedAtStart)).status).toBe(400);
+    expect(await gateway.rejectionReasonSince!(since)).toBe('cert_revoked');
+    since = Date.now();
+    expect((await attempt(gateway, creds.expired)).status).toBe(400);
+    expect(await gateway.rejectionReasonSince!(since)).toBe('cert_expired');
+    // Master and workers are host processes: SIGHUP brings new workers with the new bundle.
+    expect(gateway.pids().length).toBeGreaterThanOrEqual(2);
+    await gateway.reload({ trustBundlePem: trustBundlePem([creds.foreignPki.root.certificate, creds.foreignPki.intermediate.certificate]) });
+    since = Date.now();
+    expect((await attempt(gateway, creds.good)).status).toBe(400);
+    expect(await gateway.rejectionReasonSince!(since)).toBe('unknown_ca');
+    await lab.stop();
+    await runtime.close();
+    expect(await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${RUN_ID_LABEL}=${runId}`] }) })).toEqual([]);
+  }, 120_000);
+});
