@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { benchCommand } from './bench-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { listCommand } from './list-command.js';
 import { loadCommand } from './load-command.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(listCommand());
   program.addCommand(probeCommand());
   program.addCommand(loadCommand());
+  program.addCommand(benchCommand());
   program.addCommand(pkiCommand());
   program.addCommand(schemaCommand());
   program.addCommand(cleanupCommand());
