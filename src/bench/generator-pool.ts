@@ -118,7 +118,7 @@ export class GeneratorPool implements AsyncDisposable {
         },
       };
       this.#workers.forEach((worker, index) => {
-        // Interleave the workers' arrivals: worker i starts i/N of an interval after worker 0.
+        // Worker i takes arrivals i, i+N, i+2N... of the step's schedule: it starts i arrivals late.
         const offsetMs = index * (1_000 / step.ratePerSecond);
         this.#offsets.set(worker, offsetMs);
         worker.postMessage({

@@ -30,6 +30,11 @@ send({ type: 'ready' });
 async function runStep(request: Extract<WorkerRequest, { type: 'step' }>): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
+  if (request.warmupMs + request.durationMs - request.offsetMs <= 0) {
+    // A rate so low that none of this worker's arrivals falls in the step.
+    send({ type: 'done', id: request.id, dropped: 0, peakInFlight: 0, eventLoopUtilization: 0 });
+    return;
+  }
   // Workers start a fraction of an interval apart so that their arrivals interleave.
   if (request.offsetMs > 0) await new Promise((resolve) => setTimeout(resolve, request.offsetMs));
   let batch: AttemptRecord[] = [];
@@ -41,19 +46,23 @@ async function runStep(request: Extract<WorkerRequest, { type: 'step' }>): Promi
   const flusher = setInterval(flush, BATCH_MS);
   let eluAtStart: ReturnType<typeof performance.eventLoopUtilization> | undefined;
   let eluMeasured: ReturnType<typeof performance.eventLoopUtilization> | undefined;
-  const startTimer = setTimeout(() => (eluAtStart = performance.eventLoopUtilization()), request.warmupMs);
+  // Times below are on the step's clock: this worker's schedule starts offsetMs into the step, so
+  // that together the workers' schedules are exactly the step's schedule, split round-robin.
+  const warmupLocalMs = Math.max(0, request.warmupMs - request.offsetMs);
+  const endLocalMs = request.warmupMs + request.durationMs - request.offsetMs;
+  const startTimer = setTimeout(() => (eluAtStart = performance.eventLoopUtilization()), warmupLocalMs);
   const endTimer = setTimeout(() => {
     if (eluAtStart) eluMeasured = performance.eventLoopUtilization(eluAtStart);
-  }, request.warmupMs + request.durationMs);
+  }, endLocalMs);
   try {
     const outcome = await runLoad(
-      { kind: 'constant-rate', ratePerSecond: request.ratePerSecond, durationMs: request.warmupMs + request.durationMs },
+      { kind: 'constant-rate', ratePerSecond: request.ratePerSecond, durationMs: endLocalMs },
       target,
       {
         signal,
         ...(request.maxInFlight === undefined ? {} : { maxInFlight: request.maxInFlight }),
         onAttempt: (record) => {
-          if (record.scheduledAtMs >= request.warmupMs) batch.push(record);
+          if (record.scheduledAtMs + request.offsetMs >= request.warmupMs) batch.push(record);
         },
       },
     );

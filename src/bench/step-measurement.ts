@@ -33,6 +33,8 @@ export interface StepMeasurement {
   readonly index: number;
   readonly phase: StepPhase;
   readonly offeredRate: number;
+  /** Arrivals the schedule had in the measured window (offeredRate x duration, give or take one). */
+  readonly plannedAttempts: number;
   /** Attempts started per second of the measured window (late starts stretch the window, drops are missing). */
   readonly achievedRate: number;
   readonly warmupMs: number;

@@ -82,6 +82,7 @@ export async function runStep(
     index,
     phase,
     offeredRate: ratePerSecond,
+    plannedAttempts: plannedAttempts(ratePerSecond, settings.warmupMs, settings.durationMs),
     achievedRate: round(summary.attempts / (windowMs / 1_000)),
     warmupMs: settings.warmupMs,
     durationMs: settings.durationMs,
@@ -103,6 +104,13 @@ export async function runStep(
     },
     slos,
   };
+}
+
+/** How many arrivals of a schedule at `rate` (the first at 0) fall in [warmup, warmup + duration). */
+export function plannedAttempts(ratePerSecond: number, warmupMs: number, durationMs: number): number {
+  const intervalMs = 1_000 / ratePerSecond;
+  const firstIndex = (ms: number) => Math.ceil(ms / intervalMs - 1e-9);
+  return firstIndex(warmupMs + durationMs) - firstIndex(warmupMs);
 }
 
 function series(values: readonly number[]): CpuSeries {

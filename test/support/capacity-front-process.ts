@@ -1,8 +1,10 @@
 /**
- * A mutual-TLS front whose capacity is known by construction: a token bucket admits exactly
- * `rate` new connections per second (bucket of a tenth of a second's worth, at least 3) and
- * resets the rest at accept, before any TLS. Run as its own process so that its CPU is its own
- * (bench reads it with --gateway-pid). Prints {"port": N} on stdout once listening on 127.0.0.1.
+ * A mutual-TLS front whose capacity is known by construction: it admits at most `rate` new
+ * connections in any sliding one-second window and resets the rest at accept, before any TLS.
+ * So over any second, offered r > rate succeeds at most rate/r of the time, while arrivals below
+ * the rate pass even when a busy generator bunches them (a stall of d seconds at rate r only
+ * adds r x d to the window). Run as its own process so that its CPU is its own (bench reads it
+ * with --gateway-pid). Prints {"port": N} on stdout once listening on 127.0.0.1.
  *
  * argv: <rate per second> <server chain PEM file> <server key file> <client CA file>
  */
@@ -17,9 +19,9 @@ if (!(rate > 0) || !certFile || !keyFile || !caFile) {
   process.stderr.write('usage: capacity-front-process <rate> <cert> <key> <client-ca>\n');
   process.exit(2);
 }
-const burst = Math.max(3, rate / 10);
-let tokens = burst;
-let refilledAt = performance.now();
+const WINDOW_MS = 1_000;
+/** Admission times inside the window, oldest first (a ring would do; rates here are small). */
+const admitted: number[] = [];
 
 const server = https.createServer(
   { cert: readFileSync(certFile), key: readFileSync(keyFile), ca: readFileSync(caFile), requestCert: true, rejectUnauthorized: true },
@@ -30,10 +32,9 @@ const server = https.createServer(
 );
 server.on('connection', (socket: net.Socket) => {
   const now = performance.now();
-  tokens = Math.min(burst, tokens + ((now - refilledAt) / 1_000) * rate);
-  refilledAt = now;
-  if (tokens >= 1) {
-    tokens -= 1;
+  while (admitted.length > 0 && admitted[0]! <= now - WINDOW_MS) admitted.shift();
+  if (admitted.length < rate) {
+    admitted.push(now);
     return;
   }
   socket.on('error', () => {});

@@ -14,8 +14,8 @@ export interface CapacityFront {
 }
 
 /**
- * Starts a TLS front that admits exactly `ratePerSecond` new connections per second (a token
- * bucket; the rest are reset at accept) and stops it when the test finishes.
+ * Starts a TLS front that admits at most `ratePerSecond` new connections in any one-second
+ * window (the rest are reset at accept) and stops it when the test finishes.
  */
 export async function startCapacityFront(ratePerSecond: number, files: LabPkiFiles, server: CredentialFiles = files.servers[0]!): Promise<CapacityFront> {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, String(ratePerSecond), server.certificate, server.key, files.trustBundle], {

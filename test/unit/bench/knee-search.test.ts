@@ -49,6 +49,26 @@ describe('searchKnee', () => {
     const result = await searchKnee(options, curve(150, 'generator'));
     expect(result.limitedBy).toBe('generator');
     expect(result.capacityPerSecond).toBeGreaterThanOrEqual(142);
+    // Each step blamed on the generator ran twice before it counted.
+    const failed = result.steps.filter((step) => !step.verdict.passed).map((step) => step.ratePerSecond);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const rate of new Set(failed)) expect(failed.filter((each) => each === rate)).toHaveLength(2);
+  });
+
+  it('does not count a generator hiccup that a repeat of the step does not show', async () => {
+    let hiccups = 0;
+    const result = await searchKnee(options, async (rate) => {
+      if (rate === 200 && hiccups++ === 0) return { passed: false, limit: 'generator' };
+      return rate <= 420 ? { passed: true } : { passed: false, limit: 'slo:success.rate >= 99%' };
+    });
+    expect(result.steps.slice(0, 5).map((step) => [step.ratePerSecond, step.verdict.passed])).toEqual([
+      [50, true],
+      [100, true],
+      [200, false],
+      [200, true],
+      [400, true],
+    ]);
+    expect(result.limitedBy).toBe('slo:success.rate >= 99%');
   });
 
   it('goes below a capacity that fails its confirmation (noise at the knee)', async () => {
@@ -74,6 +94,7 @@ describe('searchKnee', () => {
 
   it('stops at maxSteps and says the step budget, not the gateway, ended the search', async () => {
     const result = await searchKnee({ ...options, maxSteps: 3 }, curve(10_000));
+    expect(result.steps.map((step) => step.ratePerSecond)).toEqual([50, 100, 200]);
     expect(result.steps).toHaveLength(3);
     expect(result).toMatchObject({ limitedBy: 'steps', capacityPerSecond: 200, confirmed: false, converged: false });
   });
