@@ -66,8 +66,8 @@ describe('mtls-chaos bench finds a known capacity', () => {
   it.each([
     // Starting at 0.6 N, the ramp's first failure is at 1.2 N: the generator never has to offer
     // more than 1.2 N, which a 2-core machine shared with other suites still manages.
-    [20, '12/s'],
-    [50, '30/s'],
+    [15, '9/s'],
+    [40, '24/s'],
   ])('finds a front that admits %d new connections/s within 15%%, limited by the success SLO', async (capacity, start) => {
     const front = await startCapacityFront(capacity, files);
     const { report, stdout, stderr } = await bench(
