@@ -10,3 +10,7 @@ export type { StepJudgement } from './limit-attribution.js';
 export { runBench } from './run-bench.js';
 export type { BenchOptions, BenchTarget } from './run-bench.js';
 export type { CpuPercentiles, GeneratorHealth, LatencyPercentiles, StepMeasurement } from './step-measurement.js';
+export { startBenchLab } from './bench-lab.js';
+export type { StartedBenchLab } from './bench-lab.js';
+export { MATRIX_DIMENSIONS, describeConfiguration, formatMatrix, matrixCombinations, parseMatrixDimensions } from './bench-matrix.js';
+export type { MatrixCombination, MatrixDimension, MatrixRow } from './bench-matrix.js';
