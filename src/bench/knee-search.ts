@@ -6,7 +6,7 @@
  * 1. Ramp: start, 2x start, 4x start, ... up to the maximum, until a step fails.
  * 2. Bisection between the highest passing and the lowest failing rate, until they are within
  *    the resolution (relative to the failing rate).
- * A step blamed on the generator is run once more before it counts (see retryGeneratorLimited).
+ * A failing step is run once more before it counts (see repeatFailures).
  * 3. Confirmation: the highest passing rate once more. A confirmation that fails makes that rate
  *    the failing bound and the search goes on below it (a knee measured once on a noisy machine
  *    is not a knee). Every loop is bounded by maxSteps.
@@ -41,10 +41,11 @@ export interface KneeSearchOptions {
   /** Below this the search gives up and reports capacity 0 (default 0.5/s). */
   readonly minRatePerSecond?: number;
   /**
-   * Run a step blamed on the generator once more before it counts (default true): on a shared
-   * machine a generator hiccup is common and says nothing about the gateway.
+   * Run a failing step once more before it counts (default true): on a shared machine one bad
+   * second (a generator hiccup, a neighbour's burst) is common and is not a knee. The passing
+   * side gets its second look from the confirmation step.
    */
-  readonly retryGeneratorLimited?: boolean;
+  readonly repeatFailures?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -81,7 +82,7 @@ export async function searchKnee<T extends StepVerdict>(options: KneeSearchOptio
     options.signal?.throwIfAborted();
     let verdict = await runStep(rate, phase, steps.length);
     steps.push({ ratePerSecond: rate, phase, verdict });
-    if (!verdict.passed && verdict.limit === 'generator' && (options.retryGeneratorLimited ?? true) && budgetLeft()) {
+    if (!verdict.passed && (options.repeatFailures ?? true) && budgetLeft()) {
       options.signal?.throwIfAborted();
       verdict = await runStep(rate, phase, steps.length);
       steps.push({ ratePerSecond: rate, phase, verdict });

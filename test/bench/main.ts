@@ -2,12 +2,14 @@
  * `npm run bench -- <area>`: figures and ratios against a reference measured in the same run.
  * Areas register here; each prints its own table and returns whether its targets were met.
  */
+import { capacityBench } from './capacity-bench.js';
 import { handshakeBench } from './handshake-bench.js';
 import { pkiBench } from './pki-bench.js';
 
 const AREAS: Record<string, () => Promise<boolean>> = {
   pki: pkiBench,
   handshake: handshakeBench,
+  capacity: capacityBench,
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -22,17 +22,19 @@ interface MatrixJson {
 describe('mtls-chaos bench <scenario> against the real nginx gateway', () => {
   it('--matrix key: one lab per key algorithm (ECDSA P-256, RSA-2048, Ed25519), a table relative to the first', async () => {
     const out = join(dir, 'matrix.json');
-    // A low --max keeps this short: every configuration reaches it, so each row is "≥30/s, max".
+    // A low --max keeps this short: each configuration reaches it ("≥30/s, max"), unless the
+    // machine is so busy that the generator itself cannot offer 30/s; then bench says so.
     const result = await runCli(
       ['bench', 'scenarios/bench-nginx.ts', '--matrix', 'key', '--slo', 'success.rate >= 99%', '--start', '15/s', '--max', '30/s', '--step', '1s', '--warmup', '0.5s', '--json', out],
       { timeoutMs: 120_000 },
     );
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/capacity per configuration, each relative to the first/);
-    expect(result.stdout).toMatch(/^nginx, ECDSA P-256, chain 2, resumption off, OCSP off, TLS 1\.3\s+≥30\/s\s+max\s+1\.00x/m);
-    expect(result.stdout).toMatch(/^ {2}RSA-2048\s+≥30\/s\s+max\s+~1\.00x/m);
-    expect(result.stdout).toMatch(/^ {2}Ed25519\s+≥30\/s\s+max\s+~1\.00x/m);
-    expect(result.stdout).toMatch(/RSA-2048 costs 1\.00x ECDSA P-256 on this gateway \(a bound/);
+    const row = String.raw`≥\d+(\.\d)?\/s\s+(max|generator)\s+~?\d\.\d\dx\s+\d+\.\d\d\s+\d+%`;
+    expect(result.stdout).toMatch(new RegExp(String.raw`^nginx, ECDSA P-256, chain 2, resumption off, OCSP off, TLS 1\.3\s+${row}`, 'm'));
+    expect(result.stdout).toMatch(new RegExp(String.raw`^ {2}RSA-2048\s+${row}`, 'm'));
+    expect(result.stdout).toMatch(new RegExp(String.raw`^ {2}Ed25519\s+${row}`, 'm'));
+    expect(result.stdout).toMatch(/^RSA-2048 (costs|takes) \d\.\d\dx .*ECDSA P-256 on this gateway \(a bound/m);
     // Progress: the lab of each configuration, then its steps.
     expect(result.stderr).toMatch(/\[3\/3\] nginx, Ed25519, chain 2, .*: starting the lab/);
     const matrix = JSON.parse(await readFile(out, 'utf8')) as MatrixJson;
@@ -42,8 +44,12 @@ describe('mtls-chaos bench <scenario> against the real nginx gateway', () => {
       'RSA-2048',
       'Ed25519',
     ]);
+    const baseCapacity = matrix.combinations[0]!.capacity;
     for (const row of matrix.combinations) {
-      expect(row).toMatchObject({ capacity: 30, limitedBy: 'max', relative: 1 });
+      expect(row.capacity).toBeGreaterThan(0);
+      expect(row.capacity).toBeLessThanOrEqual(30);
+      expect(['max', 'generator']).toContain(row.limitedBy);
+      expect(row.relative).toBeCloseTo(row.capacity / baseCapacity, 6);
       // Real handshakes with that key type went through nginx: every attempt ok, CPU measured.
       const steps = row.report.steps;
       expect(steps.every((step) => step.categories.ok === step.attempts && step.attempts > 0)).toBe(true);
