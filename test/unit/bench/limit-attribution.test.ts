@@ -71,3 +71,13 @@ describe('judgeStep', () => {
     expect(judgeStep(step({ attempts: 0, achievedRate: 0, slos: [] })).passed).toBe(false);
   });
 });
+
+describe('plannedAttempts', () => {
+  it('counts the arrivals of a schedule that fall in the measured window', async () => {
+    const { plannedAttempts } = await import('../../../src/bench/step-runner.js');
+    expect(plannedAttempts(9, 500, 1_000)).toBe(9);
+    expect(plannedAttempts(4.5, 500, 1_000)).toBe(4);
+    expect(plannedAttempts(1.2, 500, 1_000)).toBe(1);
+    expect(plannedAttempts(100, 2_000, 10_000)).toBe(1_000);
+  });
+});
