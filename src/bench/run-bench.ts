@@ -1,4 +1,4 @@
-import type { LoadTargetSpec } from '../load/index.js';
+import { resolveTarget, type LoadTargetSpec } from '../load/index.js';
 import type { ParsedSlo } from '../slo/index.js';
 import { buildBenchReport, toBenchStep, type BenchReport, type BenchSettings, type BenchStep } from './bench-report.js';
 import { GeneratorPool } from './generator-pool.js';
@@ -31,7 +31,11 @@ export interface BenchOptions {
 export async function runBench(target: BenchTarget, options: BenchOptions): Promise<BenchReport> {
   const { settings } = options;
   const startedAt = new Date();
-  const pool = await GeneratorPool.start({ ...target.spec, resume: settings.resume, timeoutMs: settings.timeoutMs }, settings.workers);
+  const spec = { ...target.spec, resume: settings.resume, timeoutMs: settings.timeoutMs };
+  // Bad input (URL, DNS, a key that does not match its certificate) fails here with its own
+  // error code, before any thread starts, rather than inside a worker.
+  await resolveTarget(spec);
+  const pool = await GeneratorPool.start(spec, settings.workers);
   try {
     const search = await searchKnee(
       {
