@@ -174,14 +174,25 @@ export function formatMatrix(rows: readonly MatrixRow[], skipped: readonly strin
   const lines = renderTable(header, table, new Set([1, 3, 4, 5]));
   const sentences = rows.slice(1).flatMap(({ combination, report }) => {
     if (!combination.dimension || report.capacity <= 0 || baseCapacity <= 0) return [];
-    const cost = baseCapacity / report.capacity;
-    const bound = report.atLeast || first.report.atLeast ? ' (a bound: a capacity here is a lower bound)' : '';
-    const from = baseValue(first.combination.scenario, combination.dimension);
-    return cost >= 1
-      ? [`${combination.change} costs ${cost.toFixed(2)}x ${from} on this gateway${bound}`]
-      : [`${combination.change} takes ${(1 / cost).toFixed(2)}x the handshakes/s of ${from} on this gateway${bound}`];
+    return [compare(combination.change, report, baseValue(first.combination.scenario, combination.dimension), first.report)];
   });
   return `${[...lines, '', ...sentences, ...skipped.map((note) => `skipped: ${note}`)].join('\n')}\n`;
+}
+
+/**
+ * One sentence per change, claiming only what the bounds allow: a capacity limited by the
+ * generator or --max is a lower bound, so two of them give no ratio at all.
+ */
+function compare(change: string, report: BenchReport, from: string, base: BenchReport): string {
+  const ratio = report.capacity / base.capacity;
+  if (report.atLeast && base.atLeast) {
+    return `${change} vs ${from}: ≥${report.capacity}/s vs ≥${base.capacity}/s, both lower bounds (${report.limitedBy}, ${base.limitedBy}): no cost can be stated`;
+  }
+  if (report.atLeast) return `${change} takes at least ${ratio.toFixed(2)}x the handshakes/s of ${from} on this gateway`;
+  if (base.atLeast) return `${change} costs at least ${(1 / ratio).toFixed(2)}x ${from} on this gateway`;
+  return ratio <= 1
+    ? `${change} costs ${(1 / ratio).toFixed(2)}x ${from} on this gateway`
+    : `${change} takes ${ratio.toFixed(2)}x the handshakes/s of ${from} on this gateway`;
 }
 
 function relative(report: BenchReport, base: BenchReport): string {

@@ -57,6 +57,18 @@ describe('formatMatrix', () => {
     expect(text).toMatch(/^ {2}RSA-2048\s+200\/s\s+slo:handshake\.p95 < 100ms\s+0\.32x/m);
     expect(text).toMatch(/^ {2}Ed25519\s+≥700\/s\s+generator\s+~1\.13x/m);
     expect(text).toMatch(/^RSA-2048 costs 3\.10x ECDSA P-256 on this gateway$/m);
-    expect(text).toMatch(/^Ed25519 takes 1\.13x the handshakes\/s of ECDSA P-256 on this gateway \(a bound/m);
+    expect(text).toMatch(/^Ed25519 takes at least 1\.13x the handshakes\/s of ECDSA P-256 on this gateway$/m);
+  });
+
+  it('states no ratio between two lower bounds', async () => {
+    const base = await loadScenario(join(BUILT_IN_SCENARIO_DIR, 'bench-nginx.ts'));
+    const { combinations } = matrixCombinations(base, ['chain']);
+    const text = formatMatrix([
+      { combination: combinations[0]!, report: report(60, 'generator') },
+      { combination: combinations[1]!, report: report(80, 'generator') },
+      { combination: combinations[2]!, report: report(20, 'slo:handshake.p95 < 100ms') },
+    ]);
+    expect(text).toMatch(/^chain 1 vs chain 2: ≥80\/s vs ≥60\/s, both lower bounds \(generator, generator\): no cost can be stated$/m);
+    expect(text).toMatch(/^chain 3 costs at least 3\.00x chain 2 on this gateway$/m);
   });
 });
