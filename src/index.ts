@@ -7,6 +7,8 @@ export { defineScenario, loadScenario, validateScenario, describePlan } from './
 export type { Scenario, ScenarioInput } from './scenario/index.js';
 export { runScenario } from './run/index.js';
 export type { RunOptions, RunOutcome } from './run/index.js';
+export { runBench, searchKnee, startBenchLab } from './bench/index.js';
+export type { BenchReport, BenchStep, BenchTarget, LimitedBy } from './bench/index.js';
 export { probe, runLoad } from './load/index.js';
 export type { LoadProfile, LoadTargetSpec, ProbeResult } from './load/index.js';
 export { ERROR_CATEGORIES } from './metrics/index.js';

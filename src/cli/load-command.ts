@@ -1,4 +1,3 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { formatDuration, parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
@@ -9,7 +8,6 @@ import {
   formatRate,
   parseRate,
   runLoad,
-  type ClientIdentity,
   type LoadOutcome,
   type LoadProfile,
   type LoadProgress,
@@ -17,13 +15,10 @@ import {
 } from '../load/index.js';
 import type { AttemptRecord } from '../metrics/attempt-record.js';
 import { emptyCategoryCounts, type ErrorCategory } from '../metrics/error-category.js';
-import { readFlagFile } from './read-flag-file.js';
+import { collect, loadIdentityFlags, wholeNumber, type IdentityFlags } from './identity-flags.js';
+import { writeJsonAtomically } from './write-json-file.js';
 
-interface LoadFlags {
-  cert: string[];
-  key: string[];
-  ca: string;
-  clientCa?: string;
+interface LoadFlags extends IdentityFlags {
   servername?: string;
   rate?: string;
   concurrency?: string;
@@ -33,8 +28,6 @@ interface LoadFlags {
   maxInFlight?: string;
   json?: string;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function loadCommand(): Command {
   return new Command('load')
@@ -67,19 +60,8 @@ async function load(url: string, flags: LoadFlags): Promise<void> {
   const profile = profileFrom(flags);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   if (timeoutMs <= 0) throw new UsageError('E_CLI_FLAG', '--timeout must be more than 0', { hint: 'e.g. --timeout 5s' });
-  if (flags.cert.length !== flags.key.length) {
-    throw new UsageError('E_CLI_FLAG', `${flags.cert.length} --cert but ${flags.key.length} --key`, { hint: 'give one --key per --cert, in the same order' });
-  }
   const maxInFlight = flags.maxInFlight === undefined ? undefined : wholeNumber(flags.maxInFlight, '--max-in-flight', 1, 100_000);
-  const identities: ClientIdentity[] = await Promise.all(
-    flags.cert.map(async (certFile, index) => ({
-      name: certFile.replace(/^.*\//, '').replace(/\.(crt\.)?pem$/, ''),
-      certPem: await readFlagFile(certFile, '--cert'),
-      keyPem: await readFlagFile(flags.key[index]!, '--key'),
-    })),
-  );
-  const caPem = await readFlagFile(flags.ca, '--ca');
-  const clientCaPem = flags.clientCa === undefined ? undefined : await readFlagFile(flags.clientCa, '--client-ca');
+  const { identities, caPem, clientCaPem } = await loadIdentityFlags(flags);
 
   const summary = new LoadSummary();
   const controller = new AbortController();
@@ -131,14 +113,6 @@ function profileFrom(flags: LoadFlags): LoadProfile {
   const durationMs = parseDuration(flags.duration, '--duration');
   if (flags.rate !== undefined) return { kind: 'constant-rate', ratePerSecond: parseRate(flags.rate, '--rate'), durationMs };
   return { kind: 'concurrency', concurrency: wholeNumber(flags.concurrency!, '--concurrency', 1, MAX_CONCURRENCY), durationMs };
-}
-
-function wholeNumber(text: string, flag: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError('E_CLI_FLAG', `${flag} must be a whole number from ${min} to ${max}; got "${text}"`, { hint: `e.g. ${flag} ${Math.min(max, 8)}` });
-  }
-  return value;
 }
 
 function profileDurationLabel(profile: LoadProfile): string {
@@ -285,19 +259,5 @@ class ProgressLine {
 
   end(): void {
     if (this.written && process.stderr.isTTY) process.stderr.write('\n');
-  }
-}
-
-async function writeJsonAtomically(path: string, report: LoadReport): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, `${JSON.stringify(report, null, 2)}\n`);
-    await rename(temporary, path);
-  } catch (error) {
-    throw new UsageError('E_CLI_FILE', `cannot write --json ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      file: path,
-      hint: 'choose a path in a directory you can write to',
-      cause: error,
-    });
   }
 }

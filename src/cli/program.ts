@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { benchCommand } from './bench-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { exportCommand } from './export-command.js';
 import { importCommand } from './import-command.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(listCommand());
   program.addCommand(probeCommand());
   program.addCommand(loadCommand());
+  program.addCommand(benchCommand());
   program.addCommand(pkiCommand());
   program.addCommand(schemaCommand());
   program.addCommand(cleanupCommand());

@@ -8,6 +8,11 @@ export interface LabPkiSpec {
   readonly algorithm?: KeyAlgorithm;
   readonly servers?: number;
   readonly clients?: number;
+  /**
+   * CAs between the root and the leaves: 0 (leaf <- root), 1 (leaf <- intermediate <- root, the
+   * default) or 2 (two intermediates). Peers send every intermediate; chain length is a cost.
+   */
+  readonly intermediates?: 0 | 1 | 2;
   /** Client certificates live this long; default 24 h. */
   readonly clientLifetimeMs?: number;
   /** Server certificates live this long; default 90 days. */
@@ -30,6 +35,10 @@ export interface LabPkiSpec {
 export interface LabPki {
   readonly algorithm: KeyAlgorithm;
   readonly root: CertificateAuthority;
+  /**
+   * The CA that issues every leaf: the (lowest) intermediate, or the root itself in a lab built
+   * with `intermediates: 0`. Its `chain` is what leaves carry above them.
+   */
   readonly intermediate: CertificateAuthority;
   readonly servers: readonly Credential[];
   readonly clients: readonly Credential[];
@@ -52,17 +61,24 @@ export async function buildLabPki(spec: LabPkiSpec = {}): Promise<LabPki> {
   const algorithm = spec.algorithm ?? LAB_DEFAULTS.algorithm;
   const organization = spec.organization ?? LAB_DEFAULTS.organization;
   const trustDomain = spec.spiffeTrustDomain ?? LAB_DEFAULTS.spiffeTrustDomain;
+  const depth = spec.intermediates ?? 1;
+  if (![0, 1, 2].includes(depth)) throw new RangeError(`intermediates must be 0, 1 or 2; got ${depth}`);
+  const leafUrls = { ...(spec.ocspUrl ? { ocspUrl: spec.ocspUrl } : {}), ...(spec.crlUrl ? { crlUrl: spec.crlUrl } : {}) };
   const root = CertificateAuthority.createRoot({
     subject: { commonName: 'mtls-chaos Lab Root CA', organization },
     algorithm,
-    pathLength: 1,
+    pathLength: depth,
+    ...(depth === 0 ? leafUrls : {}),
   });
-  const intermediate = root.issueIntermediate({
-    subject: { commonName: 'mtls-chaos Lab Intermediate CA', organization },
-    pathLength: 0,
-    ...(spec.ocspUrl ? { ocspUrl: spec.ocspUrl } : {}),
-    ...(spec.crlUrl ? { crlUrl: spec.crlUrl } : {}),
-  });
+  let intermediate = root;
+  for (let level = 1; level <= depth; level++) {
+    intermediate = intermediate.issueIntermediate({
+      // The usual single intermediate keeps its usual name; a second one is named by its level.
+      subject: { commonName: level === depth ? 'mtls-chaos Lab Intermediate CA' : `mtls-chaos Lab Intermediate CA ${level}`, organization },
+      pathLength: depth - level,
+      ...(level === depth ? leafUrls : {}),
+    });
+  }
   const serverCount = spec.servers ?? LAB_DEFAULTS.servers;
   const clientCount = spec.clients ?? LAB_DEFAULTS.clients;
   const total = serverCount + clientCount;

@@ -19,7 +19,8 @@ export function summarisePki(pki: LabPki): NonNullable<RunResult['lab']['pki']> 
   return {
     algorithm: pki.algorithm,
     root: summariseCertificate(pki.root.certificate),
-    intermediates: [summariseCertificate(pki.intermediate.certificate)],
+    // Top-down, as the hierarchy reads (the chain is leaf-side first); none when leaves hang off the root.
+    intermediates: [...pki.intermediate.chain].reverse().map(summariseCertificate),
     servers: pki.servers.map((server) => summariseCertificate(server.certificate)),
     clients: {
       count: pki.clients.length,

@@ -150,6 +150,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     pki = await buildLabPki({
       algorithm: scenario.pki.algorithm,
       clients: scenario.pki.clients,
+      intermediates: scenario.pki.intermediates,
       clientLifetimeMs: scenario.pki.clientLifetimeMs,
       serverLifetimeMs: scenario.pki.serverLifetimeMs,
       signal: options.signal,

@@ -43,6 +43,7 @@ const pkiSchema = z
   .strictObject({
     algorithm: enumField(KEY_ALGORITHMS).default('ecdsa-p256').meta({ description: 'Key algorithm of every certificate in the lab PKI.' }),
     clients: countField(1, SCENARIO_LIMITS.maxClients, 'How many client certificates (identities) to issue.').default(4),
+    intermediates: countField(0, 2, 'CAs between the root and the leaves: 0 (leaf <- root), 1 (leaf <- intermediate <- root) or 2.').default(1),
     clientLifetime: durationField({
       minMs: 0,
       minExclusive: true,
@@ -467,6 +468,7 @@ export const scenarioSchema = z
     pki: {
       algorithm: scenario.pki.algorithm,
       clients: scenario.pki.clients,
+      intermediates: scenario.pki.intermediates as 0 | 1 | 2,
       clientLifetimeMs: scenario.pki.clientLifetime,
       serverLifetimeMs: scenario.pki.serverLifetime,
     },

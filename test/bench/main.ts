@@ -2,6 +2,7 @@
  * `npm run bench -- <area>`: figures and ratios against a reference measured in the same run.
  * Areas register here; each prints its own table and returns whether its targets were met.
  */
+import { capacityBench } from './capacity-bench.js';
 import { handshakeBench } from './handshake-bench.js';
 import { k6ImportBench } from './k6-import-bench.js';
 import { pkiBench } from './pki-bench.js';
@@ -14,6 +15,7 @@ const AREAS: Record<string, () => Promise<boolean>> = {
   'k6-import': k6ImportBench,
   soak: soakBench,
   startup: startupBench,
+  capacity: capacityBench,
 };
 
 // Flags and their values (`--minutes 5`) belong to the areas that read them.

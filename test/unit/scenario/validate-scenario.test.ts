@@ -22,7 +22,7 @@ describe('validateScenario: valid input', () => {
     const scenario = validateScenario(validInput(), 'drill.yaml');
     expect(scenario.summary).toBe('A unit-test drill.');
     expect(scenario.runtime).toBe('local');
-    expect(scenario.pki).toEqual({ algorithm: 'ecdsa-p256', clients: 4, clientLifetimeMs: 86_400_000, serverLifetimeMs: 90 * 86_400_000 });
+    expect(scenario.pki).toEqual({ algorithm: 'ecdsa-p256', clients: 4, intermediates: 1, clientLifetimeMs: 86_400_000, serverLifetimeMs: 90 * 86_400_000 });
     expect(scenario.lab.gateway).toEqual({ kind: 'node', ocsp: { mode: 'off', cacheTtlMs: 60_000, timeoutMs: 2_000 }, crl: false, replicas: 1 });
     expect(scenario.load).toEqual({
       profile: { kind: 'constant-rate', ratePerSecond: 10, durationMs: 5_000 },
