@@ -41,8 +41,9 @@ describe('ProcessCpuMeter', () => {
     const busyPercent = busyMeter.sample([busy.pid as number]);
     const idlePercent = idleMeter.sample([idle.pid as number]);
     // Alone on a core a busy loop reads ~100%; our 2-core machines often run other suites at
-    // the same time (load average 4 seen), which halves it, so ask for "clearly busy" only.
-    expect(busyPercent).toBeGreaterThan(35);
+    // the same time (a busy loop got 18-27% at load average 15), so ask for "clearly busy" only:
+    // the exact arithmetic is checked over a fake /proc and against process.cpuUsage() below.
+    expect(busyPercent).toBeGreaterThan(10);
     expect(busyPercent).toBeLessThan(110);
     expect(idlePercent).toBeLessThan(5);
   });
@@ -146,7 +147,7 @@ describe('OwnCpuMeter and startCpuSampling', () => {
     expect(samples.length).toBe(taken);
     expect(taken).toBeGreaterThanOrEqual(3);
     expect(samples.map((s) => s.second).slice(0, 4)).toEqual([0, 0, 0, 0].slice(0, Math.min(4, taken)));
-    expect(samples[0]?.gateway).toBeGreaterThan(30);
+    expect(samples[0]?.gateway).toBeGreaterThan(10); // a busy loop, starved on a loaded machine
     expect(samples[0]?.generator).toBeGreaterThanOrEqual(0);
   });
 
