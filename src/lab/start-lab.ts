@@ -86,7 +86,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     }
   }
   if (spec.gateway.kind === 'haproxy') {
-    findHaproxy();
+    if (options.runtime?.kind !== 'docker') findHaproxy();
     assertHaproxySupports(spec.gateway);
   }
   const registry = new RunRegistry(options.runId, options.registryDir);
@@ -229,7 +229,7 @@ function pidOf(pids: number[]): { pid?: number } {
 }
 
 /**
- * The docker runtime runs the node or nginx gateway (one replica) and the built-in OCSP responder so far;
+ * The docker runtime runs the node, nginx or haproxy gateway (one replica) and the built-in OCSP responder so far;
  * the rest of a lab is refused up front rather than half-started.
  */
 function assertDockerSupports(spec: LabSpec): void {

@@ -109,3 +109,22 @@ describe('certificate drills on the docker runtime: same categories as locally',
     expect(result.verdict).toBe('pass');
   }, 120_000);
 });
+
+describe('the haproxy gateway on the docker runtime: from mtls-chaos/haproxy, reloaded with SIGUSR2', () => {
+  it('revocation-crl-haproxy (revocation): each CRL reaches the container\'s haproxy by a master reload; client-1 refused as cert_revoked, then back', async () => {
+    const { result } = await runOnDocker('revocation-crl-haproxy', { durationMs: 16_000 });
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/haproxy']);
+    const [fault] = result.faults;
+    expect(fault!.error).toBeUndefined();
+    expect(fault!.healedAtMs).toBeDefined();
+    // Only client-1 of four is revoked: about a quarter, with room for the reload's straddling.
+    expect(fault!.effect).toMatchObject({ category: 'cert_revoked', identity: 'client-1' });
+    const revoked = phaseRate(result, 'fault', 'cert_revoked');
+    expect(revoked).toBeGreaterThan(0.1);
+    expect(revoked).toBeLessThanOrEqual(0.3);
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
+    // The gateway container's CPU from Docker stats, as for the node gateway.
+    expect(result.cpu.gateway!.samples.length).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+});
