@@ -153,10 +153,18 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     signal.throwIfAborted();
     const gatewaySpec = spec.gateway;
     const name = gatewaySpec.name ?? `gateway-${gatewaySpec.kind}`;
-    const linkContext = { dir: componentsDir, keyDir: pkiDir, signal, registry, onStarted: (c: Stoppable) => started.push(c), log };
-    const ocspLink = await startOcspLink(spec, gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.url, linkContext);
-    // The gateway reaches the responder the lab's way: 127.0.0.1 locally, by container name in docker.
-    const responderUrl = ocspLink ? `http://127.0.0.1:${ocspLink.port}/` : (gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.labUrl);
+    const linkContext = {
+      dir: componentsDir,
+      keyDir: pkiDir,
+      signal,
+      registry,
+      onStarted: (c: Stoppable) => started.push(c),
+      log,
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+    };
+    const ocspLink = await startOcspLink(spec, gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.labUrl, linkContext);
+    // The gateway reaches the responder (or the proxy in front of it) the lab's way: 127.0.0.1 locally, by container name in docker.
+    const responderUrl = ocspLink ? `http://${ocspLink.address.host}:${ocspLink.address.port}/` : (gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.labUrl);
     const ocsp = gatewaySpec.ocsp && { ...gatewaySpec.ocsp, ...(responderUrl ? { responderUrl } : {}) };
     // lab.tlsTerminator: the per-run secret the terminator signs forwarded identities with and
     // the gateway's plain-HTTP backend checks them with (0600, removed with the PKI folder).
@@ -235,7 +243,6 @@ function pidOf(pids: number[]): { pid?: number } {
 function assertDockerSupports(spec: LabSpec): void {
   const unsupported: [string[], string][] = [];
   if ((spec.gateway.replicas ?? 1) > 1 || spec.balancer) unsupported.push([['lab', 'gateway', 'replicas'], 'gateway replicas behind a balancer']);
-  if (spec.links && spec.links.length > 0) unsupported.push([['lab', 'links'], 'fault links']);
   if (spec.interceptor) unsupported.push([['lab', 'interceptor'], 'an interceptor']);
   if (spec.tlsTerminator) unsupported.push([['lab', 'tlsTerminator'], 'a TLS terminator']);
   const [first] = unsupported;
