@@ -128,3 +128,35 @@ describe('the haproxy gateway on the docker runtime: from mtls-chaos/haproxy, re
     expect(result.cpu.gateway!.samples.length).toBeGreaterThanOrEqual(4);
   }, 120_000);
 });
+
+describe('network drills on the docker runtime: the fault proxy in a container between the components', () => {
+  it('client-gateway-latency (network latency): the proxy container\'s 100 ms each way shows in the handshake, and nothing fails', async () => {
+    const { result } = await runOnDocker('client-gateway-latency', { durationMs: 16_000 });
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'fault-proxy/builtin']);
+    expect(result.faults[0]).toMatchObject({ kind: 'network' });
+    expect(result.faults[0]!.healedAtMs).toBeDefined();
+    const baseline = result.byPhase.baseline!;
+    const fault = result.byPhase.fault!;
+    expect(fault.successRate).toBeGreaterThanOrEqual(0.98);
+    // A TLS 1.3 handshake crosses the link twice each way: at least ~150 ms more than the
+    // baseline's median (a floor: a busy machine only adds to it).
+    expect(fault.latency.tlsHandshake.p50).toBeGreaterThanOrEqual(150);
+    expect(fault.latency.tlsHandshake.p50 - baseline.latency.tlsHandshake.p50).toBeGreaterThanOrEqual(120);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.98);
+  }, 120_000);
+
+  it('partition-gateway-ocsp (network partition): the gateway container cut off from the responder\'s refuses as ocsp_unavailable, back after the heal', async () => {
+    const { result } = await runOnDocker('partition-gateway-ocsp', { durationMs: 16_000 });
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['ocsp/builtin', 'gateway/node', 'fault-proxy/builtin']);
+    expect(result.faults[0]).toMatchObject({ kind: 'network' });
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    // Fail closed: refusals are ocsp_unavailable, never a client's own timeout or a let-in.
+    expect(phaseRate(result, 'fault', 'ocsp_unavailable')).toBeGreaterThanOrEqual(0.5);
+    expect(result.byPhase.fault!.categories.handshake_timeout).toBe(0);
+    // Success comes back by the last seconds.
+    const tail = result.timeline.filter((bucket) => bucket.second >= 13);
+    const attempts = tail.reduce((total, bucket) => total + bucket.attempts, 0);
+    expect(attempts).toBeGreaterThan(40);
+    expect(tail.reduce((total, bucket) => total + bucket.succeeded, 0) / attempts).toBeGreaterThanOrEqual(0.95);
+  }, 120_000);
+});
