@@ -237,12 +237,11 @@ function pidOf(pids: number[]): { pid?: number } {
 }
 
 /**
- * The docker runtime runs the node, nginx or haproxy gateway (one replica) and the built-in OCSP responder so far;
+ * The docker runtime runs the node, nginx or haproxy gateway (replicas too), the built-in OCSP responder and fault proxies so far;
  * the rest of a lab is refused up front rather than half-started.
  */
 function assertDockerSupports(spec: LabSpec): void {
   const unsupported: [string[], string][] = [];
-  if ((spec.gateway.replicas ?? 1) > 1 || spec.balancer) unsupported.push([['lab', 'gateway', 'replicas'], 'gateway replicas behind a balancer']);
   if (spec.interceptor) unsupported.push([['lab', 'interceptor'], 'an interceptor']);
   if (spec.tlsTerminator) unsupported.push([['lab', 'tlsTerminator'], 'a TLS terminator']);
   const [first] = unsupported;

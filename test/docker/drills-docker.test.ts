@@ -160,3 +160,21 @@ describe('network drills on the docker runtime: the fault proxy in a container b
     expect(tail.reduce((total, bucket) => total + bucket.succeeded, 0) / attempts).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
 });
+
+describe('replicas on the docker runtime: one container per replica behind the built-in balancer', () => {
+  it('stale-replicas-1-of-3 (stale-replicas): about a third refused as unknown_ca, every refusal attributed to the stale replica\'s container', async () => {
+    const { result } = await runOnDocker('stale-replicas-1-of-3', { durationMs: 16_000 });
+    expect(result.lab.components.map((component) => component.name)).toEqual(['gateway-node-1', 'gateway-node-2', 'gateway-node-3', 'balancer-builtin']);
+    expect(result.faults[0]).toMatchObject({ kind: 'stale-replicas' });
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    const unknownCa = phaseRate(result, 'fault', 'unknown_ca');
+    expect(unknownCa).toBeGreaterThanOrEqual(0.2);
+    expect(unknownCa).toBeLessThanOrEqual(0.45);
+    // Round-robin over three containers, and the handshake failures pinned on the stale one.
+    for (const name of ['gateway-node-1', 'gateway-node-2', 'gateway-node-3']) expect(result.byReplica[name]!.attempts).toBeGreaterThan(100);
+    expect(result.byReplica['gateway-node-1']!.categories.unknown_ca).toBe(0);
+    expect(result.byReplica['gateway-node-2']!.categories.unknown_ca).toBe(0);
+    expect(result.byReplica['gateway-node-3']!.categories.unknown_ca).toBeGreaterThan(0);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.95);
+  }, 120_000);
+});
