@@ -237,12 +237,15 @@ function pidOf(pids: number[]): { pid?: number } {
 }
 
 /**
- * The docker runtime runs the node, nginx or haproxy gateway (replicas too), the built-in OCSP responder and fault proxies so far;
+ * The docker runtime runs the node, nginx or haproxy gateway (replicas too), the built-in OCSP responder, fault proxies and the interceptor so far;
  * the rest of a lab is refused up front rather than half-started.
  */
 function assertDockerSupports(spec: LabSpec): void {
   const unsupported: [string[], string][] = [];
-  if (spec.interceptor) unsupported.push([['lab', 'interceptor'], 'an interceptor']);
+  // The balancer stays on the host (start-gateways.ts), out of a container's reach.
+  if (spec.interceptor && ((spec.gateway.replicas ?? 1) > 1 || spec.balancer)) {
+    unsupported.push([['lab', 'interceptor'], 'an interceptor in front of gateway replicas']);
+  }
   if (spec.tlsTerminator) unsupported.push([['lab', 'tlsTerminator'], 'a TLS terminator']);
   const [first] = unsupported;
   if (first) {

@@ -126,11 +126,12 @@ export async function startFrontComponents(
       name: 'interceptor-builtin',
       dir: context.dir,
       keyDir: context.keyDir,
-      upstreamPort: gateway.port,
+      upstream: labAddress(gateway, context.runtime),
       upstreamServername: gateway.servername,
       upstreamCaPem: labRootPem,
       signal: context.signal,
       registry: context.registry,
+      ...(context.runtime ? { runtime: context.runtime } : {}),
     });
     context.onStarted(interceptor);
     context.log(`interceptor ready on 127.0.0.1:${interceptor.port} -> 127.0.0.1:${gateway.port} (passthrough)`);

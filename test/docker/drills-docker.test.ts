@@ -178,3 +178,12 @@ describe('replicas on the docker runtime: one container per replica behind the b
     expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
 });
+
+describe('the interceptor on the docker runtime: our TLS man-in-the-middle in its own container', () => {
+  it('interception-trusted (interception): the interceptor container re-originates TLS to the gateway\'s by name, without a client certificate: certificate_required', async () => {
+    const { result } = await runOnDocker('interception-trusted', { durationMs: 8_000 });
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'interceptor/builtin']);
+    expect(result.summary.categories.ok).toBe(0);
+    expect(result.summary.categories.certificate_required / result.summary.attempts).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+});
