@@ -237,7 +237,7 @@ function pidOf(pids: number[]): { pid?: number } {
 }
 
 /**
- * The docker runtime runs the node, nginx or haproxy gateway (replicas too), the built-in OCSP responder, fault proxies and the interceptor so far;
+ * The docker runtime runs the node, nginx or haproxy gateway (replicas too), the built-in OCSP responder, fault proxies, the interceptor and the TLS terminator so far;
  * the rest of a lab is refused up front rather than half-started.
  */
 function assertDockerSupports(spec: LabSpec): void {
@@ -246,7 +246,6 @@ function assertDockerSupports(spec: LabSpec): void {
   if (spec.interceptor && ((spec.gateway.replicas ?? 1) > 1 || spec.balancer)) {
     unsupported.push([['lab', 'interceptor'], 'an interceptor in front of gateway replicas']);
   }
-  if (spec.tlsTerminator) unsupported.push([['lab', 'tlsTerminator'], 'a TLS terminator']);
   const [first] = unsupported;
   if (first) {
     throw new LabError('E_LAB_DOCKER_UNSUPPORTED', `the docker runtime does not run ${unsupported.map(([, what]) => what).join(', ')} yet`, {

@@ -111,10 +111,13 @@ export async function startFrontComponents(
       name: 'tls-terminator-builtin',
       dir: context.dir,
       ...terminatorFiles,
-      upstreamPort: gateway.port,
+      // Locally the gateway's ports on 127.0.0.1; in docker its container, TLS and backend ports.
+      ...(context.runtime?.kind === 'docker' ? { upstreamHost: gateway.name } : {}),
+      upstreamPort: labAddress(gateway, context.runtime).port,
       backendPort: gateway.backendPort,
       signal: context.signal,
       registry: context.registry,
+      ...(context.runtime ? { runtime: context.runtime } : {}),
     });
     context.onStarted(tlsTerminator);
     context.log(`tls terminator ready on 127.0.0.1:${tlsTerminator.port} -> 127.0.0.1:${gateway.port} (passthrough), backend 127.0.0.1:${gateway.backendPort}`);

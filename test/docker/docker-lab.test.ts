@@ -147,7 +147,7 @@ describe('docker runtime: node gateway and OCSP responder in containers', () => 
 
   it('refuses what it does not run yet up front, naming the field and the way out, with nothing started', async () => {
     const runsBefore = (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [RUN_ID_LABEL] }) })).length;
-    await expect(startDockerLab({ gateway: { kind: 'node' }, tlsTerminator: { kind: 'builtin' } })).rejects.toMatchObject({
+    await expect(startDockerLab({ gateway: { kind: 'node', replicas: 2 }, balancer: { kind: 'builtin' }, interceptor: { kind: 'builtin' } })).rejects.toMatchObject({
       code: 'E_LAB_DOCKER_UNSUPPORTED',
       hint: expect.stringContaining('--runtime local'),
     });

@@ -179,11 +179,20 @@ describe('replicas on the docker runtime: one container per replica behind the b
   }, 120_000);
 });
 
-describe('the interceptor on the docker runtime: our TLS man-in-the-middle in its own container', () => {
+describe('the interceptor and the TLS terminator on the docker runtime: each in its own container', () => {
   it('interception-trusted (interception): the interceptor container re-originates TLS to the gateway\'s by name, without a client certificate: certificate_required', async () => {
     const { result } = await runOnDocker('interception-trusted', { durationMs: 8_000 });
     expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'interceptor/builtin']);
     expect(result.summary.categories.ok).toBe(0);
+    expect(result.summary.categories.certificate_required / result.summary.attempts).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+
+  it('tls-termination-drops-identity (tls-termination): the terminator container reaches the gateway container\'s backend by name; the dropped identity is refused as certificate_required', async () => {
+    const { result } = await runOnDocker('tls-termination-drops-identity', { durationMs: 6_000 });
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'tls-terminator/builtin']);
+    expect(result.summary.categories.ok).toBe(0);
+    // Not http_error (502): the backend answered, and refused the request without an identity.
+    expect(result.summary.categories.http_error).toBe(0);
     expect(result.summary.categories.certificate_required / result.summary.attempts).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 });
