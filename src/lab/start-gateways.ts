@@ -53,6 +53,9 @@ export async function startGateways(
   if (!withBalancer && count === 1) return { gateway: replicas[0]!, replicas };
 
   common.signal.throwIfAborted();
+  // On the host in both runtimes, in front of the replicas' 127.0.0.1 ports: in a container it
+  // would see docker-proxy's source ports, not the clients', and could no longer say which
+  // replica a connection that failed in its handshake went to (byReplica).
   const balancer = await startTcpBalancer({
     name: BALANCER_NAME,
     dir: common.dir,

@@ -86,7 +86,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     }
   }
   if (spec.gateway.kind === 'haproxy') {
-    findHaproxy();
+    if (options.runtime?.kind !== 'docker') findHaproxy();
     assertHaproxySupports(spec.gateway);
   }
   const registry = new RunRegistry(options.runId, options.registryDir);
@@ -153,10 +153,18 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     signal.throwIfAborted();
     const gatewaySpec = spec.gateway;
     const name = gatewaySpec.name ?? `gateway-${gatewaySpec.kind}`;
-    const linkContext = { dir: componentsDir, keyDir: pkiDir, signal, registry, onStarted: (c: Stoppable) => started.push(c), log };
-    const ocspLink = await startOcspLink(spec, gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.url, linkContext);
-    // The gateway reaches the responder the lab's way: 127.0.0.1 locally, by container name in docker.
-    const responderUrl = ocspLink ? `http://127.0.0.1:${ocspLink.port}/` : (gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.labUrl);
+    const linkContext = {
+      dir: componentsDir,
+      keyDir: pkiDir,
+      signal,
+      registry,
+      onStarted: (c: Stoppable) => started.push(c),
+      log,
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+    };
+    const ocspLink = await startOcspLink(spec, gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.labUrl, linkContext);
+    // The gateway reaches the responder (or the proxy in front of it) the lab's way: 127.0.0.1 locally, by container name in docker.
+    const responderUrl = ocspLink ? `http://${ocspLink.address.host}:${ocspLink.address.port}/` : (gatewaySpec.ocsp?.responderUrl ?? ocspResponder?.labUrl);
     const ocsp = gatewaySpec.ocsp && { ...gatewaySpec.ocsp, ...(responderUrl ? { responderUrl } : {}) };
     // lab.tlsTerminator: the per-run secret the terminator signs forwarded identities with and
     // the gateway's plain-HTTP backend checks them with (0600, removed with the PKI folder).
@@ -229,15 +237,15 @@ function pidOf(pids: number[]): { pid?: number } {
 }
 
 /**
- * The docker runtime runs the node or nginx gateway (one replica) and the built-in OCSP responder so far;
+ * The docker runtime runs the node, nginx or haproxy gateway (replicas too), the built-in OCSP responder, fault proxies, the interceptor and the TLS terminator so far;
  * the rest of a lab is refused up front rather than half-started.
  */
 function assertDockerSupports(spec: LabSpec): void {
   const unsupported: [string[], string][] = [];
-  if ((spec.gateway.replicas ?? 1) > 1 || spec.balancer) unsupported.push([['lab', 'gateway', 'replicas'], 'gateway replicas behind a balancer']);
-  if (spec.links && spec.links.length > 0) unsupported.push([['lab', 'links'], 'fault links']);
-  if (spec.interceptor) unsupported.push([['lab', 'interceptor'], 'an interceptor']);
-  if (spec.tlsTerminator) unsupported.push([['lab', 'tlsTerminator'], 'a TLS terminator']);
+  // The balancer stays on the host (start-gateways.ts), out of a container's reach.
+  if (spec.interceptor && ((spec.gateway.replicas ?? 1) > 1 || spec.balancer)) {
+    unsupported.push([['lab', 'interceptor'], 'an interceptor in front of gateway replicas']);
+  }
   const [first] = unsupported;
   if (first) {
     throw new LabError('E_LAB_DOCKER_UNSUPPORTED', `the docker runtime does not run ${unsupported.map(([, what]) => what).join(', ')} yet`, {

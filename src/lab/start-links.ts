@@ -5,6 +5,7 @@ import { startTlsTerminator, type StartedTlsTerminator } from './components/tls-
 import type { StartedGateway } from './gateway.js';
 import { ProxiedGateway } from './proxied-gateway.js';
 import type { RunRegistry } from './run-registry.js';
+import type { Runtime } from './runtime.js';
 import type { LinkName } from './toxic.js';
 
 /** The lab spec's fault-proxy links, and the components placed in front of the gateway. */
@@ -35,32 +36,47 @@ interface LinkContext {
   readonly registry: RunRegistry;
   readonly onStarted: (component: { readonly name: string; stop(): Promise<void> }) => void;
   readonly log: (line: string) => void;
+  /** Where the fault proxies run; local child processes when omitted. */
+  readonly runtime?: Runtime;
 }
 
 export function hasLink(spec: LinksSpec, link: LinkName): boolean {
   return spec.links?.some((entry) => entry.between === link) ?? false;
 }
 
-async function startLink(link: LinkName, upstreamPort: number, context: LinkContext): Promise<StartedFaultProxy> {
+async function startLink(link: LinkName, upstream: { readonly host: string; readonly port: number }, context: LinkContext): Promise<StartedFaultProxy> {
   context.signal.throwIfAborted();
   const proxy = await startFaultProxy({
     name: `proxy-${link}`,
     link,
-    upstreamPort,
+    upstream,
     dir: context.dir,
     signal: context.signal,
     registry: context.registry,
+    ...(context.runtime ? { runtime: context.runtime } : {}),
   });
   context.onStarted(proxy);
-  context.log(`fault proxy on ${link} ready on 127.0.0.1:${proxy.port} -> 127.0.0.1:${upstreamPort}`);
+  context.log(`fault proxy on ${link} ready on 127.0.0.1:${proxy.port} -> ${upstream.host}:${upstream.port}`);
   return proxy;
 }
 
-/** The gateway -> OCSP responder proxy, started between the two; its URL replaces the responder's for the gateway. */
+/**
+ * How a fault proxy reaches a component of the lab: its port on 127.0.0.1 locally; in docker, the
+ * component's container by its name on the run network, on the port every component listens on.
+ */
+function labAddress(component: { readonly name: string; readonly port: number }, runtime: Runtime | undefined): { host: string; port: number } {
+  return runtime?.kind === 'docker' ? { host: component.name, port: runtime.bind.port } : { host: '127.0.0.1', port: component.port };
+}
+
+/**
+ * The gateway -> OCSP responder proxy, started between the two; its address replaces the
+ * responder's for the gateway. `responderUrl` is the responder as the lab's components reach it.
+ */
 export async function startOcspLink(spec: LinksSpec, responderUrl: string | undefined, context: LinkContext): Promise<StartedFaultProxy | undefined> {
   if (!hasLink(spec, 'gateway-ocsp')) return undefined;
   if (!responderUrl) throw new RangeError('lab.links gateway-ocsp needs lab.ocspResponder: there is no responder to put the proxy in front of');
-  return startLink('gateway-ocsp', Number(new URL(responderUrl).port), context);
+  const url = new URL(responderUrl);
+  return startLink('gateway-ocsp', { host: url.hostname, port: Number(url.port) }, context);
 }
 
 export interface FrontComponents {
@@ -95,10 +111,13 @@ export async function startFrontComponents(
       name: 'tls-terminator-builtin',
       dir: context.dir,
       ...terminatorFiles,
-      upstreamPort: gateway.port,
+      // Locally the gateway's ports on 127.0.0.1; in docker its container, TLS and backend ports.
+      ...(context.runtime?.kind === 'docker' ? { upstreamHost: gateway.name } : {}),
+      upstreamPort: labAddress(gateway, context.runtime).port,
       backendPort: gateway.backendPort,
       signal: context.signal,
       registry: context.registry,
+      ...(context.runtime ? { runtime: context.runtime } : {}),
     });
     context.onStarted(tlsTerminator);
     context.log(`tls terminator ready on 127.0.0.1:${tlsTerminator.port} -> 127.0.0.1:${gateway.port} (passthrough), backend 127.0.0.1:${gateway.backendPort}`);
@@ -110,17 +129,18 @@ export async function startFrontComponents(
       name: 'interceptor-builtin',
       dir: context.dir,
       keyDir: context.keyDir,
-      upstreamPort: gateway.port,
+      upstream: labAddress(gateway, context.runtime),
       upstreamServername: gateway.servername,
       upstreamCaPem: labRootPem,
       signal: context.signal,
       registry: context.registry,
+      ...(context.runtime ? { runtime: context.runtime } : {}),
     });
     context.onStarted(interceptor);
     context.log(`interceptor ready on 127.0.0.1:${interceptor.port} -> 127.0.0.1:${gateway.port} (passthrough)`);
     entry = interceptor;
   }
-  const clientLink = hasLink(spec, 'client-gateway') ? await startLink('client-gateway', (entry ?? gateway).port, context) : undefined;
+  const clientLink = hasLink(spec, 'client-gateway') ? await startLink('client-gateway', labAddress(entry ?? gateway, context.runtime), context) : undefined;
   entry = clientLink ?? entry;
   return {
     gateway: entry ? new ProxiedGateway(gateway, entry) : gateway,

@@ -119,4 +119,38 @@ describe('docker runtime: node gateway and OCSP responder in containers', () => 
     await runtime.close();
     expect(await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${RUN_ID_LABEL}=${runId}`] }) })).toEqual([]);
   }, 120_000);
+
+  it('runs haproxy from its image as the container\'s master: SIGUSR2 reloads new files, a refused reload keeps the old worker serving', async () => {
+    const { lab, runtime, runId } = await startDockerLab({ gateway: { kind: 'haproxy' } });
+    const gateway = lab.gateway;
+    expect(gateway.kind).toBe('haproxy');
+    const filters = JSON.stringify({ label: [`${RUN_ID_LABEL}=${runId}`] });
+    const containers = await docker.listContainers({ filters });
+    expect(containers.map((container) => container.Image)).toEqual(['mtls-chaos/haproxy:latest']);
+    for (const port of containers[0]!.Ports.filter((entry) => entry.PublicPort !== undefined)) expect(port.IP).toBe('127.0.0.1');
+    expect((await attempt(gateway, creds.good)).status).toBe(200);
+    expect(await attempt(gateway, creds.expired)).toMatchObject({ status: 495, reason: 'cert_expired' });
+    const container = docker.getContainer(containers[0]!.Id);
+    const master = (await container.inspect()).State.Pid;
+    expect(gateway.pids()).toContain(master); // master and worker are host processes
+    expect(gateway.pids().length).toBeGreaterThanOrEqual(2);
+    await gateway.reload({ trustBundlePem: trustBundlePem([creds.foreignPki.root.certificate, creds.foreignPki.intermediate.certificate]) });
+    // The master re-executes in place: same container, same main process.
+    expect((await container.inspect()).State).toMatchObject({ Running: true, Pid: master });
+    expect(await attempt(gateway, creds.good)).toMatchObject({ status: 495, reason: 'unknown_ca' });
+    await expect(gateway.reload({ trustBundlePem: 'not a certificate\n' })).rejects.toMatchObject({ code: 'E_LAB_RELOAD' });
+    expect(await attempt(gateway, creds.good)).toMatchObject({ status: 495, reason: 'unknown_ca' });
+    await lab.stop();
+    await runtime.close();
+    expect(await docker.listContainers({ all: true, filters })).toEqual([]);
+  }, 120_000);
+
+  it('refuses what it does not run yet up front, naming the field and the way out, with nothing started', async () => {
+    const runsBefore = (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [RUN_ID_LABEL] }) })).length;
+    await expect(startDockerLab({ gateway: { kind: 'node', replicas: 2 }, balancer: { kind: 'builtin' }, interceptor: { kind: 'builtin' } })).rejects.toMatchObject({
+      code: 'E_LAB_DOCKER_UNSUPPORTED',
+      hint: expect.stringContaining('--runtime local'),
+    });
+    expect((await docker.listContainers({ all: true, filters: JSON.stringify({ label: [RUN_ID_LABEL] }) })).length).toBe(runsBefore);
+  }, 60_000);
 });

@@ -109,3 +109,90 @@ describe('certificate drills on the docker runtime: same categories as locally',
     expect(result.verdict).toBe('pass');
   }, 120_000);
 });
+
+describe('the haproxy gateway on the docker runtime: from mtls-chaos/haproxy, reloaded with SIGUSR2', () => {
+  it('revocation-crl-haproxy (revocation): each CRL reaches the container\'s haproxy by a master reload; client-1 refused as cert_revoked, then back', async () => {
+    const { result } = await runOnDocker('revocation-crl-haproxy', { durationMs: 16_000 });
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/haproxy']);
+    const [fault] = result.faults;
+    expect(fault!.error).toBeUndefined();
+    expect(fault!.healedAtMs).toBeDefined();
+    // Only client-1 of four is revoked: about a quarter, with room for the reload's straddling.
+    expect(fault!.effect).toMatchObject({ category: 'cert_revoked', identity: 'client-1' });
+    const revoked = phaseRate(result, 'fault', 'cert_revoked');
+    expect(revoked).toBeGreaterThan(0.1);
+    expect(revoked).toBeLessThanOrEqual(0.3);
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
+    // The gateway container's CPU from Docker stats, as for the node gateway.
+    expect(result.cpu.gateway!.samples.length).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+});
+
+describe('network drills on the docker runtime: the fault proxy in a container between the components', () => {
+  it('client-gateway-latency (network latency): the proxy container\'s 100 ms each way shows in the handshake, and nothing fails', async () => {
+    const { result } = await runOnDocker('client-gateway-latency', { durationMs: 14_000 });
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'fault-proxy/builtin']);
+    expect(result.faults[0]).toMatchObject({ kind: 'network' });
+    expect(result.faults[0]!.healedAtMs).toBeDefined();
+    const baseline = result.byPhase.baseline!;
+    const fault = result.byPhase.fault!;
+    expect(fault.successRate).toBeGreaterThanOrEqual(0.98);
+    // A TLS 1.3 handshake crosses the link twice each way: at least ~150 ms more than the
+    // baseline's median (a floor: a busy machine only adds to it).
+    expect(fault.latency.tlsHandshake.p50).toBeGreaterThanOrEqual(150);
+    expect(fault.latency.tlsHandshake.p50 - baseline.latency.tlsHandshake.p50).toBeGreaterThanOrEqual(120);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.98);
+  }, 120_000);
+
+  it('partition-gateway-ocsp (network partition): the gateway container cut off from the responder\'s refuses as ocsp_unavailable, back after the heal', async () => {
+    const { result } = await runOnDocker('partition-gateway-ocsp', { durationMs: 16_000 });
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['ocsp/builtin', 'gateway/node', 'fault-proxy/builtin']);
+    expect(result.faults[0]).toMatchObject({ kind: 'network' });
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    // Fail closed: refusals are ocsp_unavailable, never a client's own timeout or a let-in.
+    expect(phaseRate(result, 'fault', 'ocsp_unavailable')).toBeGreaterThanOrEqual(0.5);
+    expect(result.byPhase.fault!.categories.handshake_timeout).toBe(0);
+    // Success comes back by the last seconds.
+    const tail = result.timeline.filter((bucket) => bucket.second >= 13);
+    const attempts = tail.reduce((total, bucket) => total + bucket.attempts, 0);
+    expect(attempts).toBeGreaterThan(40);
+    expect(tail.reduce((total, bucket) => total + bucket.succeeded, 0) / attempts).toBeGreaterThanOrEqual(0.95);
+  }, 120_000);
+});
+
+describe('replicas on the docker runtime: one container per replica behind the built-in balancer', () => {
+  it('stale-replicas-1-of-3 (stale-replicas): about a third refused as unknown_ca, every refusal attributed to the stale replica\'s container', async () => {
+    const { result } = await runOnDocker('stale-replicas-1-of-3', { durationMs: 14_000 });
+    expect(result.lab.components.map((component) => component.name)).toEqual(['gateway-node-1', 'gateway-node-2', 'gateway-node-3', 'balancer-builtin']);
+    expect(result.faults[0]).toMatchObject({ kind: 'stale-replicas' });
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    const unknownCa = phaseRate(result, 'fault', 'unknown_ca');
+    expect(unknownCa).toBeGreaterThanOrEqual(0.2);
+    expect(unknownCa).toBeLessThanOrEqual(0.45);
+    // Round-robin over three containers, and the handshake failures pinned on the stale one.
+    for (const name of ['gateway-node-1', 'gateway-node-2', 'gateway-node-3']) expect(result.byReplica[name]!.attempts).toBeGreaterThan(80);
+    expect(result.byReplica['gateway-node-1']!.categories.unknown_ca).toBe(0);
+    expect(result.byReplica['gateway-node-2']!.categories.unknown_ca).toBe(0);
+    expect(result.byReplica['gateway-node-3']!.categories.unknown_ca).toBeGreaterThan(0);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.95);
+  }, 120_000);
+});
+
+describe('the interceptor and the TLS terminator on the docker runtime: each in its own container', () => {
+  it('interception-trusted (interception): the interceptor container re-originates TLS to the gateway\'s by name, without a client certificate: certificate_required', async () => {
+    const { result } = await runOnDocker('interception-trusted', { durationMs: 6_000 });
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'interceptor/builtin']);
+    expect(result.summary.categories.ok).toBe(0);
+    expect(result.summary.categories.certificate_required / result.summary.attempts).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+
+  it('tls-termination-drops-identity (tls-termination): the terminator container reaches the gateway container\'s backend by name; the dropped identity is refused as certificate_required', async () => {
+    const { result } = await runOnDocker('tls-termination-drops-identity', { durationMs: 6_000 });
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'tls-terminator/builtin']);
+    expect(result.summary.categories.ok).toBe(0);
+    // Not http_error (502): the backend answered, and refused the request without an identity.
+    expect(result.summary.categories.http_error).toBe(0);
+    expect(result.summary.categories.certificate_required / result.summary.attempts).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+});

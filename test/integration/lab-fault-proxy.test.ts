@@ -46,7 +46,7 @@ beforeEach(async () => {
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   echoPort = (echo.address() as { port: number }).port;
-  proxy = await startFaultProxy({ name: 'proxy-test', link: 'client-gateway', upstreamPort: echoPort, dir, signal: AbortSignal.timeout(20_000) });
+  proxy = await startFaultProxy({ name: 'proxy-test', link: 'client-gateway', upstream: { host: '127.0.0.1', port: echoPort }, dir, signal: AbortSignal.timeout(20_000) });
 });
 
 afterEach(async () => {

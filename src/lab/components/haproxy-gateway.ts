@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { CpuUsageReading } from '../../metrics/index.js';
 import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
 import { pickFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
@@ -50,7 +51,9 @@ export function findHaproxy(searchPath: string = process.env.PATH ?? '', fallbac
  */
 export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promise<StartedGateway> {
   assertHaproxySupports(options);
-  const binary = options.haproxyBinary ?? findHaproxy();
+  const runtime = options.runtime;
+  const inContainer = runtime?.startProgram !== undefined;
+  const binary = inContainer ? 'haproxy' : (options.haproxyBinary ?? findHaproxy());
   const home = join(options.dir, 'haproxy');
   await mkdir(home, { recursive: true, mode: 0o700 });
   // Copies, so that a reload rewrites the gateway's files and never the lab PKI's. haproxy's `crt`
@@ -75,8 +78,53 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
     ...(options.threads ? { threads: options.threads } : {}),
     ...(tlsPolicy ? { tlsPolicy } : {}),
     pidFile: join(home, 'haproxy.pid'),
+    // In a container: its own network namespace, published on the host's 127.0.0.1 only.
+    ...(inContainer ? { bindAddress: '0.0.0.0' } : {}),
   });
   const configFile = join(home, 'haproxy.cfg');
+  // -W: a master that re-reads the config on SIGUSR2 and replaces its worker; in the
+  // foreground (no -D), so the supervisor (or the container) holds the master.
+  const haproxyArgs = ['-W', '-f', configFile, ...(withMasterSocket ? ['-S', `${masterSocket},mode,600`] : [])];
+
+  if (runtime?.startProgram) {
+    const port = runtime.bind.port;
+    await writeFile(configFile, haproxyConfig(configFor(port)), { mode: 0o600 });
+    // The master's output in a file of the run folder (mounted at the same path), as locally:
+    // reloads are judged by its "Loading success." / "Loading failure!" lines.
+    const logFile = join(options.dir, `${options.name}.log`);
+    const program = await runtime.startProgram(
+      {
+        name: options.name,
+        image: 'haproxy',
+        command: ['/bin/sh', '-c', `exec ${[binary, ...haproxyArgs].map(shellQuote).join(' ')} >>${shellQuote(logFile)} 2>&1`],
+        dir: options.dir,
+        what: `gateway/haproxy in a container, port ${port} published on 127.0.0.1`,
+        ready: (hostPort, signal) => waitForTlsHandshake(hostPort, signal),
+        ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
+      },
+      options.signal,
+    );
+    const gateway = new StartedHaproxyGateway(
+      options.name,
+      program.port,
+      options.caPem,
+      {
+        pid: program.pid,
+        logFile,
+        get running() {
+          return program.running;
+        },
+        groupPids: () => program.groupPids(),
+        stop: () => program.stop(),
+      },
+      configFile,
+      files,
+      (policy) => haproxyConfig(configFor(port, policy)),
+      withMasterSocket ? masterSocket : undefined,
+    );
+    if (program.cpuUsage) gateway.cpuUsage = () => program.cpuUsage?.();
+    return gateway;
+  }
 
   for (let attempt = 1; ; attempt++) {
     const port = await pickFreePort();
@@ -86,9 +134,7 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
       launch: {
         kind: 'spawn',
         command: binary,
-        // -W: a master that re-reads the config on SIGUSR2 and replaces its worker; in the
-        // foreground (no -D), so the supervisor holds the master.
-        args: ['-W', '-f', configFile, ...(withMasterSocket ? ['-S', `${masterSocket},mode,600`] : [])],
+        args: haproxyArgs,
       },
       logDir: options.dir,
       // SIGTERM: the master hard-stops its workers; the group goes with it anyway.
@@ -121,6 +167,11 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
       withMasterSocket ? masterSocket : undefined,
     );
   }
+}
+
+/** One word for /bin/sh: single-quoted, a quote inside closed, escaped and reopened. */
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The gateway's copies of its PEM files, and what was last written to them (to roll back). */
@@ -225,12 +276,14 @@ class StartedHaproxyGateway implements StartedGateway {
   readonly host = '127.0.0.1';
   readonly servername = 'localhost';
   private reloading: Promise<void> = Promise.resolve();
+  cpuUsage?: () => CpuUsageReading | undefined;
 
   constructor(
     readonly name: string,
     readonly port: number,
     readonly caPem: string,
-    private readonly proc: SupervisedProcess,
+    /** The master: a supervised child, or a container's main process (a host process all the same). */
+    private readonly proc: Pick<SupervisedProcess, 'pid' | 'running' | 'groupPids' | 'stop' | 'logFile'>,
     readonly configFile: string,
     private readonly files: HaproxyFiles,
     /** haproxy.cfg for this port and the current files, with this TLS policy. */

@@ -9,7 +9,8 @@ export interface InterceptorOptions extends ComponentOptions {
   /** Where the interception CA's key and the interceptor's key go (mode 0600; the lab's PKI folder). */
   readonly keyDir: string;
   readonly algorithm?: KeyAlgorithm;
-  readonly upstreamPort: number;
+  /** The gateway as the lab's components reach it (127.0.0.1 locally, its container name in docker). */
+  readonly upstream: { readonly host: string; readonly port: number };
   /** The gateway's name: the interceptor's certificate claims it, and checks the real one for it. */
   readonly upstreamServername: string;
   /** What verifies the real gateway (the lab root). */
@@ -61,7 +62,9 @@ export async function startInterceptor(options: InterceptorOptions): Promise<Sta
     name: options.name,
     certificateChainFile: file('chain.pem'),
     keyFile: file('key.pem'),
-    upstreamPort: options.upstreamPort,
+    upstreamHost: options.upstream.host,
+    upstreamPort: options.upstream.port,
+    ...(options.runtime && options.runtime.kind !== 'local' ? { bind: options.runtime.bind } : {}),
     upstreamServername: options.upstreamServername,
     upstreamCaFile: file('upstream-ca.pem'),
   };

@@ -10,6 +10,8 @@ export interface TlsTerminatorOptions extends ComponentOptions {
   readonly keyFile: string;
   readonly trustBundleFile: string;
   /** The gateway's TLS port (passthrough) and its plain-HTTP backend port (terminate). */
+  /** The gateway's host as the lab's components reach it: 127.0.0.1 when omitted, its container name in docker. */
+  readonly upstreamHost?: string;
   readonly upstreamPort: number;
   readonly backendPort: number;
   /** The HMAC secret file shared with the backend (0600). */
@@ -52,7 +54,9 @@ export async function startTlsTerminator(options: TlsTerminatorOptions): Promise
     certificateChainFile: options.certificateChainFile,
     keyFile: options.keyFile,
     trustBundleFile: options.trustBundleFile,
+    ...(options.upstreamHost ? { upstreamHost: options.upstreamHost } : {}),
     upstreamPort: options.upstreamPort,
+    ...(options.runtime && options.runtime.kind !== 'local' ? { bind: options.runtime.bind } : {}),
     backendPort: options.backendPort,
     identitySecretFile: options.identitySecretFile,
   };

@@ -14,7 +14,8 @@ import type { FaultProxyProcessConfig } from './fault-proxy-config.js';
 
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as FaultProxyProcessConfig;
 let toxic: Toxic | undefined;
-let listenPort = 0;
+let listenPort = config.bind?.port ?? 0;
+const listenHost = config.bind?.host ?? '127.0.0.1';
 const connections = new Set<ProxiedConnection>();
 const counters = { accepted: 0, reset: 0, dropped: 0 };
 
@@ -124,7 +125,7 @@ let server: Server = createServer(onConnection);
 function listen(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, listenHost, () => {
       server.off('error', reject);
       const address = server.address();
       resolve(address && typeof address === 'object' ? address.port : port);
@@ -159,8 +160,8 @@ serveParentRequests({
   stats: () => ({ ...counters, open: connections.size }),
 });
 
-listenPort = await listen(0);
-log(`listening on 127.0.0.1:${listenPort}, forwarding to ${config.upstreamHost}:${config.upstreamPort}`);
+listenPort = await listen(listenPort);
+log(`listening on ${listenHost}:${listenPort}, forwarding to ${config.upstreamHost}:${config.upstreamPort}`);
 reportReady(listenPort);
 
 process.on('SIGTERM', () => {

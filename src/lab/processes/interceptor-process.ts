@@ -26,6 +26,7 @@ type Mode = 'passthrough' | 'intercept';
 
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as InterceptorProcessConfig;
 const upstreamCa = readFileSync(config.upstreamCaFile, 'utf8');
+const upstreamHost = config.upstreamHost ?? '127.0.0.1';
 const secureContext = createSecureContext({
   cert: readFileSync(config.certificateChainFile, 'utf8'),
   key: readFileSync(config.keyFile, 'utf8'),
@@ -63,7 +64,7 @@ function relay(client: Socket, upstream: Socket, onUpstreamError: () => void): v
 function passThrough(client: Socket): void {
   counters.passedThrough++;
   passthrough.add(client);
-  relay(client, connectTcp({ host: '127.0.0.1', port: config.upstreamPort }), () => {});
+  relay(client, connectTcp({ host: upstreamHost, port: config.upstreamPort }), () => {});
 }
 
 function intercept(raw: Socket): void {
@@ -80,7 +81,7 @@ function intercept(raw: Socket): void {
     counters.intercepted++;
     open.delete(raw);
     const upstream = connectTls({
-      host: '127.0.0.1',
+      host: upstreamHost,
       port: config.upstreamPort,
       servername: config.upstreamServername,
       ca: upstreamCa,
@@ -115,10 +116,10 @@ serveParentRequests({
   stats: () => ({ mode, ...counters, open: open.size }),
 });
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(config.bind?.port ?? 0, config.bind?.host ?? '127.0.0.1', () => {
   const address = server.address();
   if (address && typeof address === 'object') {
-    log(`listening on 127.0.0.1:${address.port} in front of 127.0.0.1:${config.upstreamPort} (passthrough)`);
+    log(`listening on ${address.address}:${address.port} in front of ${upstreamHost}:${config.upstreamPort} (passthrough)`);
     reportReady(address.port);
   }
 });

@@ -200,11 +200,14 @@ function startBackend(): Promise<number> {
     const server = createHttpServer(answerBackend);
     server.keepAliveTimeout = 30_000;
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    // In a container, the next port on its own interfaces: reached by the terminator's container
+    // on the run network, never published on the host.
+    const where = config.bind ? { host: config.bind.host, port: config.bind.port + 1 } : { host: '127.0.0.1', port: 0 };
+    server.listen(where.port, where.host, () => {
       const address = server.address();
       backend = server;
       const port = address && typeof address === 'object' ? address.port : 0;
-      console.log(`${new Date().toISOString()} ${config.name} plain-HTTP backend (signed forwarded identities only) on 127.0.0.1:${port}`);
+      console.log(`${new Date().toISOString()} ${config.name} plain-HTTP backend (signed forwarded identities only) on ${where.host}:${port}`);
       resolve(port);
     });
   });

@@ -31,6 +31,7 @@ const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as TlsTerminat
 const secret = readFileSync(config.identitySecretFile, 'utf8').trim();
 let mode: Mode = 'passthrough';
 let forwardClientCert = false;
+const upstreamHost = config.upstreamHost ?? '127.0.0.1';
 const counters = { passedThrough: 0, terminated: 0, forwardedWithIdentity: 0, forwardedWithoutIdentity: 0, refusedHere: 0, backendFailures: 0, resetAtSwitch: 0 };
 const passthrough = new Set<Socket>();
 const terminated = new Set<Socket>();
@@ -45,7 +46,7 @@ function log(line: string): void {
 function passThrough(client: Socket): void {
   counters.passedThrough++;
   passthrough.add(client);
-  const upstream = connectTcp({ host: '127.0.0.1', port: config.upstreamPort });
+  const upstream = connectTcp({ host: upstreamHost, port: config.upstreamPort });
   const closeBoth = () => {
     client.destroy();
     upstream.destroy();
@@ -119,7 +120,7 @@ function forward(request: IncomingMessage, response: ServerResponse): void {
     counters.forwardedWithoutIdentity++;
   }
   const upstream = httpRequest(
-    { host: '127.0.0.1', port: config.backendPort, method: request.method, path: request.url, headers, agent: backendAgent },
+    { host: upstreamHost, port: config.backendPort, method: request.method, path: request.url, headers, agent: backendAgent },
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(response);
@@ -168,10 +169,10 @@ serveParentRequests({
   stats: () => ({ mode, forwardClientCert, ...counters, open: passthrough.size + terminated.size }),
 });
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(config.bind?.port ?? 0, config.bind?.host ?? '127.0.0.1', () => {
   const address = server.address();
   if (address && typeof address === 'object') {
-    log(`listening on 127.0.0.1:${address.port} in front of 127.0.0.1:${config.upstreamPort} (passthrough), backend 127.0.0.1:${config.backendPort}`);
+    log(`listening on ${address.address}:${address.port} in front of ${upstreamHost}:${config.upstreamPort} (passthrough), backend ${upstreamHost}:${config.backendPort}`);
     reportReady(address.port);
   }
 });
