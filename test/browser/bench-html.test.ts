@@ -91,12 +91,21 @@ describe('bench --html page, in Chromium', () => {
           }
           return blue;
         };
-        return { on: column(x), off: column(Math.round(plot.valToPos(data.knee!.rate * 0.25, 'x', true))) };
+        // The label: blue text beside the line at the top of the plot (the line's own columns left out).
+        let label = 0;
+        const top = Math.round(plot.bbox.top);
+        const band = plot.ctx.getImageData(x - 150, top, 300, 22).data;
+        for (let index = 0; index < band.length; index += 4) {
+          const column = (index / 4) % 300;
+          if (Math.abs(column - 150) > 3 && band[index + 3]! > 128 && band[index + 2]! > 150 && band[index]! < 80 && band[index + 2]! > band[index + 1]!) label++;
+        }
+        return { on: column(x), off: column(Math.round(plot.valToPos(data.knee!.rate * 0.25, 'x', true))), label };
       });
     });
-    for (const { on, off } of pixels) {
+    for (const { on, off, label } of pixels) {
       expect(on).toBeGreaterThan(10);
       expect(off).toBe(0);
+      expect(label).toBeGreaterThan(40);
     }
     expect(await page.locator('.knee-legend').allInnerTexts()).toEqual(Array(3).fill('Dashed blue line: the knee, capacity 400/s.'));
     expect(await page.locator('#limited-by').innerText()).toContain('limited by slo:handshake.p95 < 50ms');
