@@ -14,3 +14,6 @@ export { startBenchLab } from './bench-lab.js';
 export type { StartedBenchLab } from './bench-lab.js';
 export { MATRIX_DIMENSIONS, describeConfiguration, formatMatrix, matrixCombinations, parseMatrixDimensions } from './bench-matrix.js';
 export type { MatrixCombination, MatrixDimension, MatrixRow } from './bench-matrix.js';
+export { buildBenchChartData, limitSentence, renderBenchHtml, writeBenchHtml } from './bench-html.js';
+export type { BenchChartData, BenchChartSpec } from './bench-html.js';
+export { BENCH_CHARTS_SCRIPT } from './bench-charts-script.js';

@@ -13,6 +13,7 @@ import {
   matrixCombinations,
   parseMatrixDimensions,
   runBench,
+  writeBenchHtml,
   startBenchLab,
   type BenchReport,
   type BenchSettings,
@@ -37,6 +38,7 @@ interface BenchFlags extends Partial<IdentityFlags> {
   maxSteps: string;
   resume: boolean;
   json?: string;
+  html?: string;
   workers?: string;
   maxInFlight?: string;
   timeout?: string;
@@ -69,6 +71,7 @@ export function benchCommand(): Command {
     .option('--max-steps <n>', 'bound on the number of steps', '20')
     .option('--no-resume', 'always do full handshakes (default: offer each identity\'s last TLS session)')
     .option('--json <file>', 'write the result (capacity, limitedBy, steps[]) as JSON to <file>')
+    .option('--html <file>', 'write one self-contained HTML page to <file>: latency, success and CPU against the offered rate, the knee marked, the steps')
     .option('--workers <n>', `load generator worker threads (default: cores - 1, here ${defaultGeneratorWorkers()})`)
     .option('--max-in-flight <n>', 'bound on attempts in flight across the generator; beyond it attempts are dropped (and blamed on the generator)')
     .option('--timeout <duration>', 'per-attempt timeout (default 5s, or the scenario\'s load.timeout)')
@@ -117,7 +120,7 @@ async function bench(target: string, flags: BenchFlags): Promise<void> {
   );
   if (!report) return;
   process.stdout.write(formatBenchReport(report));
-  if (flags.json !== undefined) await writeJsonAtomically(flags.json, report);
+  await writeBenchFiles(report, flags);
   process.exitCode = benchExitCode(report);
 }
 
@@ -126,6 +129,9 @@ async function bench(target: string, flags: BenchFlags): Promise<void> {
  * its whole-run and baseline SLOs (or --slo). With --matrix, one lab per configuration in turn.
  */
 async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
+  if (flags.matrix !== undefined && flags.html !== undefined) {
+    throw new UsageError('E_CLI_FLAG', '--html plots one bench; --matrix runs several', { hint: 'drop --html (the matrix JSON has every report), or bench one configuration with --html' });
+  }
   const scenario = await loadScenario(file);
   if (scenario.faults.length > 0) {
     throw new UsageError('E_BENCH_FAULTS', `${file}: bench measures a healthy lab, and this scenario has ${scenario.faults.length} fault(s)`, {
@@ -171,7 +177,7 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
   if (flags.matrix === undefined) {
     const report = rows[0]!.report;
     process.stdout.write(formatBenchReport(report));
-    if (flags.json !== undefined) await writeJsonAtomically(flags.json, report);
+    await writeBenchFiles(report, flags);
     process.exitCode = benchExitCode(report);
     return;
   }
@@ -194,6 +200,11 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
     });
   }
   process.exitCode = rows.every((row) => row.report.capacity > 0) ? ExitCode.Ok : ExitCode.SloBreached;
+}
+
+async function writeBenchFiles(report: BenchReport, flags: BenchFlags): Promise<void> {
+  if (flags.json !== undefined) await writeJsonAtomically(flags.json, report);
+  if (flags.html !== undefined) await writeBenchHtml(flags.html, report);
 }
 
 /** 0 when some rate passed; 1 when not even the lowest one did. */

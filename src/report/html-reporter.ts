@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ERROR_CATEGORIES, PHASES } from '../metrics/index.js';
 import type { CertificateSummary, LatencySummary, MetricsSummary, RunResult, SloVerdict } from '../result/run-result.js';
@@ -10,30 +7,10 @@ import { runbookFor } from './category-runbook.js';
 import { formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
 import type { Reporter } from './reporter.js';
 import { buildChartData, faultWindows } from './report-chart-data.js';
+import { PAGE_CSS, contentSecurityPolicy, escapeHtml, jsonForScript, loadChartAssets, type ChartAssets } from './html-page.js';
 import { REPORT_CHARTS_SCRIPT } from './report-charts-script.js';
 
 export const HTML_FILE_NAME = 'report.html';
-
-/** The chart library's script and stylesheet, inlined so report.html opens with no network. */
-export interface ChartAssets {
-  readonly script: string;
-  readonly css: string;
-}
-
-let cachedAssets: Promise<ChartAssets> | undefined;
-
-/** uPlot from node_modules, read once per process. */
-export function loadChartAssets(): Promise<ChartAssets> {
-  cachedAssets ??= (async () => {
-    const require = createRequire(import.meta.url);
-    const [script, css] = await Promise.all([
-      readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
-      readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-    ]);
-    return { script, css };
-  })();
-  return cachedAssets;
-}
 
 /** report.html: one self-contained page (charts inlined) to look at after a game day. */
 export class HtmlReporter implements Reporter {
@@ -50,11 +27,8 @@ export function renderHtmlReport(result: RunResult, assets: ChartAssets): string
   const chartData = buildChartData(result);
   // JSON in a non-executed script element: "<" escaped so no string (a subject, a fault
   // description from a user's scenario) can close the element or open a comment.
-  const json = JSON.stringify(chartData).replace(/</g, '\\u003c');
-  // The page may run only its own two scripts and load nothing: a Content-Security-Policy with
-  // their hashes, no connect/img/font sources beyond data:.
-  const hashes = [assets.script, REPORT_CHARTS_SCRIPT].map((script) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`);
-  const csp = `default-src 'none'; script-src ${hashes.join(' ')}; style-src 'unsafe-inline'; img-src data:`;
+  const json = jsonForScript(chartData);
+  const csp = contentSecurityPolicy([assets.script, REPORT_CHARTS_SCRIPT]);
   const title = `mtls-chaos ${result.scenario.name}: ${result.verdict === 'pass' ? 'PASS' : 'FAIL'}`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -292,49 +266,3 @@ function latencyText(latency: LatencySummary, percentile: 'p50' | 'p95' | 'p99')
 function formatSeconds(seconds: number): string {
   return formatOffset(Math.round(seconds * 1_000));
 }
-
-/** Text and attribute values alike: every string that reaches the page goes through here. */
-export function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-const PAGE_CSS = `
-:root { color-scheme: light; --fail: #c62828; --pass: #2e7d32; --muted: #5f6368; --line: #e0e0e0; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #202124; background: #f6f7f9; }
-main { max-width: 1180px; margin: 0 auto; padding: 20px 24px 40px; }
-h1 { font-size: 24px; margin: 0 0 4px; display: flex; align-items: center; gap: 12px; }
-h2 { font-size: 17px; margin: 14px 0 10px; }
-h3 { font-size: 15px; margin: 18px 0 8px; }
-section, header { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 18px 16px; margin-top: 14px; }
-header { padding-top: 16px; }
-.meta { color: var(--muted); margin: 4px 0; }
-.verdict { font-size: 14px; padding: 3px 10px; border-radius: 12px; color: #fff; letter-spacing: .04em; }
-.verdict.pass { background: var(--pass); } .verdict.fail { background: var(--fail); }
-.error { color: var(--fail); }
-.description pre { white-space: pre-wrap; font: 13px/1.4 ui-monospace, monospace; background: #f6f7f9; padding: 10px; border-radius: 6px; }
-.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); gap: 10px; padding: 14px 18px; }
-.figure { background: #f6f7f9; border-radius: 6px; padding: 8px 12px; }
-.figure .value { font-size: 19px; font-weight: 600; white-space: nowrap; }
-.figure .label { color: var(--muted); font-size: 12px; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: #fafafa; font-weight: 600; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-tr.slo-row.fail td.result { color: var(--fail); font-weight: 700; }
-tr.slo-row.pass td.result { color: var(--pass); font-weight: 700; }
-tr.slo-row.fail { background: #fdecea; }
-code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f1f3f4; padding: 1px 4px; border-radius: 4px; word-break: break-all; }
-.warning { color: #8a4b00; }
-#warnings { border-color: #f0c36d; background: #fff8e1; }
-#warnings ul { margin: 0; padding-left: 20px; }
-.chart-block { margin: 0 0 22px; }
-.chart-block figcaption { font-weight: 600; margin: 6px 0; }
-.chart { width: 100%; min-height: 280px; }
-.fault-legend { list-style: none; padding: 0; margin: 6px 0 0; font-size: 12px; color: #5f2120; }
-.fault-legend li { margin: 2px 0; }
-.fault-legend .swatch { display: inline-block; width: 14px; height: 10px; margin-right: 6px; background: rgba(211, 47, 47, 0.18); border-left: 2px dashed rgba(198, 40, 40, 0.75); vertical-align: middle; }
-.fault-legend.none { color: var(--muted); }
-.runbook p { margin: 0 0 4px; } .runbook ul { margin: 0; padding-left: 18px; } .runbook .check { font-weight: 600; }
-footer { color: var(--muted); font-size: 12px; margin-top: 20px; }
-`;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BenchReport } from '../../src/bench/index.js';
+import type { BenchChartData, BenchReport } from '../../src/bench/index.js';
 import { ERROR_CATEGORIES } from '../../src/metrics/index.js';
 import { buildLabPki, makeLabPkiTempDir, removeLabPkiDir, writeLabPki, type LabPkiFiles } from '../../src/pki/index.js';
 import { startCapacityFront } from '../support/capacity-front.js';
@@ -31,9 +31,17 @@ const SHORT_STEPS = ['--step', '1s', '--warmup', '0.5s', '--workers', '2', '--re
 
 async function bench(url: string, args: readonly string[], name: string): Promise<{ exitCode: number; stdout: string; stderr: string; report: BenchReport }> {
   const out = join(dir, `${name}.json`);
-  const result = await runCli(['bench', url, ...identityFlags(), ...SHORT_STEPS, ...args, '--json', out], { timeoutMs: 90_000 });
+  const html = join(dir, `${name}.html`);
+  const result = await runCli(['bench', url, ...identityFlags(), ...SHORT_STEPS, ...args, '--json', out, '--html', html], { timeoutMs: 90_000 });
   if (result.exitCode !== 0) throw new Error(`bench exited ${result.exitCode}: ${result.stderr}\n${result.stdout}`);
-  return { ...result, report: JSON.parse(await readFile(out, 'utf8')) as BenchReport };
+  const report = JSON.parse(await readFile(out, 'utf8')) as BenchReport;
+  // --html from the same run: the page embeds one point per step and the knee at the capacity.
+  const page = await readFile(html, 'utf8');
+  const start = page.indexOf('id="bench-data">') + 'id="bench-data">'.length;
+  const data = JSON.parse(page.slice(start, page.indexOf('</script>', start))) as BenchChartData;
+  expect(data.rates).toHaveLength(report.steps.length);
+  expect(data.knee?.rate).toBe(report.capacity > 0 ? report.capacity : undefined);
+  return { ...result, report };
 }
 
 /**

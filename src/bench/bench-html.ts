@@ -1,0 +1,156 @@
+import { PAGE_CSS, contentSecurityPolicy, escapeHtml, formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio, jsonForScript, loadChartAssets, writeFileAtomic, type ChartAssets } from '../report/index.js';
+import { BENCH_CHARTS_SCRIPT } from './bench-charts-script.js';
+import type { BenchReport, BenchStep } from './bench-report.js';
+
+/** One chart of the bench page: series of values, one per step, against the offered rate. */
+export interface BenchChartSpec {
+  readonly id: 'latency' | 'success' | 'cpu';
+  readonly title: string;
+  readonly yLabel: string;
+  readonly yMax?: number;
+  readonly series: readonly { readonly label: string; readonly color: string; readonly values: readonly (number | null)[] }[];
+}
+
+/** What the page's script reads: x values (offered rates, ascending), the charts, the knee. */
+export interface BenchChartData {
+  readonly rates: readonly number[];
+  readonly charts: readonly BenchChartSpec[];
+  /** The capacity found, drawn as a vertical line; null when not even the lowest rate passed. */
+  readonly knee: { readonly rate: number; readonly label: string } | null;
+}
+
+/** Steps in offered-rate order (uPlot needs ascending x); repeats of a rate keep their run order. */
+function byRate(report: BenchReport): BenchStep[] {
+  return [...report.steps].sort((a, b) => a.offeredRate - b.offeredRate || a.index - b.index);
+}
+
+export function buildBenchChartData(report: BenchReport): BenchChartData {
+  const steps = byRate(report);
+  // A step with no attempt has no latency or success rate: a gap, not a zero.
+  const values = (pick: (step: BenchStep) => number) => steps.map((step) => (step.attempts === 0 ? null : pick(step)));
+  return {
+    rates: steps.map((step) => step.offeredRate),
+    charts: [
+      {
+        id: 'latency',
+        title: 'Handshake latency against offered rate',
+        yLabel: 'ms',
+        series: [
+          { label: 'handshake p50', color: '#2e7d32', values: values((step) => step.latency.handshake.p50) },
+          { label: 'handshake p95', color: '#ef6c00', values: values((step) => step.latency.handshake.p95) },
+          { label: 'handshake p99', color: '#c62828', values: values((step) => step.latency.handshake.p99) },
+        ],
+      },
+      {
+        id: 'success',
+        title: 'Success rate against offered rate',
+        yLabel: '% of attempts',
+        yMax: 105,
+        series: [{ label: 'success rate %', color: '#2e7d32', values: values((step) => step.successRate * 100) }],
+      },
+      {
+        id: 'cpu',
+        title: 'CPU against offered rate (p95 over the step, percent of one core)',
+        yLabel: '% of one core',
+        series: [
+          { label: 'gateway CPU p95', color: '#6a1b9a', values: steps.map((step) => step.gatewayCpu?.p95 ?? null) },
+          { label: 'generator CPU p95', color: '#00838f', values: steps.map((step) => step.generatorCpu.p95) },
+        ],
+      },
+    ],
+    knee: report.capacity > 0 ? { rate: report.capacity, label: `capacity ${report.capacityText}` } : null,
+  };
+}
+
+/** "limited by slo:handshake.p95 < 100ms", "limited by generator (at least 120/s)", "limited by max (at least 5000/s)". */
+export function limitSentence(report: BenchReport): string {
+  if (report.limitedBy === 'generator') return `limited by generator (at least ${report.capacity}/s): the load generator, not the gateway, ran out first`;
+  if (report.limitedBy === 'max') return `limited by max (at least ${report.capacity}/s): every step passed up to --max ${report.settings.maxRate}/s`;
+  if (report.limitedBy === 'steps') return `limited by steps (at least ${report.capacity}/s): the search used all ${report.settings.maxSteps} steps`;
+  return `limited by ${report.limitedBy}`;
+}
+
+/** The bench page: one self-contained HTML file (chart library inlined, no network). */
+export function renderBenchHtml(report: BenchReport, assets: ChartAssets): string {
+  const chartData = buildBenchChartData(report);
+  const csp = contentSecurityPolicy([assets.script, BENCH_CHARTS_SCRIPT]);
+  const title = `mtls-chaos bench ${report.target}: ${report.capacityText}`;
+  const blocks = chartData.charts
+    .map(
+      (chart) =>
+        `<figure class="chart-block"><figcaption>${escapeHtml(chart.title)}</figcaption><div class="chart" id="chart-${chart.id}"></div>${
+          chartData.knee ? `<p class="knee-legend">Dashed blue line: the knee, ${escapeHtml(chartData.knee.label)}.</p>` : '<p class="knee-legend">No knee: not even the lowest rate passed.</p>'
+        }</figure>`,
+    )
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${assets.css}</style>
+<style>${PAGE_CSS}</style>
+</head>
+<body>
+<main>
+${headerSection(report)}
+<section id="charts"><h2>Against the offered rate</h2>${blocks}</section>
+${stepsSection(report)}
+<footer>Generated by mtls-chaos bench (schema ${report.schemaVersion}). Figures from a shared machine are relative: compare configurations on the same one.</footer>
+</main>
+<script type="application/json" id="bench-data">${jsonForScript(chartData)}</script>
+<script>${assets.script}</script>
+<script>${BENCH_CHARTS_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function headerSection(report: BenchReport): string {
+  const found = report.capacity > 0;
+  const reasons = report.generatorReasons.length > 0 ? `<ul id="generator-reasons">${report.generatorReasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul>` : '';
+  const settings = report.settings;
+  return `<header>
+<h1>bench <code>${escapeHtml(report.target)}</code> <span class="verdict ${found ? 'pass' : 'fail'}" id="capacity">${escapeHtml(report.capacityText)}</span></h1>
+<p class="limit" id="limited-by"><strong>${escapeHtml(limitSentence(report))}</strong>${report.confirmed ? ' · confirmed by a repeat step' : ''}${report.converged ? '' : ' · not converged to the resolution'}</p>
+${reasons}
+${report.configuration ? `<p class="meta" id="configuration">Configuration: ${escapeHtml(report.configuration)}</p>` : ''}
+<p class="meta">SLOs: ${report.slos.map((slo) => `<code>${escapeHtml(slo)}</code>`).join(' ')}</p>
+<p class="meta">${report.steps.length} steps of ${escapeHtml(formatOffset(settings.stepMs))} (+ ${escapeHtml(formatOffset(settings.warmupMs))} warm-up) from ${settings.startRate}/s up to ${settings.maxRate}/s, resolution ${escapeHtml(formatRatio(settings.resolution))}, session resumption ${settings.resume ? 'on' : 'off'}, ${settings.workers} generator worker${settings.workers === 1 ? '' : 's'} · started ${escapeHtml(report.startedAt)}</p>
+</header>`;
+}
+
+function stepsSection(report: BenchReport): string {
+  const latency = (step: BenchStep, percentile: 'p50' | 'p95' | 'p99') => (step.attempts === 0 ? '-' : `${formatMs(step.latency.handshake[percentile])} ms`);
+  const rows = report.steps
+    .map((step) => {
+      const knee = step.passed && report.capacity > 0 && step.offeredRate === report.capacity;
+      const cells = [
+        String(step.index + 1),
+        step.phase,
+        formatRate(step.offeredRate),
+        formatRate(step.achievedRate),
+        formatCount(step.attempts),
+        step.attempts === 0 ? '-' : formatRatio(step.successRate),
+        latency(step, 'p50'),
+        latency(step, 'p95'),
+        latency(step, 'p99'),
+        step.gatewayCpu ? formatCpu(step.gatewayCpu.p95) : 'not measured',
+        formatCpu(step.generatorCpu.p95),
+      ];
+      return `<tr class="step-row ${step.passed ? 'pass' : 'fail'}${knee ? ' knee-row' : ''}" data-offered="${step.offeredRate}">${cells
+        .map((cell) => `<td class="num">${escapeHtml(cell)}</td>`)
+        .join('')}<td class="result">${step.passed ? 'PASS' : 'FAIL'}</td><td>${escapeHtml([step.limit ?? '', ...step.generatorReasons].filter(Boolean).join('; '))}</td></tr>`;
+    })
+    .join('\n');
+  return `<section id="steps"><h2>Steps, in the order they ran</h2>
+<table><thead><tr><th>#</th><th>Phase</th><th>Offered</th><th>Achieved</th><th>Attempts</th><th>Success</th><th>Handshake p50</th><th>Handshake p95</th><th>Handshake p99</th><th>Gateway CPU p95</th><th>Generator CPU p95</th><th>Result</th><th>Why it failed</th></tr></thead>
+<tbody>${rows}</tbody></table></section>`;
+}
+
+/** `bench --html FILE`: the page, written atomically (a reader never sees half of it). */
+export async function writeBenchHtml(path: string, report: BenchReport): Promise<void> {
+  await writeFileAtomic(path, renderBenchHtml(report, await loadChartAssets()));
+}
