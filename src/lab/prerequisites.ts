@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findExecutable } from './find-executable.js';
 import type Docker from 'dockerode';
 import { dockerClient, ENGINE_HINT } from './docker/docker-engine.js';
 
@@ -64,17 +64,6 @@ export async function checkPrerequisites(options: { docker?: Docker; searchPath?
   return checks;
 }
 
-function findExecutable(name: string, searchPath: string, fallbacks: readonly string[]): string | undefined {
-  for (const candidate of [...searchPath.split(delimiter).filter(Boolean).map((dir) => join(dir, name)), ...fallbacks]) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
 
 function readable(name: string, use: PrerequisiteUse, path: string, fix: string): Prerequisite {
   try {

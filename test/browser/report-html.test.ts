@@ -11,18 +11,8 @@ import { loadScenario } from '../../src/scenario/index.js';
 import { parseXml } from '../support/parse-xml.js';
 import { REPO_ROOT } from '../support/run-cli.js';
 import { launchChromium } from './chromium.js';
+import type { Plot } from './page-types.js';
 
-/** What the tests read inside the page, typed here: the test program is compiled without the DOM lib. */
-interface Canvas2d {
-  readonly canvas: { readonly width: number; readonly height: number };
-  getImageData(x: number, y: number, width: number, height: number): { readonly data: Uint8ClampedArray };
-}
-interface Plot {
-  readonly data: (number | null)[][];
-  readonly ctx: Canvas2d;
-  readonly bbox: { readonly top: number; readonly height: number };
-  valToPos(value: number, scale: string, canvasPixels: boolean): number;
-}
 interface PageGlobals {
   readonly mtlsChaosCharts?: { readonly id: string; readonly plot: Plot }[];
   readonly document: { getElementById(id: string): { contains(node: unknown): boolean; readonly textContent: string | null } | null };

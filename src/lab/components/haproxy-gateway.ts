@@ -1,7 +1,8 @@
-import { accessSync, constants, readSync, closeSync, fstatSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readSync, closeSync, fstatSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findExecutable } from '../find-executable.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CpuUsageReading } from '../../metrics/index.js';
 import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
@@ -30,15 +31,8 @@ const MASTER_SETTLE_MS = 1_000;
 
 /** The haproxy binary in PATH, else /usr/sbin/haproxy (Debian puts it there, outside a user's PATH). */
 export function findHaproxy(searchPath: string = process.env.PATH ?? '', fallbacks: readonly string[] = ['/usr/sbin/haproxy']): string {
-  const candidates = [...searchPath.split(delimiter).filter(Boolean).map((dir) => join(dir, 'haproxy')), ...fallbacks];
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // next
-    }
-  }
+  const found = findExecutable('haproxy', searchPath, fallbacks);
+  if (found) return found;
   throw new LabError('E_LAB_HAPROXY_MISSING', 'the haproxy gateway needs haproxy, and none was found in PATH or /usr/sbin/haproxy', {
     hint: 'install it (Debian/Ubuntu: `apt-get install haproxy`, 2.2 or later), or use the node gateway (lab.gateway.kind: node)',
   });

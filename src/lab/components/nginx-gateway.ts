@@ -1,6 +1,6 @@
-import { accessSync, constants } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findExecutable } from '../find-executable.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ErrorCategory } from '../../metrics/error-category.js';
 import type { CpuUsageReading } from '../../metrics/index.js';
@@ -25,15 +25,8 @@ const OLD_WORKER_DRAIN_MS = 3_000;
 
 /** The nginx binary in PATH, else /usr/sbin/nginx (Debian puts it there, outside a user's PATH). */
 export function findNginx(searchPath: string = process.env.PATH ?? '', fallbacks: readonly string[] = ['/usr/sbin/nginx']): string {
-  const candidates = [...searchPath.split(delimiter).filter(Boolean).map((dir) => join(dir, 'nginx')), ...fallbacks];
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // next
-    }
-  }
+  const found = findExecutable('nginx', searchPath, fallbacks);
+  if (found) return found;
   throw new LabError('E_LAB_NGINX_MISSING', 'the nginx gateway needs nginx, and none was found in PATH or /usr/sbin/nginx', {
     hint: 'install it (Debian/Ubuntu: `apt-get install nginx`), or use the node gateway (lab.gateway.kind: node)',
   });
