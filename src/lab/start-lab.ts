@@ -74,7 +74,6 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
   const log = options.log ?? (() => {});
   signal.throwIfAborted();
   // What can be known wrong before anything starts is reported before anything starts.
-  if (options.runtime?.kind === 'docker') assertDockerSupports(spec);
   if (spec.gateway.kind === 'nginx' && options.runtime?.kind !== 'docker') {
     findNginx();
     assertNginxSupports(spec.gateway.ocsp);
@@ -236,21 +235,3 @@ function pidOf(pids: number[]): { pid?: number } {
   return first === undefined ? {} : { pid: first };
 }
 
-/**
- * The docker runtime runs the node, nginx or haproxy gateway (replicas too), the built-in OCSP responder, fault proxies, the interceptor and the TLS terminator so far;
- * the rest of a lab is refused up front rather than half-started.
- */
-function assertDockerSupports(spec: LabSpec): void {
-  const unsupported: [string[], string][] = [];
-  // The balancer stays on the host (start-gateways.ts), out of a container's reach.
-  if (spec.interceptor && ((spec.gateway.replicas ?? 1) > 1 || spec.balancer)) {
-    unsupported.push([['lab', 'interceptor'], 'an interceptor in front of gateway replicas']);
-  }
-  const [first] = unsupported;
-  if (first) {
-    throw new LabError('E_LAB_DOCKER_UNSUPPORTED', `the docker runtime does not run ${unsupported.map(([, what]) => what).join(', ')} yet`, {
-      path: first[0],
-      hint: 'run this scenario with --runtime local',
-    });
-  }
-}

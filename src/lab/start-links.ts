@@ -2,6 +2,7 @@ import type { ComponentSummary } from '../result/run-result.js';
 import { startFaultProxy, type StartedFaultProxy } from './components/fault-proxy.js';
 import { startInterceptor, type StartedInterceptor } from './components/interceptor.js';
 import { startTlsTerminator, type StartedTlsTerminator } from './components/tls-terminator.js';
+import { BalancedGateway } from './balanced-gateway.js';
 import type { StartedGateway } from './gateway.js';
 import { ProxiedGateway } from './proxied-gateway.js';
 import type { RunRegistry } from './run-registry.js';
@@ -99,6 +100,12 @@ export async function startFrontComponents(
   context: LinkContext,
   terminatorFiles?: TerminatorFiles,
 ): Promise<FrontComponents> {
+  // Replicas sit behind the balancer, a host process in both runtimes (start-gateways.ts): what is
+  // in front of it runs on the host too, since a container cannot reach the host's 127.0.0.1.
+  if (gateway instanceof BalancedGateway && context.runtime?.kind === 'docker') {
+    const { runtime: _inContainers, ...onHost } = context;
+    context = onHost;
+  }
   let entry: { readonly name: string; readonly port: number } | undefined;
   let interceptor: StartedInterceptor | undefined;
   let tlsTerminator: StartedTlsTerminator | undefined;

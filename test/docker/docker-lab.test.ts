@@ -145,12 +145,26 @@ describe('docker runtime: node gateway and OCSP responder in containers', () => 
     expect(await docker.listContainers({ all: true, filters })).toEqual([]);
   }, 120_000);
 
-  it('refuses what it does not run yet up front, naming the field and the way out, with nothing started', async () => {
-    const runsBefore = (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [RUN_ID_LABEL] }) })).length;
-    await expect(startDockerLab({ gateway: { kind: 'node', replicas: 2 }, balancer: { kind: 'builtin' }, interceptor: { kind: 'builtin' } })).rejects.toMatchObject({
-      code: 'E_LAB_DOCKER_UNSUPPORTED',
-      hint: expect.stringContaining('--runtime local'),
+  it('puts an interceptor and a client-gateway link in front of replicas on the host, beside the balancer the replicas sit behind', async () => {
+    const { lab, runId } = await startDockerLab({
+      gateway: { kind: 'node', replicas: 2 },
+      balancer: { kind: 'builtin' },
+      interceptor: { kind: 'builtin' },
+      links: [{ between: 'client-gateway' }],
     });
-    expect((await docker.listContainers({ all: true, filters: JSON.stringify({ label: [RUN_ID_LABEL] }) })).length).toBe(runsBefore);
-  }, 60_000);
+    // Only the replicas are containers: the balancer, the interceptor and the proxy reach their 127.0.0.1 ports.
+    const containers = await docker.listContainers({ filters: JSON.stringify({ label: [`${RUN_ID_LABEL}=${runId}`] }) });
+    expect(containers.map((container) => container.Labels['mtls-chaos.component']).sort()).toEqual(['gateway-node-1', 'gateway-node-2']);
+    const interceptor = lab.interceptor!;
+    const hostPids = [...interceptor.pids(), ...lab.links!['client-gateway']!.pids()];
+    expect(hostPids.length).toBe(2);
+    for (const pid of hostPids) expect(isAlive(pid)).toBe(true);
+    for (let i = 0; i < 4; i++) expect((await attempt(lab.gateway, creds.good)).status).toBe(200);
+    expect((await interceptor.stats()).passedThrough).toBeGreaterThanOrEqual(4);
+    await interceptor.setMode('intercept');
+    // The interception CA is not the lab's: a client that trusts only the lab root refuses it.
+    expect(await attempt(lab.gateway, creds.good)).toMatchObject({ error: expect.stringMatching(/UNABLE_TO_VERIFY|SELF_SIGNED|unable to verify/i) });
+    await interceptor.setMode('passthrough');
+    expect((await attempt(lab.gateway, creds.good)).status).toBe(200);
+  }, 120_000);
 });
