@@ -6,7 +6,8 @@ export default defineScenario({
   name: 'stale-replicas-1-of-3-haproxy',
   description: `A client-CA rotation reaches 2 of 3 haproxy gateway replicas: about 1/3 of attempts fail, all on the stale one.
 Breaks: three haproxy gateway replicas (three masters, each with its own folder, config and port)
-sit behind the built-in TCP round-robin balancer (TLS passes through to the replicas). At 6 s the
+sit behind haproxy as the TCP round-robin balancer too (TLS passes through to the replicas; its
+log says which replica each client connection reached). At 6 s the
 client CA rotates, in the right order (trust bundle first, then leaves), but the bundle push
 reaches only gateway-haproxy-1 and gateway-haproxy-2: they trust old + new CA (reload by SIGUSR2),
 then every client moves to a certificate of the new CA. gateway-haproxy-3 never reloads and keeps
@@ -21,7 +22,7 @@ a total outage or no effect at all both breach) with unknown_ca >= 20% of attemp
 recovery.time < 3s; recovery-phase success >= 95% (the heal is a reload of the stale replica:
 its master re-executes and forks a new worker, about a second on a busy machine, during which
 that replica still answers as before; measured 96-98%, where nginx's faster reload makes 99%).`,
-  lab: { ...base.lab, gateway: { kind: 'haproxy', replicas: 3 } },
+  lab: { ...base.lab, gateway: { kind: 'haproxy', replicas: 3 }, balancer: { kind: 'haproxy' } },
   load: { ...base.load, duration: '22s' },
   slos: [
     { expr: 'success.rate >= 99.9%', phase: 'baseline' },

@@ -6,7 +6,8 @@ export default defineScenario({
   name: 'stale-server-cert-1-of-3-haproxy',
   description: `A server-certificate rotation reaches 2 of 3 haproxy gateway replicas: clients refuse the stale one, about 1/3 of attempts.
 Breaks: three haproxy gateway replicas (three masters, each with its own folder and port) sit
-behind the built-in TCP round-robin balancer (TLS passes through to the replicas). At 6 s the
+behind haproxy as the TCP round-robin balancer too (TLS passes through to the replicas; its
+log says which replica each client connection reached). At 6 s the
 server certificate rotates to a new CA: the clients trust old + new for a moment,
 gateway-haproxy-1 and gateway-haproxy-2 switch to the new certificate (reload by SIGUSR2), then
 the clients retire the old CA. gateway-haproxy-3 never got the new certificate and still serves
@@ -20,7 +21,7 @@ SLOs: baseline success >= 99.9%; during the fault success between 55% and 80% (2
 with unknown_ca >= 20% of attempts; recovery.time < 3s; recovery-phase success >= 95% (the heal is a reload of the stale replica:
 its master re-executes and forks a new worker, about a second on a busy machine, during which
 that replica still answers as before; measured 96-98%, where nginx's faster reload makes 99%).`,
-  lab: { ...base.lab, gateway: { kind: 'haproxy', replicas: 3 } },
+  lab: { ...base.lab, gateway: { kind: 'haproxy', replicas: 3 }, balancer: { kind: 'haproxy' } },
   load: { ...base.load, duration: '22s' },
   slos: [
     { expr: 'success.rate >= 99.9%', phase: 'baseline' },

@@ -39,6 +39,11 @@ export interface ProgramSpec {
   /** The component's folder (logs). */
   readonly dir: string;
   readonly what: string;
+  /**
+   * Docker: run in the host's network namespace, listening on 127.0.0.1 at this port, instead of
+   * on the run network behind a published port (the haproxy balancer, which must see clients' ports).
+   */
+  readonly hostNetworkPort?: number;
   /** Resolves once the program serves on this host port (e.g. a TLS handshake succeeds). */
   ready(hostPort: number, signal: AbortSignal): Promise<unknown>;
   readonly readyTimeoutMs?: number;

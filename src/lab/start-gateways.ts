@@ -5,11 +5,11 @@ import { BalancedGateway } from './balanced-gateway.js';
 import { startHaproxyGateway } from './components/haproxy-gateway.js';
 import { startNginxGateway } from './components/nginx-gateway.js';
 import { startNodeGateway } from './components/node-gateway.js';
-import { startTcpBalancer, type StartedTcpBalancer } from './components/tcp-balancer.js';
+import { startHaproxyBalancer } from './components/haproxy-balancer.js';
+import { startTcpBalancer, type BalancerKind, type StartedTcpBalancer } from './components/tcp-balancer.js';
 import type { GatewayOptions, GatewaySpec, StartedGateway } from './gateway.js';
 
 export const MAX_GATEWAY_REPLICAS = 8;
-export const BALANCER_NAME = 'balancer-builtin';
 
 export interface StartedGateways {
   /** Where load goes: the one gateway, or the balancer in front of the replicas. */
@@ -28,7 +28,7 @@ export interface StartedGateways {
  */
 export async function startGateways(
   spec: GatewaySpec,
-  withBalancer: boolean,
+  balancerKind: BalancerKind | undefined,
   common: GatewayOptions,
   onStarted: (component: { readonly name: string; stop(): Promise<void> }) => void,
   log: (line: string) => void,
@@ -50,21 +50,27 @@ export async function startGateways(
     replicas.push(replica);
     log(`gateway/${spec.kind} ${name} ready on 127.0.0.1:${replica.port}`);
   }
-  if (!withBalancer && count === 1) return { gateway: replicas[0]!, replicas };
+  if (!balancerKind && count === 1) return { gateway: replicas[0]!, replicas };
 
   common.signal.throwIfAborted();
-  // On the host in both runtimes, in front of the replicas' 127.0.0.1 ports: in a container it
-  // would see docker-proxy's source ports, not the clients', and could no longer say which
-  // replica a connection that failed in its handshake went to (byReplica).
-  const balancer = await startTcpBalancer({
-    name: BALANCER_NAME,
+  // On the host's loopback in both runtimes, in front of the replicas' 127.0.0.1 ports: behind
+  // docker-proxy it would see docker-proxy's source ports, not the clients', and could no longer
+  // say which replica a connection that failed in its handshake went to (byReplica). The haproxy
+  // balancer runs from its image in docker, on the host's network.
+  const kind = balancerKind ?? 'builtin';
+  const balancerOptions = {
+    name: `balancer-${kind}`,
     dir: common.dir,
     backends: replicas.map((replica) => ({ name: replica.name, port: replica.port })),
     signal: common.signal,
     ...(common.registry ? { registry: common.registry } : {}),
-  });
+  };
+  const balancer =
+    kind === 'haproxy'
+      ? await startHaproxyBalancer({ ...balancerOptions, ...(common.runtime ? { runtime: common.runtime } : {}) })
+      : await startTcpBalancer(balancerOptions);
   onStarted(balancer);
-  log(`balancer/builtin ready on 127.0.0.1:${balancer.port}, round-robin over ${count} replicas`);
+  log(`balancer/${kind} ready on 127.0.0.1:${balancer.port}, round-robin over ${count} replicas`);
   return { gateway: new BalancedGateway(replicas, balancer), replicas, balancer };
 }
 
@@ -92,7 +98,7 @@ export function gatewayComponents(started: StartedGateways): ComponentSummary[] 
       ? [
           {
             name: started.balancer.name,
-            kind: 'balancer/builtin',
+            kind: `balancer/${started.balancer.kind}`,
             endpoint: `tcp://127.0.0.1:${started.balancer.port}`,
             ...pidOf(started.balancer.pids()),
           },

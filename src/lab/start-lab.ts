@@ -8,7 +8,7 @@ import { assertHaproxySupports } from './components/haproxy-config.js';
 import { findHaproxy } from './components/haproxy-gateway.js';
 import { startOcspResponder, type StartedOcspResponder } from './components/ocsp-responder.js';
 import type { GatewaySpec, StartedGateway } from './gateway.js';
-import type { StartedTcpBalancer } from './components/tcp-balancer.js';
+import type { BalancerKind, StartedTcpBalancer } from './components/tcp-balancer.js';
 import { gatewayComponents, startGateways } from './start-gateways.js';
 import { LabError } from './lab-error.js';
 import { RunRegistry } from './run-registry.js';
@@ -22,8 +22,8 @@ export interface LabSpec extends LinksSpec {
   readonly gateway: GatewaySpec;
   /** validityMs: nextUpdate - thisUpdate of its answers (default 1 h); nginx caches answers until nextUpdate. */
   readonly ocspResponder?: { readonly kind: 'builtin'; readonly validityMs?: number };
-  /** The built-in TCP round-robin balancer in front of the gateway replicas; required with replicas > 1. */
-  readonly balancer?: { readonly kind: 'builtin' };
+  /** The TCP round-robin balancer in front of the gateway replicas (ours or haproxy); required with replicas > 1. */
+  readonly balancer?: { readonly kind: BalancerKind };
 }
 
 export interface StartLabOptions {
@@ -195,7 +195,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       registry,
       ...(options.runtime ? { runtime: options.runtime } : {}),
     };
-    const gateways = await startGateways(gatewaySpec, spec.balancer !== undefined, common, (component) => started.push(component), log);
+    const gateways = await startGateways(gatewaySpec, spec.balancer?.kind, common, (component) => started.push(component), log);
     const terminatorFiles = identitySecretFile
       ? { certificateChainFile: server.certificate, keyFile: server.key, trustBundleFile: files.trustBundle, identitySecretFile }
       : undefined;

@@ -129,7 +129,12 @@ const labSchema = z
       .optional()
       .meta({ description: 'The OCSP responder the gateway asks; required when gateway.ocsp.mode is not off.' }),
     balancer: z
-      .strictObject({ kind: enumField(['builtin']).meta({ description: 'builtin: our TCP round-robin balancer (TLS passes through to the replicas).' }) })
+      .strictObject({
+        kind: enumField(['builtin', 'haproxy']).meta({
+          description:
+            'builtin: our TCP round-robin balancer; haproxy: haproxy in TCP mode (the local binary, or its image on the host network in docker). TLS passes through to the replicas either way.',
+        }),
+      })
       .optional()
       .meta({ description: 'The load balancer in front of the gateway replicas; required when gateway.replicas is more than 1.' }),
     ...linkFields,

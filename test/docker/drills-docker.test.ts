@@ -161,7 +161,7 @@ describe('network drills on the docker runtime: the fault proxy in a container b
   }, 120_000);
 });
 
-describe('replicas on the docker runtime: one container per replica behind the built-in balancer', () => {
+describe('replicas on the docker runtime: one container per replica behind a balancer on the host\'s loopback', () => {
   it('stale-replicas-1-of-3 (stale-replicas): about a third refused as unknown_ca, every refusal attributed to the stale replica\'s container', async () => {
     const { result } = await runOnDocker('stale-replicas-1-of-3', { durationMs: 14_000 });
     expect(result.lab.components.map((component) => component.name)).toEqual(['gateway-node-1', 'gateway-node-2', 'gateway-node-3', 'balancer-builtin']);
@@ -177,6 +177,24 @@ describe('replicas on the docker runtime: one container per replica behind the b
     expect(result.byReplica['gateway-node-3']!.categories.unknown_ca).toBeGreaterThan(0);
     expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
+
+  it('stale-server-cert-1-of-3-haproxy: haproxy replicas behind the haproxy balancer\'s container on the host network; handshake refusals attributed from its log', async () => {
+    const { result } = await runOnDocker('stale-server-cert-1-of-3-haproxy');
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/haproxy', 'gateway/haproxy', 'gateway/haproxy', 'balancer/haproxy']);
+    const balancer = result.lab.components.at(-1)!;
+    // Bound on the host's loopback by haproxy itself (host network), not published through docker-proxy.
+    expect(balancer.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    const unknownCa = phaseRate(result, 'fault', 'unknown_ca');
+    expect(unknownCa).toBeGreaterThanOrEqual(0.2);
+    expect(unknownCa).toBeLessThanOrEqual(0.45);
+    // No HTTP answer in a refused handshake: only the balancer's route log can name the replica.
+    expect(result.errorSamples.unknown_ca).toEqual(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+    expect(result.byReplica['gateway-haproxy-1']!.categories.unknown_ca ?? 0).toBe(0);
+    expect(result.byReplica['gateway-haproxy-2']!.categories.unknown_ca ?? 0).toBe(0);
+    expect(result.byReplica['gateway-haproxy-3']!.categories.unknown_ca).toBeGreaterThan(0);
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
+  }, 150_000);
 });
 
 describe('the interceptor and the TLS terminator on the docker runtime: each in its own container', () => {

@@ -9,6 +9,7 @@ import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
 import { pickFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
+import { shellQuote } from '../shell-quote.js';
 import { waitForTlsHandshake } from '../wait-for-tls.js';
 import { assertHaproxySupports, assertHaproxySupportsTlsPolicy, haproxyConfig, type HaproxyConfigInput, type HaproxyRejectMode } from './haproxy-config.js';
 
@@ -161,11 +162,6 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
       withMasterSocket ? masterSocket : undefined,
     );
   }
-}
-
-/** One word for /bin/sh: single-quoted, a quote inside closed, escaped and reopened. */
-function shellQuote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The gateway's copies of its PEM files, and what was last written to them (to roll back). */

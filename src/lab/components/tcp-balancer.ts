@@ -6,6 +6,8 @@ import type { IpcClient } from '../ipc.js';
 import type { TcpBalancerProcessConfig } from '../processes/tcp-balancer-config.js';
 import { startForkedComponent, type ForkedComponent } from './forked-component.js';
 
+export type BalancerKind = 'builtin' | 'haproxy';
+
 export interface TcpBalancerOptions extends ComponentOptions {
   /** The replicas in round-robin order, each listening on 127.0.0.1. */
   readonly backends: readonly { readonly name: string; readonly port: number }[];
@@ -13,7 +15,7 @@ export interface TcpBalancerOptions extends ComponentOptions {
 
 export interface StartedTcpBalancer {
   readonly name: string;
-  readonly kind: 'builtin';
+  readonly kind: BalancerKind;
   readonly host: '127.0.0.1';
   readonly port: number;
   readonly backends: readonly string[];

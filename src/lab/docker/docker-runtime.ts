@@ -150,19 +150,20 @@ export class DockerRuntime implements Runtime {
     const image = `mtls-chaos/${spec.image}:latest`;
     await assertImagePresent(this.docker, image);
     const portKey = `${COMPONENT_PORT}/tcp`;
+    const onHostNetwork = spec.hostNetworkPort !== undefined;
     const container = await this.docker.createContainer({
       name: this.containerName(spec.name),
       Image: image,
       Cmd: [...spec.command],
       User: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
       Labels: { ...this.#labels, [COMPONENT_LABEL]: spec.name },
-      ExposedPorts: { [portKey]: {} },
+      ...(onHostNetwork ? {} : { ExposedPorts: { [portKey]: {} } }),
       HostConfig: {
         Binds: [`${this.options.workDir}:${this.options.workDir}`],
-        PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
-        NetworkMode: this.network,
+        // On the host's network the program binds 127.0.0.1 itself (its config says so).
+        ...(onHostNetwork ? { NetworkMode: 'host' } : { PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] }, NetworkMode: this.network }),
       },
-      NetworkingConfig: { EndpointsConfig: { [this.network]: { Aliases: [spec.name] } } },
+      ...(onHostNetwork ? {} : { NetworkingConfig: { EndpointsConfig: { [this.network]: { Aliases: [spec.name] } } } }),
     });
     this.#containers.add(container);
     let cpu: ContainerCpu | undefined;
@@ -177,7 +178,7 @@ export class DockerRuntime implements Runtime {
     try {
       await container.start();
       const inspected = await container.inspect();
-      const hostPort = Number(inspected.NetworkSettings.Ports[portKey]?.[0]?.HostPort);
+      const hostPort = spec.hostNetworkPort ?? Number(inspected.NetworkSettings.Ports[portKey]?.[0]?.HostPort);
       const pid = inspected.State.Pid;
       const timeoutMs = spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
       const polling = new AbortController();
@@ -207,7 +208,7 @@ export class DockerRuntime implements Runtime {
       const watched = cpu;
       return {
         port: hostPort,
-        address: { host: spec.name, port: COMPONENT_PORT },
+        address: onHostNetwork ? { host: '127.0.0.1', port: hostPort } : { host: spec.name, port: COMPONENT_PORT },
         pid,
         get running() {
           return !stopped && processGroupMembers(pid).length > 0;
