@@ -21,6 +21,7 @@ export { parseNginxRejection } from './components/nginx-error-log.js';
 export { REASON_HEADER, REPLICA_HEADER } from './gateway-headers.js';
 export { LabError } from './lab-error.js';
 export { RunRegistry, runRegistryDir } from './run-registry.js';
+export { startRunWatchdog, type RunWatchdog } from './run-watchdog.js';
 export type { RunRegistryContent, RegisteredProcess } from './run-registry.js';
 export { categoryOfVerifyCode, categoryOfVerifyNumber } from './verify-error-category.js';
 export { startFaultProxy } from './components/fault-proxy.js';

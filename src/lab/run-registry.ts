@@ -18,6 +18,8 @@ export interface RunRegistryContent {
   readonly startedAt: string;
   readonly processes: readonly RegisteredProcess[];
   readonly tempDirs: readonly string[];
+  /** The run's watchdog (run-watchdog.ts), which sweeps all this once the owner is gone. */
+  readonly watchdogPid?: number;
 }
 
 /** Where run registries live: one small JSON file per running lab. */
@@ -37,6 +39,7 @@ export class RunRegistry {
   private readonly startedAt = new Date().toISOString();
   private writes: Promise<void> = Promise.resolve();
   private removed = false;
+  private watchdogPid: number | undefined;
 
   constructor(
     readonly runId: string,
@@ -61,6 +64,11 @@ export class RunRegistry {
     return this.save();
   }
 
+  setWatchdog(pid: number): Promise<void> {
+    this.watchdogPid = pid;
+    return this.save();
+  }
+
   content(): RunRegistryContent {
     return {
       runId: this.runId,
@@ -68,6 +76,7 @@ export class RunRegistry {
       startedAt: this.startedAt,
       processes: [...this.processes.values()],
       tempDirs: [...this.tempDirs],
+      ...(this.watchdogPid === undefined ? {} : { watchdogPid: this.watchdogPid }),
     };
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { RunRegistry, startLab, sweepDeadRuns, type StartedLab } from '../lab/index.js';
+import { RunRegistry, startLab, startRunWatchdog, sweepDeadRuns, type StartedLab } from '../lab/index.js';
 import { DockerRuntime } from '../lab/docker/index.js';
 import {
   formatRate,
@@ -97,6 +97,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   // Registered so that if this harness is killed, the next run (or `mtls-chaos cleanup`) removes the keys.
   const registry = new RunRegistry(`${runId}.run`);
   await registry.addTempDir(workDir);
+  // And if it is killed with SIGKILL, its watchdog removes them at once, containers too.
+  const watchdog = startRunWatchdog({ docker: runtimeKind === 'docker' });
+  if (watchdog.pid !== undefined) await registry.setWatchdog(watchdog.pid);
   // The lab's processes are killed by the lab's own registry (startLab listens to `urgent` too).
   const stopNow = () => log(`stopping now: removed ${registry.killNow().tempDirs} temp folder(s) with keys`);
   if (options.urgent?.aborted) stopNow();
@@ -211,6 +214,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     await rm(workDir, { recursive: true, force: true });
     await registry.remove();
+    watchdog.stop();
   }
   recorded = recorder.finish(outcome?.durationMs ?? 0);
 

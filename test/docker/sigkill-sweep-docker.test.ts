@@ -7,6 +7,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../../src/lab/docker/index.js';
 import { countLabelled, requireDocker } from '../support/docker-engine.js';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
+import { killWatchdog } from '../support/signal-run.js';
 
 let docker: Docker;
 let workDir: string;
@@ -43,7 +44,7 @@ async function startHarness(env: NodeJS.ProcessEnv) {
 }
 
 describe('a docker run killed with SIGKILL', () => {
-  it('leaves labelled containers and a network, which the next run sweeps before it starts', async () => {
+  it('alone: its watchdog removes the containers and the network within seconds, with no next run', async () => {
     const privateTmp = join(workDir, 'tmp');
     await mkdir(privateTmp);
     const harness = await startHarness({ ...process.env, TMPDIR: privateTmp });
@@ -51,7 +52,26 @@ describe('a docker run killed with SIGKILL', () => {
     expect(await countLabelled(docker, pid)).toEqual({ containers: 2, networks: 1 });
     harness.kill('SIGKILL');
     await new Promise((resolve) => harness.on('exit', resolve));
-    // Nobody removed them: the relays stop their components, the stopped containers and the network stay.
+    const deadline = Date.now() + 20_000;
+    let left = await countLabelled(docker, pid);
+    while ((left.containers > 0 || left.networks > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      left = await countLabelled(docker, pid);
+    }
+    expect(left).toEqual({ containers: 0, networks: 0 });
+  }, 120_000);
+
+
+  it('with its watchdog: leaves labelled containers and a network, which the next run sweeps before it starts', async () => {
+    const privateTmp = join(workDir, 'tmp');
+    await mkdir(privateTmp);
+    const harness = await startHarness({ ...process.env, TMPDIR: privateTmp });
+    const pid = harness.pid!;
+    expect(await countLabelled(docker, pid)).toEqual({ containers: 2, networks: 1 });
+    await killWatchdog(privateTmp);
+    harness.kill('SIGKILL');
+    await new Promise((resolve) => harness.on('exit', resolve));
+    // Nobody removed them (watchdog gone too): the relays stop their components, the stopped containers and the network stay.
     expect(await countLabelled(docker, pid)).toEqual({ containers: 2, networks: 1 });
 
     // What the next docker run does first.
@@ -66,6 +86,7 @@ describe('a docker run killed with SIGKILL', () => {
     const env = { ...process.env, TMPDIR: privateTmp };
     const harness = await startHarness(env);
     const pid = harness.pid!;
+    await killWatchdog(privateTmp);
     harness.kill('SIGKILL');
     await new Promise((resolve) => harness.on('exit', resolve));
     expect((await countLabelled(docker, pid)).containers).toBe(2);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
+import { killWatchdog } from '../support/signal-run.js';
 
 let workDir: string;
 beforeEach(async () => {
@@ -29,7 +30,7 @@ async function processesMentioning(text: string): Promise<number[]> {
   return pids;
 }
 
-describe('after the harness is killed (SIGKILL)', () => {
+describe('after the harness and its watchdog are killed (SIGKILL)', () => {
   it('mtls-chaos cleanup finds and removes the orphaned gateway and the temp folder with keys', async () => {
     // A private TMPDIR: this run's registry and temp folders, out of reach of other tests' sweeps.
     const privateTmp = join(workDir, 'tmp');
@@ -54,6 +55,8 @@ describe('after the harness is killed (SIGKILL)', () => {
       };
       check();
     });
+    // The harness and its watchdog both, as when a machine is torn down: only the sweep is left.
+    await killWatchdog(privateTmp);
     harness.kill('SIGKILL');
     await new Promise((resolve) => harness.on('exit', resolve));
     await new Promise((resolve) => setTimeout(resolve, 300));

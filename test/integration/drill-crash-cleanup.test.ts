@@ -1,14 +1,16 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isAlive } from '../support/processes.js';
 import { runCli } from '../support/run-cli.js';
 import { TINY_DRILL, leftoverProcesses, leftoverTempDirs, readRegistries, resultOf, runAndSignal, type SignalledRun } from '../support/signal-run.js';
 
 /**
- * SIGKILL of the harness (an OOM kill, a CI runner torn down) in each phase of a real run, then
- * `mtls-chaos cleanup` or the next `run`: what the dead run left (its component process groups,
- * found through its registry on disk, and its temp folder with keys) is counted before and
- * after. nginx, because it outlives its parent (our forked node components exit when their IPC
+ * SIGKILL of the harness in each phase of a real run. Alone (an OOM kill, `kill -9`), its
+ * watchdog removes what it left within a few seconds. Together with the watchdog (a CI runner torn
+ * down), `mtls-chaos cleanup` or the next `run` does: what the dead run left (its component
+ * process groups, found through its registry on disk, and its temp folder with keys) is counted
+ * before and after. nginx, because it outlives its parent (our forked node components exit when their IPC
  * channel closes), and because a gateway frozen by the fault cannot exit at all.
  */
 const NGINX_DRILL = TINY_DRILL.replace('gateway: { kind: node }', 'gateway: { kind: nginx }');
@@ -30,8 +32,13 @@ async function countLeftovers(run: SignalledRun): Promise<Leftovers> {
   return { processes: leftoverProcesses(run.registered).length, tempDirs: tempDirs.length, keyFiles, registries: (await readRegistries(run.tmp)).length };
 }
 
-async function killed(trigger: { line: RegExp; afterMs: number }, onFinished: (cleanup: () => void | Promise<void>) => void, extraArgs: string[] = []): Promise<SignalledRun> {
-  const run = await runAndSignal({ drill: NGINX_DRILL, onFinished, trigger, signals: ['SIGKILL'], extraArgs });
+async function killed(
+  trigger: { line: RegExp; afterMs: number },
+  onFinished: (cleanup: () => void | Promise<void>) => void,
+  extraArgs: string[] = [],
+  alsoKillWatchdog = true,
+): Promise<SignalledRun> {
+  const run = await runAndSignal({ drill: NGINX_DRILL, onFinished, trigger, signals: ['SIGKILL'], extraArgs, alsoKillWatchdog });
   expect(run.exitSignal).toBe('SIGKILL');
   // Let the kernel finish the harness's exit; what survives it is what a crash leaves.
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -47,7 +54,7 @@ async function cleanUp(run: SignalledRun): Promise<string> {
 
 const NOTHING: Leftovers = { processes: 0, tempDirs: 0, keyFiles: 0, registries: 0 };
 
-describe.concurrent('SIGKILL of the harness, then mtls-chaos cleanup', () => {
+describe.concurrent('SIGKILL of the harness and its watchdog, then mtls-chaos cleanup', () => {
   it('while the lab starts: the temp folder with keys (and nginx, if it had started) removed', async ({ onTestFinished }) => {
     const run = await killed({ line: /starting gateway\/nginx/, afterMs: 50 }, onTestFinished);
     const before = await countLeftovers(run);
@@ -94,7 +101,7 @@ describe.concurrent('SIGKILL of the harness, then mtls-chaos cleanup', () => {
   }, 60_000);
 });
 
-describe('SIGKILL of the harness, then the next run', () => {
+describe('SIGKILL of the harness and its watchdog, then the next run', () => {
   it('the next run sweeps the dead run before it starts', async ({ onTestFinished }) => {
     const run = await killed({ line: /load started/, afterMs: 300 }, onTestFinished);
     expect((await countLeftovers(run)).processes).toBeGreaterThanOrEqual(2);
@@ -102,5 +109,24 @@ describe('SIGKILL of the harness, then the next run', () => {
     expect(next.stderr).toMatch(/cleaned up [1-9] dead run\(s\): [1-9]\d* process group\(s\), [1-9] temp folder\(s\)/);
     expect([0, 1]).toContain(next.exitCode);
     expect(await countLeftovers(run)).toEqual(NOTHING);
+  }, 60_000);
+});
+
+describe('SIGKILL of the harness alone: its watchdog cleans up', () => {
+  it('in the baseline: nginx, the temp folder with keys and the registries are gone within seconds, with no cleanup and no next run', async ({ onTestFinished }) => {
+    const run = await killed({ line: /load started/, afterMs: 500 }, onTestFinished, [], false);
+    const watchdogPid = run.registered.find((content) => content.watchdogPid !== undefined)?.watchdogPid;
+    expect(watchdogPid).toBeGreaterThan(0);
+    const deadline = Date.now() + 15_000;
+    let left = await countLeftovers(run);
+    while (JSON.stringify(left) !== JSON.stringify(NOTHING) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      left = await countLeftovers(run);
+    }
+    expect(left).toEqual(NOTHING);
+    // Its work done, the watchdog is gone too.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(isAlive(watchdogPid!)).toBe(false);
+    expect((await runCli(['cleanup'], { env: run.env })).stdout).toContain('nothing to clean');
   }, 60_000);
 });

@@ -59,6 +59,11 @@ export async function runAndSignal(options: {
   readonly extraArgs?: readonly string[];
   /** Before the trigger fires. */
   readonly startTimeoutMs?: number;
+  /**
+   * SIGKILL the run's watchdog (named in its registry) before the signals: a machine or a CI
+   * runner torn down takes both, and only the next run's sweep or `cleanup` is left to act.
+   */
+  readonly alsoKillWatchdog?: boolean;
   /** Runs when the trigger fires, before the signals: a look inside the running lab. */
   readonly beforeSignal?: (tmp: string, harnessPid: () => number | undefined) => Promise<void>;
 }): Promise<SignalledRun> {
@@ -105,6 +110,7 @@ export async function runAndSignal(options: {
   });
   await fired;
   const registered = await readRegistries(tmp);
+  if (options.alsoKillWatchdog) await killWatchdog(tmp);
   await options.beforeSignal?.(tmp, () => harness.pid);
   const signalledAt = performance.now();
   for (const [index, signal] of options.signals.entries()) {
@@ -140,6 +146,17 @@ async function harnessSlot(): Promise<() => void> {
     running--;
     waiting.shift()?.();
   };
+}
+
+/**
+ * SIGKILLs the watchdog of the one run whose registries are in this TMPDIR, before a test kills its
+ * harness: what a torn-down machine does, leaving the leftovers for the sweeps. Returns its pid.
+ */
+export async function killWatchdog(tmp: string): Promise<number> {
+  const watchdogs = (await readRegistries(tmp)).flatMap((content) => (content.watchdogPid === undefined ? [] : [content.watchdogPid]));
+  if (watchdogs.length !== 1) throw new Error(`expected the run's registry to name one watchdog, found ${watchdogs.length}`);
+  process.kill(watchdogs[0]!, 'SIGKILL');
+  return watchdogs[0]!;
 }
 
 export async function readRegistries(tmp: string): Promise<RunRegistryContent[]> {
