@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunRegistry, startLab, type StartedLab } from '../lab/index.js';
+import { RunRegistry, startLab, startRunWatchdog, type StartedLab } from '../lab/index.js';
 import { buildLabPki } from '../pki/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { BenchTarget } from './run-bench.js';
@@ -22,9 +22,13 @@ export async function startBenchLab(scenario: Scenario, options: { runId: string
   const workDir = await mkdtemp(join(tmpdir(), `mtls-chaos-${options.runId}-`));
   const registry = new RunRegistry(`${options.runId}.run`);
   await registry.addTempDir(workDir);
+  // Killed with SIGKILL mid-bench, its watchdog removes the lab and the keys at once.
+  const watchdog = startRunWatchdog({ docker: false });
+  if (watchdog.pid !== undefined) await registry.setWatchdog(watchdog.pid);
   const cleanup = async () => {
     await rm(workDir, { recursive: true, force: true });
     await registry.remove();
+    watchdog.stop();
   };
   let lab: StartedLab;
   try {

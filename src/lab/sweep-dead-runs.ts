@@ -2,6 +2,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { runRegistryDir, type RunRegistryContent } from './run-registry.js';
+import { processExists } from './process-exists.js';
 
 export interface SweepReport {
   /** Runs whose owner was gone and whose leftovers were removed. */
@@ -35,12 +36,12 @@ export async function sweepDeadRuns(dir: string = runRegistryDir()): Promise<Swe
     } catch {
       continue; // being written, or not ours
     }
-    if (isRunning(content.ownerPid)) continue;
+    if (processExists(content.ownerPid)) continue;
     runs++;
     for (const entry of content.processes) {
       // The pid may have been reused, even by a component of a live run (same module path):
       // only a command line that names this run's own folder identifies our process.
-      const commandLine = isRunning(entry.pid) ? await commandLineOf(entry.pid) : '';
+      const commandLine = processExists(entry.pid) ? await commandLineOf(entry.pid) : '';
       if (!commandLine.includes(entry.command) || !content.tempDirs.some((dir) => commandLine.includes(dir))) continue;
       try {
         process.kill(-entry.pgid, 'SIGKILL');
@@ -59,14 +60,6 @@ export async function sweepDeadRuns(dir: string = runRegistryDir()): Promise<Swe
   return { runs, processes, tempDirs };
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function commandLineOf(pid: number): Promise<string> {
   try {

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { OWNER_PID_LABEL, RUN_ID_LABEL } from './docker-labels.js';
+import { processExists } from '../process-exists.js';
 
 export interface DockerSweepReport {
   /** Runs whose owner process was gone and whose containers or networks were removed. */
@@ -22,7 +23,7 @@ export async function sweepDeadDockerRuns(docker: Docker): Promise<DockerSweepRe
     const runId = labels?.[RUN_ID_LABEL];
     const pid = Number(labels?.[OWNER_PID_LABEL]);
     if (!runId) return undefined;
-    return Number.isInteger(pid) && pid > 0 && isRunning(pid) ? undefined : runId;
+    return Number.isInteger(pid) && pid > 0 && processExists(pid) ? undefined : runId;
   };
   let removedContainers = 0;
   for (const info of containers) {
@@ -49,13 +50,4 @@ export async function sweepDeadDockerRuns(docker: Docker): Promise<DockerSweepRe
     }
   }
   return { runs: deadRuns.size, containers: removedContainers, networks: removedNetworks };
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

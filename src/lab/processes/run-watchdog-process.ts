@@ -7,25 +7,17 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { dockerClient, sweepDeadDockerRuns } from '../docker/index.js';
+import { processExists } from '../process-exists.js';
 import { sweepDeadRuns } from '../sweep-dead-runs.js';
 
 const POLL_MS = 250;
 const ownerPid = Number(process.argv[2]);
 const withDocker = process.argv[3] === 'docker';
 
-function ownerAlive(): boolean {
-  try {
-    process.kill(ownerPid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 process.on('SIGTERM', () => process.exit(0));
 
 if (Number.isInteger(ownerPid) && ownerPid > 1) {
-  while (ownerAlive()) await delay(POLL_MS);
+  while (processExists(ownerPid)) await delay(POLL_MS);
   // The sweeps only touch runs whose owner is gone: this one, and any other dead run's leftovers.
   await sweepDeadRuns().catch(() => undefined);
   if (withDocker) await sweepDeadDockerRuns(dockerClient()).catch(() => undefined);
