@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunRegistry, startLab, startRunWatchdog, type StartedLab } from '../lab/index.js';
+import { scenarioLoadTarget } from '../run/scenario-load-target.js';
 import { buildLabPki } from '../pki/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { BenchTarget } from './run-bench.js';
@@ -42,7 +43,9 @@ export async function startBenchLab(scenario: Scenario, options: { runId: string
     });
     lab = await startLab(scenario.lab, pki, { workDir, signal: options.signal, runId: options.runId, ...(options.log ? { log: options.log } : {}) });
     const gateway = lab.gateway;
-    const identities = pki.clients.slice(0, scenario.load.identities).map((client) => ({ name: client.name, certPem: client.chainPem, keyPem: client.keyPem }));
+    // serverReason (a read of nginx's log per refusal) is a function: it cannot go to the generator's
+    // worker threads, and a bench counts failures without naming them.
+    const { serverReason: _notInWorkers, ...spec } = scenarioLoadTarget(scenario, pki, gateway);
     let stopped: Promise<void> | undefined;
     const stop = () =>
       (stopped ??= (async () => {
@@ -55,15 +58,7 @@ export async function startBenchLab(scenario: Scenario, options: { runId: string
     return {
       lab,
       target: {
-        spec: {
-          url: `https://${gateway.host}:${gateway.port}${scenario.load.path}`,
-          identities,
-          caPem: gateway.caPem,
-          servername: gateway.servername,
-          timeoutMs: scenario.load.timeoutMs,
-          resume: scenario.load.resumption,
-          ...(scenario.load.tls ? { tls: scenario.load.tls } : {}),
-        },
+        spec,
         gatewayPids: () => gateway.pids(),
         ...(options.configuration ? { configuration: options.configuration } : {}),
       },

@@ -9,11 +9,9 @@ import {
   formatRate,
   profileDurationMs,
   runLoad,
-  type ClientIdentity,
   type LoadOutcome,
   type LoadProfile,
   type LoadControl,
-  type LoadTargetSpec,
 } from '../load/index.js';
 import { MetricsRecorder, measureRecovery, startCpuSampling, type AttemptRecord, type RecordedMetrics } from '../metrics/index.js';
 import { buildLabPki, type LabPki } from '../pki/index.js';
@@ -38,6 +36,7 @@ import { ReplicaAttribution } from './replica-attribution.js';
 import { driveExternalLoad, type ExternalLoadOptions } from './external-load.js';
 import { DEFAULT_CHECKPOINT_INTERVAL_MS, checkpointResult, startResultCheckpoints } from './result-checkpoint.js';
 import { untilUrgent } from './until-urgent.js';
+import { scenarioLoadTarget } from './scenario-load-target.js';
 
 export const TOOL_VERSION = '0.1.0';
 
@@ -301,9 +300,6 @@ async function driveLoad(
   onAttempt: (record: AttemptRecord) => void,
   onSnapshot: (snapshot: ProgressSnapshot) => void,
 ): Promise<LoadOutcome> {
-  const identities: ClientIdentity[] = pki.clients
-    .slice(0, scenario.load.identities)
-    .map((client) => ({ name: client.name, certPem: client.chainPem, keyPem: client.keyPem }));
   const gateway = lab.gateway;
   let stopSampling = () => {};
   const startSampling = () => startCpuSampling({
@@ -317,18 +313,7 @@ async function driveLoad(
   });
   // Handshake times of the last second only, for the progress line's "current p95".
   let recentHandshakes: number[] = [];
-  const target: LoadTargetSpec = {
-    url: `https://${gateway.host}:${gateway.port}${scenario.load.path}`,
-    identities,
-    caPem: gateway.caPem,
-    servername: gateway.servername,
-    timeoutMs: scenario.load.timeoutMs,
-    resume: scenario.load.resumption,
-    ...(scenario.load.tls ? { tls: scenario.load.tls } : {}),
-    ...(gateway.rejectionReasonSince
-      ? { serverReason: (context) => gateway.rejectionReasonSince!(context.startedAt.getTime()) }
-      : {}),
-  };
+  const target = scenarioLoadTarget(scenario, pki, gateway);
   await warmUp(target, options.signal);
   let loadStartPerfMs = performance.now();
   // Behind a balancer, attempts without a replica header are attributed by their client port.
