@@ -50,6 +50,42 @@ export function contentSecurityPolicy(scripts: readonly string[]): string {
   return `default-src 'none'; script-src ${hashes.join(' ')}; style-src 'unsafe-inline'; img-src data:`;
 }
 
+/**
+ * A whole self-contained page: the CSP allowing exactly the chart library and `chartsScript`,
+ * both stylesheets, `body` (already escaped HTML) in <main>, and the charts' data as JSON in a
+ * non-executed script element with id `dataId`, read by `chartsScript`.
+ */
+export function htmlPage(page: {
+  readonly title: string;
+  readonly body: string;
+  readonly data: unknown;
+  readonly dataId: string;
+  readonly chartsScript: string;
+  readonly assets: ChartAssets;
+}): string {
+  const csp = contentSecurityPolicy([page.assets.script, page.chartsScript]);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)}</title>
+<style>${page.assets.css}</style>
+<style>${PAGE_CSS}</style>
+</head>
+<body>
+<main>
+${page.body}
+</main>
+<script type="application/json" id="${escapeHtml(page.dataId)}">${jsonForScript(page.data)}</script>
+<script>${page.assets.script}</script>
+<script>${page.chartsScript}</script>
+</body>
+</html>
+`;
+}
+
 export const PAGE_CSS = `
 :root { color-scheme: light; --fail: #c62828; --pass: #2e7d32; --muted: #5f6368; --line: #e0e0e0; }
 * { box-sizing: border-box; }

@@ -2,7 +2,7 @@ export type { Reporter } from './reporter.js';
 export { JsonReporter, RESULT_FILE_NAME } from './json-reporter.js';
 export { MarkdownReporter, SUMMARY_FILE_NAME, renderMarkdownSummary } from './markdown-reporter.js';
 export { HtmlReporter, HTML_FILE_NAME, renderHtmlReport } from './html-reporter.js';
-export { PAGE_CSS, contentSecurityPolicy, escapeHtml, jsonForScript, loadChartAssets } from './html-page.js';
+export { escapeHtml, htmlPage, loadChartAssets } from './html-page.js';
 export type { ChartAssets } from './html-page.js';
 export { JunitReporter, JUNIT_FILE_NAME, failureMessage, renderJunit } from './junit-reporter.js';
 export { CATEGORY_RUNBOOK, runbookFor } from './category-runbook.js';
