@@ -1,7 +1,7 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BalancerRouteLog, type BalancerRouteQuery } from '../balancer-route-log.js';
-import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
+import { spawnTlsServer } from '../spawn-tls-server.js';
 import { pickFreePort } from '../free-port.js';
 import { shellQuote } from '../shell-quote.js';
 import { waitForTlsHandshake } from '../wait-for-tls.js';
@@ -43,26 +43,17 @@ export async function startHaproxyBalancer(options: TcpBalancerOptions): Promise
         );
         return new HaproxyBalancer(options.name, port, backends, logFile, () => program.groupPids(), () => program.stop());
       }
-      const proc = await SupervisedProcess.start({
+      const proc = await spawnTlsServer({
         name: options.name,
-        launch: { kind: 'spawn', command: findHaproxy(), args: ['-W', '-f', configFile] },
+        command: findHaproxy(),
+        args: ['-W', '-f', configFile],
         logDir: options.dir,
-        stopSignal: 'SIGTERM',
+        port,
+        what: `balancer/haproxy on 127.0.0.1:${port}`,
+        signal: options.signal,
         ...(options.registry ? { registry: options.registry } : {}),
+        ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
       });
-      const polling = new AbortController();
-      try {
-        await awaitReady(proc, waitForTlsHandshake(port, polling.signal), {
-          timeoutMs: options.readyTimeoutMs ?? 15_000,
-          signal: options.signal,
-          what: `balancer/haproxy on 127.0.0.1:${port}`,
-        });
-      } catch (error) {
-        await proc.stop();
-        throw error;
-      } finally {
-        polling.abort();
-      }
       return new HaproxyBalancer(options.name, port, backends, proc.logFile, () => proc.groupPids(), () => proc.stop());
     } catch (error) {
       const log = await readFile(logFile, 'utf8').catch(() => '');

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { findExecutable } from '../find-executable.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CpuUsageReading } from '../../metrics/index.js';
-import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
+import type { SupervisedProcess } from '../child-process-supervisor.js';
+import { spawnTlsServer } from '../spawn-tls-server.js';
 import { pickFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
@@ -124,32 +125,23 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
   for (let attempt = 1; ; attempt++) {
     const port = await pickFreePort();
     await writeFile(configFile, haproxyConfig(configFor(port)), { mode: 0o600 });
-    const proc = await SupervisedProcess.start({
-      name: options.name,
-      launch: {
-        kind: 'spawn',
+    let proc: SupervisedProcess;
+    try {
+      proc = await spawnTlsServer({
+        name: options.name,
         command: binary,
         args: haproxyArgs,
-      },
-      logDir: options.dir,
-      // SIGTERM: the master hard-stops its workers; the group goes with it anyway.
-      stopSignal: 'SIGTERM',
-      ...(options.registry ? { registry: options.registry } : {}),
-    });
-    const polling = new AbortController();
-    try {
-      await awaitReady(proc, waitForTlsHandshake(port, polling.signal), {
-        timeoutMs: options.readyTimeoutMs ?? 15_000,
-        signal: options.signal,
+        logDir: options.dir,
+        port,
         what: `gateway/haproxy on 127.0.0.1:${port}`,
+        signal: options.signal,
+        ...(options.registry ? { registry: options.registry } : {}),
+        ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
       });
     } catch (error) {
-      await proc.stop();
-      const log = await proc.tailLog(30);
+      const log = await readFile(join(options.dir, `${options.name}.log`), 'utf8').catch(() => '');
       if (attempt < PORT_ATTEMPTS && /cannot bind socket|Address already in use/.test(log) && !options.signal.aborted) continue;
       throw error;
-    } finally {
-      polling.abort();
     }
     return new StartedHaproxyGateway(
       options.name,

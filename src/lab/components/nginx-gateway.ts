@@ -4,7 +4,8 @@ import { findExecutable } from '../find-executable.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ErrorCategory } from '../../metrics/error-category.js';
 import type { CpuUsageReading } from '../../metrics/index.js';
-import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
+import type { SupervisedProcess } from '../child-process-supervisor.js';
+import { spawnTlsServer } from '../spawn-tls-server.js';
 import { pickFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
@@ -120,29 +121,24 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
     const port = await pickFreePort();
     await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
     await errorLog.startAtEnd();
-    const proc = await SupervisedProcess.start({
-      name: options.name,
-      // -e: the error log before the config is read, so that early errors land in our prefix too.
-      launch: { kind: 'spawn', command: binary, args: ['-p', `${prefix}/`, '-c', configFile, '-e', errorLogFile, '-g', 'daemon off;'] },
-      logDir: options.dir,
-      // SIGTERM is nginx's fast shutdown; workers go with the master's process group anyway.
-      stopSignal: 'SIGTERM',
-      ...(options.registry ? { registry: options.registry } : {}),
-    });
-    const polling = new AbortController();
+    let proc: SupervisedProcess;
     try {
-      await awaitReady(proc, waitForTlsHandshake(port, polling.signal), {
-        timeoutMs: options.readyTimeoutMs ?? 15_000,
-        signal: options.signal,
+      proc = await spawnTlsServer({
+        name: options.name,
+        // -e: the error log before the config is read, so that early errors land in our prefix too.
+        command: binary,
+        args: ['-p', `${prefix}/`, '-c', configFile, '-e', errorLogFile, '-g', 'daemon off;'],
+        logDir: options.dir,
+        port,
         what: `gateway/nginx on 127.0.0.1:${port}`,
+        signal: options.signal,
+        ...(options.registry ? { registry: options.registry } : {}),
+        ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
       });
     } catch (error) {
-      await proc.stop();
       const log = (await errorLog.linesSince(0)).join('\n');
       if (attempt < PORT_ATTEMPTS && /Address already in use/.test(log) && !options.signal.aborted) continue;
       throw error;
-    } finally {
-      polling.abort();
     }
     return new StartedNginxGateway(options.name, port, options.caPem, proc, errorLog, nginxFiles(port));
   }
