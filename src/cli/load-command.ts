@@ -3,7 +3,6 @@ import { formatDuration, parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import {
-  LatencyStats,
   MAX_CONCURRENCY,
   formatRate,
   parseRate,
@@ -11,12 +10,13 @@ import {
   type LoadOutcome,
   type LoadProfile,
   type LoadProgress,
-  type Percentiles,
 } from '../load/index.js';
 import type { AttemptRecord } from '../metrics/attempt-record.js';
 import { emptyCategoryCounts, type ErrorCategory } from '../metrics/error-category.js';
 import { collect, loadIdentityFlags, wholeNumber, type IdentityFlags } from './identity-flags.js';
 import { writeJsonAtomically } from './write-json-file.js';
+import { LatencyHistogram } from '../metrics/index.js';
+import type { LatencySummary } from '../result/run-result.js';
 
 interface LoadFlags extends IdentityFlags {
   servername?: string;
@@ -142,11 +142,11 @@ export interface LoadReport {
   readonly dropped: number;
   readonly peakInFlight: number;
   readonly latency: {
-    readonly tcpConnect: Percentiles;
-    readonly tlsHandshake: Percentiles;
-    readonly firstByte: Percentiles;
+    readonly tcpConnect: LatencySummary;
+    readonly tlsHandshake: LatencySummary;
+    readonly firstByte: LatencySummary;
     /** From the scheduled start to the outcome, every attempt (failures included). */
-    readonly total: Percentiles;
+    readonly total: LatencySummary;
   };
 }
 
@@ -155,10 +155,10 @@ class LoadSummary {
   private readonly categories = emptyCategoryCounts();
   private readonly rawCodes = new Map<string, number>();
   private resumed = 0;
-  private readonly tcpConnect = new LatencyStats();
-  private readonly tlsHandshake = new LatencyStats();
-  private readonly firstByte = new LatencyStats();
-  private readonly total = new LatencyStats();
+  private readonly tcpConnect = new LatencyHistogram();
+  private readonly tlsHandshake = new LatencyHistogram();
+  private readonly firstByte = new LatencyHistogram();
+  private readonly total = new LatencyHistogram();
 
   add(record: AttemptRecord): void {
     this.categories[record.category] += 1;

@@ -10,8 +10,6 @@ export { ClientCertificateDiagnoser } from './diagnose-client-certificate.js';
 export type { AttemptContext, Diagnosis, ServerReasonHook } from './diagnose-client-certificate.js';
 export { runKeepAliveLoad } from './keep-alive-load.js';
 export type { KeepAliveLoadOptions, KeepAliveLoadResult } from './keep-alive-load.js';
-export { LatencyStats } from './latency-stats.js';
-export type { Percentiles } from './latency-stats.js';
 export { profileDurationMs } from './load-profile.js';
 export type { LoadProfile } from './load-profile.js';
 export { LATE_START_THRESHOLD_MS } from './load-tally.js';

@@ -3,7 +3,8 @@ import autocannon from 'autocannon';
 import { MtlsChaosError } from '../errors.js';
 import { runAttempt } from './attempt.js';
 import type { ClientIdentity } from './client-identity.js';
-import { LatencyStats, type Percentiles } from './latency-stats.js';
+import { LatencyHistogram } from '../metrics/latency-histogram.js';
+import type { LatencySummary } from '../result/run-result.js';
 import { resolveTarget } from './load-target.js';
 
 export interface KeepAliveLoadOptions {
@@ -30,7 +31,7 @@ export interface KeepAliveLoadResult {
   readonly timeouts: number;
   readonly durationMs: number;
   /** Request latency on established connections, in ms. */
-  readonly latency: Percentiles;
+  readonly latency: LatencySummary;
 }
 
 /**
@@ -58,7 +59,7 @@ export async function runKeepAliveLoad(options: KeepAliveLoadOptions): Promise<K
     });
   }
 
-  const latency = new LatencyStats();
+  const latency = new LatencyHistogram();
   let finish: (error: unknown, result: autocannon.Result) => void = () => {};
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     finish = (error, result) => (error ? reject(error) : resolve(result));

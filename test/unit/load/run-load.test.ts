@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyStats } from '../../../src/load/latency-stats.js';
 import { parseTargetUrl } from '../../../src/load/load-target.js';
 import { checkLoadProfile } from '../../../src/load/run-load.js';
 
@@ -30,19 +29,5 @@ describe('parseTargetUrl', () => {
 
   it.each(['http://127.0.0.1:80/', 'not a url', 'ftp://x/'])('refuses %s with E_URL', (url) => {
     expect(() => parseTargetUrl(url)).toThrow(expect.objectContaining({ code: 'E_URL' }));
-  });
-});
-
-describe('LatencyStats', () => {
-  it('reports percentiles in ms at microsecond resolution', () => {
-    const stats = new LatencyStats();
-    for (let ms = 1; ms <= 100; ms += 1) stats.record(ms + 0.25);
-    const summary = stats.summary();
-    expect(summary.count).toBe(100);
-    expect(summary.p50).toBeCloseTo(50.25, 1);
-    expect(summary.p95).toBeCloseTo(95.25, 1);
-    expect(summary.p99).toBeCloseTo(99.25, 1);
-    expect(summary.max).toBeCloseTo(100.25, 1);
-    expect(new LatencyStats().summary()).toEqual({ count: 0, p50: 0, p95: 0, p99: 0, max: 0 });
   });
 });
