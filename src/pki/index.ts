@@ -37,3 +37,4 @@ export type {
   OcspSingleStatus,
   ParsedOcspResponse,
 } from './ocsp-response.js';
+export { certificateFromDer, certificateFromPem } from './certificate-from-der.js';

@@ -16,7 +16,7 @@ import type { ErrorCategory } from '../../metrics/error-category.js';
 import type { Certificate } from '../../pki/index.js';
 import { ClientOcspCheck } from '../client-ocsp-check.js';
 import { verifyForwardedIdentity } from '../forwarded-identity.js';
-import { certificateFromDer } from '../certificate-from-der.js';
+import { certificateFromDer } from '../../pki/certificate-from-der.js';
 import { REASON_HEADER, REPLICA_HEADER } from '../gateway-headers.js';
 import { reportReady, serveParentRequests } from '../ipc.js';
 import { categoryOfVerifyCode } from '../verify-error-category.js';

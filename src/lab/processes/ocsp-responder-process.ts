@@ -20,7 +20,7 @@ import {
   type OcspRequestInfo,
   type RevocationReason,
 } from '../../pki/index.js';
-import { certificateFromPem } from '../certificate-from-der.js';
+import { certificateFromPem } from '../../pki/certificate-from-der.js';
 import { reportReady, serveParentRequests } from '../ipc.js';
 import type { OcspResponderMode, OcspResponderProcessConfig } from './ocsp-responder-config.js';
 

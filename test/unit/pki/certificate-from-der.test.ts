@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { certificateFromDer, certificateFromPem } from '../../../src/lab/certificate-from-der.js';
+import { certificateFromDer, certificateFromPem } from '../../../src/pki/certificate-from-der.js';
 import { buildLabPki } from '../../../src/pki/index.js';
 
 describe('certificateFromDer', () => {

@@ -1,13 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { Certificate, keyAlgorithmOf, keyIdentifierOf, normaliseSerial, type DistinguishedName } from '../pki/index.js';
+import { Certificate, keyIdentifierOf } from './certificate.js';
+import type { DistinguishedName } from './distinguished-name.js';
+import { keyAlgorithmOf } from './key-algorithm.js';
+import { normaliseSerial } from './revocation.js';
 
 /**
  * Rebuilds the pki `Certificate` view of a certificate we did not issue in this process: a
  * client's leaf and intermediate as a gateway receives them, or the CA certificate a responder
  * process reads from a file. The OCSP request and response code takes this type.
- *
- * (src/pki has no parser of its own yet; when it grows one, this file should go.)
  */
 export function certificateFromDer(der: Buffer): Certificate {
   const x509 = new X509Certificate(der);
