@@ -70,6 +70,8 @@ export function runCommand(): Command {
         process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
         process.exitCode = outcome.exitCode;
       } finally {
+        // Also when the run throws: the error goes below the last log line, not into the block.
+        view.end();
         interrupts.dispose();
       }
     });
