@@ -11,7 +11,7 @@ import { processGroupMembers } from '../child-process-supervisor.js';
 import { assertEngineReachable, assertImagePresent, dockerClient, NODE_IMAGE } from './docker-engine.js';
 import { COMPONENT_LABEL, runLabels } from './docker-labels.js';
 import { ContainerCpu } from './container-cpu.js';
-import type { StartingContainer } from './container-start-error.js';
+import { containerStartError, type StartingContainer } from './container-start-error.js';
 import { LoopbackContainer } from './loopback-container.js';
 import { ProgramReadyWaitStrategy } from './program-ready-wait-strategy.js';
 import { RelayReadyWaitStrategy } from './relay-ready-wait-strategy.js';
@@ -88,7 +88,7 @@ export class DockerRuntime implements Runtime {
     const node = process.execPath;
     const starting = { name: spec.name, what: spec.what, containerName: this.containerName(spec.name), logFile, dir: spec.dir };
     const readiness = new RelayReadyWaitStrategy(starting, socketPath, signal).withStartupTimeout(spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
-    const definition = this.#definition(NODE_IMAGE, spec.name)
+    const definition = this.#definition(NODE_IMAGE, starting)
       .withCommand([node, ...relay.execArgv, relay.modulePath, JSON.stringify(relayConfig)])
       .withWorkingDir(PACKAGE_ROOT)
       .withEnvironment({ HOME: '/tmp', NODE_ENV: 'production' })
@@ -140,7 +140,7 @@ export class DockerRuntime implements Runtime {
     const readiness = new ProgramReadyWaitStrategy(starting, COMPONENT_PORT, (hostPort, polling) => spec.ready(hostPort, polling), signal).withStartupTimeout(
       spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     );
-    const definition = this.#definition(image, spec.name)
+    const definition = this.#definition(image, starting)
       .withCommand([...spec.command])
       .withBindMounts([{ source: this.options.workDir, target: this.options.workDir, mode: 'rw' }])
       .withWaitStrategy(readiness);
@@ -175,14 +175,15 @@ export class DockerRuntime implements Runtime {
   }
 
   /** What every container of the run has in common; the caller adds command, mounts and readiness. */
-  #definition(image: string, component: string): LoopbackContainer {
+  #definition(image: string, starting: StartingContainer): LoopbackContainer {
     return new LoopbackContainer(image)
-      .withName(this.containerName(component))
+      .withName(starting.containerName)
       // The harness's uid: it owns the 0600 keys and the folder the relay's socket goes in.
       .withUser(`${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`)
-      .withLabels({ ...this.#labels, [COMPONENT_LABEL]: component })
+      .withLabels({ ...this.#labels, [COMPONENT_LABEL]: starting.name })
       .withLoopbackPort(COMPONENT_PORT)
-      .withNetworkAlias(this.network, component);
+      .withNetworkAlias(this.network, starting.name)
+      .withEarlyExitError((container) => containerStartError(starting, container, 'exited before it was ready'));
   }
 
   /**
