@@ -1,25 +1,28 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
-import { setTimeout as delay } from 'node:timers/promises';
+import type { StartedTestContainer } from 'testcontainers';
 import { resolveForkEntry } from '../fork-entry.js';
-import { IpcClient } from '../ipc.js';
 import { LabError } from '../lab-error.js';
 import type { ComponentSpec, ProgramSpec, RunningComponent, RunningProgram, Runtime } from '../runtime.js';
 import { processGroupMembers } from '../child-process-supervisor.js';
 import { assertEngineReachable, assertImagePresent, dockerClient, NODE_IMAGE } from './docker-engine.js';
 import { COMPONENT_LABEL, runLabels } from './docker-labels.js';
 import { ContainerCpu } from './container-cpu.js';
-import { SocketIpcChannel } from './socket-ipc-channel.js';
+import { containerStartError, type StartingContainer } from './container-start-error.js';
+import { LoopbackContainer } from './loopback-container.js';
+import { ProgramReadyWaitStrategy } from './program-ready-wait-strategy.js';
+import { RelayReadyWaitStrategy } from './relay-ready-wait-strategy.js';
+import type { SocketIpcChannel } from './socket-ipc-channel.js';
 import { sweepDeadDockerRuns } from './sweep-dead-docker-runs.js';
+import { prepareTestcontainers } from './testcontainers-setup.js';
 
 /** Where every component listens inside its container (its own network namespace). */
 const COMPONENT_PORT = 8443;
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
-const STOP_GRACE_SECONDS = 2;
+const STOP_GRACE_MS = 2_000;
 /** The package root (dist/ and node_modules/), from src/lab/docker or dist/lab/docker. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 
@@ -36,12 +39,19 @@ export interface DockerRuntimeOptions {
  * mtls-chaos/node with the harness's own Node binary and this package mounted read-only, so they
  * are the same code as locally; keys stay in the run's temp folder (mounted, never in an image),
  * read by the harness's own uid, which the containers run as.
+ *
+ * testcontainers owns each container's lifecycle: create (LoopbackContainer: name, labels, user,
+ * mounts, network, port on 127.0.0.1), start, readiness (our wait strategies), and stop with
+ * removal. dockerode does what testcontainers does not: the run's network, CPU from the stats
+ * stream, host pids (`top`), the sweep of dead runs, and removal by name whatever state a
+ * container is in (teardown, a failed start).
  */
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker';
   readonly bind = { host: '0.0.0.0', port: COMPONENT_PORT };
   readonly network: string;
-  readonly #containers = new Set<Docker.Container>();
+  /** Names of the run's containers, from before their creation until their removal. */
+  readonly #containers = new Set<string>();
   readonly #labels: Record<string, string>;
 
   private constructor(
@@ -54,6 +64,7 @@ export class DockerRuntime implements Runtime {
 
   /** Checks the engine and the image, sweeps dead runs' leftovers, creates the run's network. */
   static async open(options: DockerRuntimeOptions): Promise<DockerRuntime> {
+    prepareTestcontainers();
     const docker = options.docker ?? dockerClient();
     await assertEngineReachable(docker);
     await assertImagePresent(docker, NODE_IMAGE);
@@ -74,62 +85,38 @@ export class DockerRuntime implements Runtime {
     const socketPath = join(spec.dir, `${spec.name}.sock`);
     const logFile = join(spec.dir, `${spec.name}.log`);
     const relayConfig = { socketPath, logFile, modulePath: entry.modulePath, execArgv: entry.execArgv, args: [spec.configFile] };
-    const portKey = `${COMPONENT_PORT}/tcp`;
     const node = process.execPath;
-    const container = await this.docker.createContainer({
-      name: this.containerName(spec.name),
-      Image: NODE_IMAGE,
-      Cmd: [node, ...relay.execArgv, relay.modulePath, JSON.stringify(relayConfig)],
-      WorkingDir: PACKAGE_ROOT,
-      // The harness's uid: it owns the 0600 keys and the folder the relay's socket goes in.
-      User: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
-      Env: ['HOME=/tmp', 'NODE_ENV=production'],
-      Labels: { ...this.#labels, [COMPONENT_LABEL]: spec.name },
-      ExposedPorts: { [portKey]: {} },
-      HostConfig: {
-        Binds: [`${node}:${node}:ro`, `${PACKAGE_ROOT}:${PACKAGE_ROOT}:ro`, `${this.options.workDir}:${this.options.workDir}`, ...tsxCacheBinds(relay.execArgv)],
-        // Published on the host's loopback only, on a port the engine picks.
-        PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
-        NetworkMode: this.network,
-      },
-      NetworkingConfig: { EndpointsConfig: { [this.network]: { Aliases: [spec.name] } } },
-    });
-    this.#containers.add(container);
+    const starting = { name: spec.name, what: spec.what, containerName: this.containerName(spec.name), logFile, dir: spec.dir };
+    const readiness = new RelayReadyWaitStrategy(starting, socketPath, signal).withStartupTimeout(spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    const definition = this.#definition(NODE_IMAGE, starting)
+      .withCommand([node, ...relay.execArgv, relay.modulePath, JSON.stringify(relayConfig)])
+      .withWorkingDir(PACKAGE_ROOT)
+      .withEnvironment({ HOME: '/tmp', NODE_ENV: 'production' })
+      .withBindMounts([
+        { source: node, target: node, mode: 'ro' },
+        { source: PACKAGE_ROOT, target: PACKAGE_ROOT, mode: 'ro' },
+        { source: this.options.workDir, target: this.options.workDir, mode: 'rw' },
+        ...tsxCacheMounts(relay.execArgv),
+      ])
+      .withWaitStrategy(readiness);
+    const started = await this.#startContainer(definition, starting, signal);
     let channel: SocketIpcChannel | undefined;
     let cpu: ContainerCpu | undefined;
     const stop = async () => {
       cpu?.stop();
       channel?.close();
-      await container.stop({ t: STOP_GRACE_SECONDS }).catch(() => {});
-      await container.remove({ force: true }).catch(() => {});
-      this.#containers.delete(container);
+      await this.#stopContainer(started, starting.containerName);
     };
     try {
-      await container.start();
-      const deadline = Date.now() + (spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
-      channel = await SocketIpcChannel.connect(socketPath, signal, deadline).catch(async (error: unknown) => {
-        throw await this.startError(spec, container, logFile, `its relay socket never appeared (${(error as Error).message})`);
-      });
-      const ipc = new IpcClient(channel, spec.name);
-      const openChannel = channel;
-      await Promise.race([
-        ipc.ready(),
-        new Promise<never>((_, reject) => openChannel.once('exit', () => reject(new Error('exited before it was ready')))),
-        delay(Math.max(0, deadline - Date.now()), undefined, { signal }).then(() => {
-          throw new Error(`was not ready within ${spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS} ms`);
-        }),
-      ]).catch(async (error: unknown) => {
-        if (signal.aborted) throw signal.reason;
-        throw await this.startError(spec, container, logFile, (error as Error).message);
-      });
-      const inspected = await container.inspect();
-      const hostPort = Number(inspected.NetworkSettings.Ports[portKey]?.[0]?.HostPort);
-      if (!Number.isInteger(hostPort) || hostPort <= 0) throw new LabError('E_LAB_START', `${spec.name}: the engine published no port for ${portKey}`);
+      const connected = readiness.connected();
+      channel = connected.channel;
+      const openChannel = connected.channel;
+      const container = await this.#dockerodeContainer(started, starting);
       const pids = await hostPidsOf(container);
       cpu = ContainerCpu.watch(container);
       return {
-        ipc,
-        port: hostPort,
+        ipc: connected.ipc,
+        port: started.getMappedPort(COMPONENT_PORT),
         address: { host: spec.name, port: COMPONENT_PORT },
         pids: () => (openChannel.connected ? pids : []),
         cpuUsage: () => cpu?.latest(),
@@ -149,66 +136,33 @@ export class DockerRuntime implements Runtime {
     signal.throwIfAborted();
     const image = `mtls-chaos/${spec.image}:latest`;
     await assertImagePresent(this.docker, image);
-    const portKey = `${COMPONENT_PORT}/tcp`;
-    const onHostNetwork = spec.hostNetworkPort !== undefined;
-    const container = await this.docker.createContainer({
-      name: this.containerName(spec.name),
-      Image: image,
-      Cmd: [...spec.command],
-      User: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
-      Labels: { ...this.#labels, [COMPONENT_LABEL]: spec.name },
-      ...(onHostNetwork ? {} : { ExposedPorts: { [portKey]: {} } }),
-      HostConfig: {
-        Binds: [`${this.options.workDir}:${this.options.workDir}`],
-        // On the host's network the program binds 127.0.0.1 itself (its config says so).
-        ...(onHostNetwork ? { NetworkMode: 'host' } : { PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] }, NetworkMode: this.network }),
-      },
-      ...(onHostNetwork ? {} : { NetworkingConfig: { EndpointsConfig: { [this.network]: { Aliases: [spec.name] } } } }),
-    });
-    this.#containers.add(container);
+    const starting = { name: spec.name, what: spec.what, containerName: this.containerName(spec.name), dir: spec.dir };
+    const hostNetworkPort = spec.hostNetworkPort;
+    const port = hostNetworkPort === undefined ? { container: COMPONENT_PORT } : { host: hostNetworkPort };
+    const readiness = new ProgramReadyWaitStrategy(starting, port, (hostPort, polling) => spec.ready(hostPort, polling), signal).withStartupTimeout(
+      spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+    );
+    const definition = this.#definition(image, starting, hostNetworkPort === undefined ? 'run-network' : 'host-network')
+      .withCommand([...spec.command])
+      .withBindMounts([{ source: this.options.workDir, target: this.options.workDir, mode: 'rw' }])
+      .withWaitStrategy(readiness);
+    const started = await this.#startContainer(definition, starting, signal);
     let cpu: ContainerCpu | undefined;
     let stopped = false;
     const stop = async () => {
       stopped = true;
       cpu?.stop();
-      await container.stop({ t: STOP_GRACE_SECONDS }).catch(() => {});
-      await container.remove({ force: true }).catch(() => {});
-      this.#containers.delete(container);
+      await this.#stopContainer(started, starting.containerName);
     };
     try {
-      await container.start();
-      const inspected = await container.inspect();
-      const hostPort = spec.hostNetworkPort ?? Number(inspected.NetworkSettings.Ports[portKey]?.[0]?.HostPort);
-      const pid = inspected.State.Pid;
-      const timeoutMs = spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-      const polling = new AbortController();
-      const onAbort = () => polling.abort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        await Promise.race([
-          spec.ready(hostPort, polling.signal),
-          container.wait().then(() => {
-            throw new Error('exited before it was ready');
-          }),
-          delay(timeoutMs, undefined, { signal: polling.signal }).then(() => {
-            throw new Error(`was not ready within ${timeoutMs} ms`);
-          }),
-        ]);
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        const logs = String(await container.logs({ stdout: true, stderr: true, tail: 15 }).catch(() => '')).trim();
-        throw new LabError('E_LAB_START', `${spec.name} (${spec.what}, in container ${this.containerName(spec.name)}) ${(error as Error).message}${logs ? `; its output ends with:\n${logs}` : ''}`, {
-          hint: `see ${spec.dir}`,
-        });
-      } finally {
-        polling.abort();
-        signal.removeEventListener('abort', onAbort);
-      }
+      const container = await this.#dockerodeContainer(started, starting);
+      const pid = (await container.inspect()).State.Pid;
       cpu = ContainerCpu.watch(container);
       const watched = cpu;
       return {
-        port: hostPort,
-        address: onHostNetwork ? { host: '127.0.0.1', port: hostPort } : { host: spec.name, port: COMPONENT_PORT },
+        // On the host's network the program binds 127.0.0.1 itself (its config says so).
+        port: hostNetworkPort ?? started.getMappedPort(COMPONENT_PORT),
+        address: hostNetworkPort === undefined ? { host: spec.name, port: COMPONENT_PORT } : { host: '127.0.0.1', port: hostNetworkPort },
         pid,
         get running() {
           return !stopped && processGroupMembers(pid).length > 0;
@@ -223,14 +177,77 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  private async startError(spec: ComponentSpec, container: Docker.Container, logFile: string, reason: string): Promise<LabError> {
-    const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-15).join('\n');
-    const engineLog = tail ? '' : String(await container.logs({ stdout: true, stderr: true, tail: 15 }).catch(() => '')).trim();
-    const last = tail || engineLog;
-    return new LabError('E_LAB_START', `${spec.name} (${spec.what}, in container ${this.containerName(spec.name)}) ${reason}${last ? `; its log ends with:\n${last}` : ''}`, {
-      file: logFile,
-      hint: `see ${logFile}`,
-    });
+  /** What every container of the run has in common; the caller adds command, mounts and readiness. */
+  /**
+   * On the run network (published on the host's 127.0.0.1, reached by name), or in the host's
+   * network namespace (the haproxy balancer: it must see clients' own ports, binds 127.0.0.1 itself).
+   */
+  #definition(image: string, starting: StartingContainer, network: 'run-network' | 'host-network' = 'run-network'): LoopbackContainer {
+    const definition = new LoopbackContainer(image)
+      .withName(starting.containerName)
+      // The harness's uid: it owns the 0600 keys and the folder the relay's socket goes in.
+      .withUser(`${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`)
+      .withLabels({ ...this.#labels, [COMPONENT_LABEL]: starting.name })
+      .withEarlyExitError((container) => containerStartError(starting, container, 'exited before it was ready'));
+    return network === 'host-network' ? definition.withNetworkMode('host') : definition.withLoopbackPort(COMPONENT_PORT).withNetworkAlias(this.network, starting.name);
+  }
+
+  /**
+   * testcontainers creates, starts and waits; a failed wait has it remove the container, and a
+   * failure before the wait (create, port publication) leaves one, which we remove by name. An
+   * abort that lands after the wait stops the started container.
+   */
+  async #startContainer(definition: LoopbackContainer, starting: StartingContainer, signal: AbortSignal): Promise<StartedTestContainer> {
+    this.#containers.add(starting.containerName);
+    let started: StartedTestContainer;
+    try {
+      started = await definition.start();
+    } catch (error) {
+      await this.#removeByName(starting.containerName);
+      if (signal.aborted) throw signal.reason;
+      if (error instanceof LabError) throw error;
+      throw new LabError('E_LAB_START', `${starting.name} (${starting.what}): could not start its container ${starting.containerName}: ${(error as Error).message}`, {
+        hint: 'check the engine with `mtls-chaos doctor`; `docker events` shows what it refused',
+        cause: error,
+      });
+    }
+    if (signal.aborted) {
+      await this.#stopContainer(started, starting.containerName);
+      throw signal.reason;
+    }
+    return started;
+  }
+
+  /**
+   * The same container through our dockerode client, for stats and top. testcontainers picks its
+   * engine itself (~/.testcontainers.properties, DOCKER_HOST, the local socket): a container ours
+   * cannot see means the two disagree.
+   */
+  async #dockerodeContainer(started: StartedTestContainer, starting: StartingContainer): Promise<Docker.Container> {
+    const container = this.docker.getContainer(started.getId());
+    try {
+      await container.inspect();
+    } catch (error) {
+      throw new LabError('E_LAB_DOCKER', `${starting.name}: testcontainers started ${starting.containerName} on an engine this harness does not reach: ${(error as Error).message}`, {
+        hint: 'point DOCKER_HOST and ~/.testcontainers.properties (docker.host, tc.host) at the same engine',
+        cause: error,
+      });
+    }
+    return container;
+  }
+
+  /** Stops through testcontainers (SIGTERM, 2 s, SIGKILL) and removes; by name if that fails. Idempotent. */
+  async #stopContainer(started: StartedTestContainer, name: string): Promise<void> {
+    await started.stop({ timeout: STOP_GRACE_MS, remove: true }).catch(() => this.#removeByName(name));
+    this.#containers.delete(name);
+  }
+
+  async #removeByName(name: string): Promise<void> {
+    await this.docker
+      .getContainer(name)
+      .remove({ force: true })
+      .catch(() => {});
+    this.#containers.delete(name);
   }
 
   sweep(): Promise<number> {
@@ -239,7 +256,7 @@ export class DockerRuntime implements Runtime {
 
   /** Removes every container the run still has, then its network. Idempotent. */
   async close(): Promise<void> {
-    await Promise.all([...this.#containers].map((container) => container.remove({ force: true }).catch(() => {})));
+    await Promise.all([...this.#containers].map((name) => this.#removeByName(name)));
     this.#containers.clear();
     await this.docker
       .getNetwork(this.network)
@@ -263,8 +280,8 @@ async function hostPidsOf(container: Docker.Container): Promise<number[]> {
  * modules again costs seconds of CPU per component. Sharing the harness's cache (same uid)
  * keeps a container's start near a local child's.
  */
-function tsxCacheBinds(execArgv: readonly string[]): string[] {
+function tsxCacheMounts(execArgv: readonly string[]): { source: string; target: string; mode: 'rw' }[] {
   if (!execArgv.includes('tsx')) return [];
   const cache = join(tmpdir(), `tsx-${process.getuid?.() ?? 0}`);
-  return existsSync(cache) ? [`${cache}:/tmp/tsx-${process.getuid?.() ?? 0}`] : [];
+  return existsSync(cache) ? [{ source: cache, target: `/tmp/tsx-${process.getuid?.() ?? 0}`, mode: 'rw' }] : [];
 }
