@@ -75,6 +75,12 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
   signal.throwIfAborted();
   // What can be known wrong before anything starts is reported before anything starts.
   if (options.runtime?.kind === 'docker') assertDockerSupports(spec);
+  else if (spec.interceptor?.kind === 'mitmproxy') {
+    throw new LabError('E_LAB_MITMPROXY_RUNTIME', 'lab.interceptor kind mitmproxy runs mitmdump in its own container, and needs the docker runtime', {
+      path: ['lab', 'interceptor', 'kind'],
+      hint: 'run with --runtime docker (image mtls-chaos/mitmproxy, built by containers/build-images.sh), or use interceptor: { kind: builtin }',
+    });
+  }
   if (spec.gateway.kind === 'nginx' && options.runtime?.kind !== 'docker') {
     findNginx();
     assertNginxSupports(spec.gateway.ocsp);
