@@ -8,8 +8,9 @@ never has the client's key). Passthrough connections still open at the switch ar
 builtin interceptor does, so that every attempt of the fault window is either intercepted or cut.
 
 Counters go to <state_dir>/stats.json (written atomically); the harness reads them and waits there
-for a mode switch to be acknowledged. A poll of the mode file (not a signal) keeps the switch
-independent of how the container was started.
+for a mode switch to be acknowledged. The mode file is read at every ClientHello and polled
+(for the reset and the acknowledgement when no connection comes); a file rather than a signal
+keeps the switch independent of how the container was started.
 """
 
 import asyncio
@@ -20,7 +21,7 @@ import struct
 
 from mitmproxy import ctx
 
-POLL_SECONDS = 0.02
+POLL_SECONDS = 0.01
 
 
 class Interceptor:
@@ -120,6 +121,9 @@ class Interceptor:
             data.server.sni = ctx.options.mtls_chaos_upstream_sni
 
     def tls_clienthello(self, data):
+        # The file, not only the last poll: a connection whose ClientHello comes after the run
+        # wrote "intercept" is intercepted, however late the poll (a busy machine starves it).
+        self.read_mode()
         if self.mode == "passthrough":
             data.ignore_connection = True
             self.passthrough.add(data.context.client.id)

@@ -28,7 +28,7 @@ export type { FaultProxyOptions, StartedFaultProxy } from './components/fault-pr
 export { startInterceptor } from './components/interceptor.js';
 export type { InterceptorMode, InterceptorOptions, StartedInterceptor } from './components/interceptor.js';
 export { startMitmproxyInterceptor } from './components/mitmproxy-interceptor.js';
-export { MITMPROXY_ADDON_PATH, mitmdumpCommand } from './components/mitmproxy-config.js';
+export { MITMPROXY_ADDON_SOURCE, mitmdumpCommand } from './components/mitmproxy-config.js';
 export type { MitmdumpInput } from './components/mitmproxy-config.js';
 export { startTlsTerminator } from './components/tls-terminator.js';
 export type { StartedTlsTerminator, TlsTerminatorMode, TlsTerminatorOptions } from './components/tls-terminator.js';

@@ -1,5 +1,11 @@
-/** Where the addon lives in the mtls-chaos/mitmproxy image (containers/mitmproxy/Dockerfile). */
-export const MITMPROXY_ADDON_PATH = '/usr/local/share/mtls-chaos/interceptor_addon.py';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The addon in this package (src/ or dist/lab/components are three levels below the root). The run
+ * copies it into its own folder and loads that copy, so an image built before an addon change
+ * still runs the harness's addon (the image's copy only proves at build time that it loads).
+ */
+export const MITMPROXY_ADDON_SOURCE = fileURLToPath(new URL('../../../containers/mitmproxy/interceptor_addon.py', import.meta.url));
 
 export interface MitmdumpInput {
   /** The gateway as the interceptor's container reaches it: its container name and port on the run network. */
@@ -16,6 +22,8 @@ export interface MitmdumpInput {
   readonly leafFile: string;
   /** The addon's folder: `mode` (written by the run) and `stats.json` (written by the addon). */
   readonly stateDir: string;
+  /** The run's copy of the addon (MITMPROXY_ADDON_SOURCE), in the mounted run folder. */
+  readonly addonFile: string;
   /** mitmdump's output goes here (the container's main process is a shell that execs it). */
   readonly logFile: string;
 }
@@ -49,7 +57,7 @@ export function mitmdumpCommand(input: MitmdumpInput): string[] {
     '--set',
     'flow_detail=0',
     '-s',
-    MITMPROXY_ADDON_PATH,
+    input.addonFile,
     '--set',
     `mtls_chaos_state_dir=${input.stateDir}`,
     '--set',

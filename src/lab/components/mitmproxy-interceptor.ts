@@ -1,11 +1,11 @@
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LabError } from '../lab-error.js';
 import { waitForTlsHandshake } from '../wait-for-tls.js';
 import type { InterceptorMode, InterceptorOptions, StartedInterceptor } from './interceptor.js';
 import { issueInterceptionCertificates } from './interception-certificates.js';
-import { mitmdumpCommand } from './mitmproxy-config.js';
+import { MITMPROXY_ADDON_SOURCE, mitmdumpCommand } from './mitmproxy-config.js';
 
 type InterceptorStats = Awaited<ReturnType<StartedInterceptor['stats']>>;
 
@@ -42,6 +42,8 @@ export async function startMitmproxyInterceptor(options: InterceptorOptions): Pr
   const modeFile = join(stateDir, 'mode');
   const statsFile = join(stateDir, 'stats.json');
   await writeFile(modeFile, 'passthrough\n');
+  const addonFile = join(stateDir, 'interceptor_addon.py');
+  await copyFile(MITMPROXY_ADDON_SOURCE, addonFile);
   const command = mitmdumpCommand({
     upstream: options.upstream,
     upstreamServername: options.upstreamServername,
@@ -50,6 +52,7 @@ export async function startMitmproxyInterceptor(options: InterceptorOptions): Pr
     confDir,
     leafFile,
     stateDir,
+    addonFile,
     logFile: join(options.dir, `${options.name}.log`),
   });
   const program = await runtime.startProgram(
