@@ -8,20 +8,23 @@ never has the client's key). Passthrough connections still open at the switch ar
 builtin interceptor does, so that every attempt of the fault window is either intercepted or cut.
 
 Counters go to <state_dir>/stats.json (written atomically); the harness reads them and waits there
-for a mode switch to be acknowledged. The mode file is read at every ClientHello and polled
-(for the reset and the acknowledgement when no connection comes); a file rather than a signal
-keeps the switch independent of how the container was started.
+for a mode switch to be acknowledged. The mode file is read on SIGUSR1 (sent by the run after
+writing it), at every ClientHello, and polled as a fallback.
 """
 
 import asyncio
 import json
 import os
+import signal
 import socket
 import struct
 
 from mitmproxy import ctx
 
 POLL_SECONDS = 0.01
+# Counters are rewritten at most this often (a rename costs the event loop more than a ClientHello
+# on a busy host); a mode switch is written at once, since the run waits for it.
+STATS_SECONDS = 0.1
 
 
 class Interceptor:
@@ -37,6 +40,7 @@ class Interceptor:
         self.open = set()
         self.passthrough = set()
         self.written = None
+        self.written_at = 0.0
         self.poller = None
 
     def load(self, loader):
@@ -46,7 +50,15 @@ class Interceptor:
     def running(self):
         self.read_mode()
         self.write_stats()
-        self.poller = asyncio.get_running_loop().create_task(self.poll())
+        loop = asyncio.get_running_loop()
+        # The run sends SIGUSR1 after writing the mode file: the switch (and the reset of what was
+        # passed through) then happens at once, not at the next poll.
+        loop.add_signal_handler(signal.SIGUSR1, self.on_signal)
+        self.poller = loop.create_task(self.poll())
+
+    def on_signal(self):
+        if self.read_mode():
+            self.write_stats()
 
     def done(self):
         if self.poller:
@@ -56,17 +68,19 @@ class Interceptor:
         return os.path.join(ctx.options.mtls_chaos_state_dir, name)
 
     def read_mode(self):
+        """Follows the mode file; True when the mode changed."""
         try:
             with open(self.path("mode"), encoding="utf-8") as file:
                 wanted = file.read().strip()
         except OSError:
-            return
+            return False
         if wanted not in ("passthrough", "intercept") or wanted == self.mode:
-            return
+            return False
         self.mode = wanted
         if wanted == "intercept":
             self.reset_passthrough()
         ctx.log.info(f"mtls-chaos: mode {wanted} {json.dumps(self.counters)}")
+        return True
 
     def reset_passthrough(self):
         # mitmproxy has no public way to close a client connection; its proxyserver addon keeps
@@ -91,9 +105,12 @@ class Interceptor:
             self.counters["resetAtSwitch"] += 1
 
     async def poll(self):
+        loop = asyncio.get_running_loop()
         while True:
-            self.read_mode()
-            self.write_stats()
+            switched = self.read_mode()
+            if switched or loop.time() - self.written_at >= STATS_SECONDS:
+                self.write_stats()
+                self.written_at = loop.time()
             await asyncio.sleep(POLL_SECONDS)
 
     def write_stats(self):
@@ -123,7 +140,8 @@ class Interceptor:
     def tls_clienthello(self, data):
         # The file, not only the last poll: a connection whose ClientHello comes after the run
         # wrote "intercept" is intercepted, however late the poll (a busy machine starves it).
-        self.read_mode()
+        if self.read_mode():
+            self.write_stats()
         if self.mode == "passthrough":
             data.ignore_connection = True
             self.passthrough.add(data.context.client.id)

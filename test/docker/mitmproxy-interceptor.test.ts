@@ -102,6 +102,8 @@ describe('mitmproxy as the interceptor, in its own container', () => {
     });
     expect(peer).toEqual({ issuer: 'mtls-chaos Interception CA', subject: 'localhost' });
 
+    // The addon rewrites its counters every 100 ms.
+    await expect.poll(async () => (await interceptor.stats()).clientHandshakeFailures, { timeout: 3_000 }).toBeGreaterThanOrEqual(1);
     const during = await interceptor.stats();
     expect(during).toMatchObject({ mode: 'intercept', upstreamFailures: 0 });
     expect(during.passedThrough).toBeGreaterThanOrEqual(3);
@@ -111,7 +113,7 @@ describe('mitmproxy as the interceptor, in its own container', () => {
 
     await interceptor.setMode('passthrough');
     expect(await attempt(lab.gateway, creds.good)).toMatchObject({ status: 200 });
-    expect((await interceptor.stats()).passedThrough).toBe(during.passedThrough + 1);
+    await expect.poll(async () => (await interceptor.stats()).passedThrough, { timeout: 3_000 }).toBe(during.passedThrough + 1);
     // mitmdump's own log is in the run folder.
     expect(await readdir(join(workDir, 'components'))).toEqual(expect.arrayContaining(['interceptor-mitmproxy.log', 'interceptor-mitmproxy']));
   }, 120_000);
@@ -135,7 +137,7 @@ function expectEveryInterceptedAttemptRefused(result: RunResult, category: 'cert
   const fault = result.byPhase.fault!;
   expect(result.status).toBe('completed');
   expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'interceptor/mitmproxy']);
-  expect(fault.attempts).toBeGreaterThan(200);
+  expect(fault.attempts).toBeGreaterThan(100);
   expect(fault.categories.ok).toBe(0);
   expect(fault.categories[category] / fault.attempts).toBeGreaterThanOrEqual(0.95);
   const allowed = new Set([category, 'connection_reset', 'unknown_ca']);
@@ -169,7 +171,7 @@ describe('drills interception-*-mitmproxy (runtime docker)', () => {
         'runtime: docker',
         'lab: { gateway: { kind: node }, interceptor: { kind: mitmproxy } }',
         'pki: { clients: 2 }',
-        'load: { rate: 30/s, duration: 12s, timeout: 3s }',
+        'load: { rate: 10/s, duration: 12s, timeout: 3s }',
         'faults: [{ at: 3s, for: 4s, kind: interception, clientsTrustInterceptor: true }]',
         '',
       ].join('\n'),
@@ -178,11 +180,11 @@ describe('drills interception-*-mitmproxy (runtime docker)', () => {
     expect(result.error).toBeUndefined();
     expect(result.faults[0]!.healedAtMs).toBeDefined();
     const baseline = result.byPhase.baseline!;
-    expect(baseline.attempts).toBeGreaterThan(50);
+    expect(baseline.attempts).toBeGreaterThan(20);
     expect(baseline.successRate).toBeGreaterThanOrEqual(0.99);
-    expect(result.byPhase.fault!.categories.certificate_required).toBeGreaterThan(50);
+    expect(result.byPhase.fault!.categories.certificate_required).toBeGreaterThan(25);
     const recovery = result.byPhase.recovery!;
-    expect(recovery.attempts).toBeGreaterThan(100);
+    expect(recovery.attempts).toBeGreaterThan(35);
     expect(recovery.successRate).toBeGreaterThanOrEqual(0.98);
     expect(recovery.categories.unknown_ca).toBe(0);
     expect(await leftoversOf(docker, runIdOfDir(runDir, 'mitmproxy-heal'))).toBe(0);

@@ -1,4 +1,5 @@
-import { access, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { renameSync, writeFileSync } from 'node:fs';
+import { access, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LabError } from '../lab-error.js';
@@ -15,8 +16,8 @@ const MODE_SWITCH_TIMEOUT_MS = 5_000;
  * Starts mitmdump (Debian's mitmproxy, image mtls-chaos/mitmproxy) as the lab's interceptor in
  * the docker runtime, in passthrough, with the same interception CA and leaf as the builtin one.
  * Our addon (containers/mitmproxy/interceptor_addon.py) ignores every connection until the mode
- * file says intercept; it then resets the connections still passed through and terminates new
- * ones. The addon acknowledges a switch in its stats file, which setMode waits for, so a fault
+ * file says intercept (read on SIGUSR1, at every ClientHello and by a poll); it then resets the
+ * connections still passed through and terminates new ones. The addon acknowledges a switch in its stats file, which setMode waits for, so a fault
  * is in force once its inject resolves. Keys stay in the lab's PKI folder (mounted, 0600).
  */
 export async function startMitmproxyInterceptor(options: InterceptorOptions): Promise<StartedInterceptor> {
@@ -81,9 +82,19 @@ export async function startMitmproxyInterceptor(options: InterceptorOptions): Pr
     caPem: ca.certificate.pem,
     pids: () => program.groupPids(),
     setMode: async (mode: InterceptorMode) => {
+      // Synchronously, file and signal in one turn of the event loop: the load is starting attempts
+      // on this loop as a fault at 0s is injected, and each await would let one more of them
+      // meet the interceptor in passthrough inside the fault window.
       const temporary = `${modeFile}.tmp`;
-      await writeFile(temporary, `${mode}\n`);
-      await rename(temporary, modeFile);
+      writeFileSync(temporary, `${mode}\n`);
+      renameSync(temporary, modeFile);
+      // The container's main process is mitmdump (the shell execs it): SIGUSR1 makes the addon
+      // switch now, not at its next poll, so the race with connections passed through is short.
+      try {
+        process.kill(program.pid, 'SIGUSR1');
+      } catch {
+        // Gone: the wait below reports it.
+      }
       const deadline = Date.now() + MODE_SWITCH_TIMEOUT_MS;
       while ((await stats().catch(() => undefined))?.mode !== mode) {
         if (Date.now() > deadline || !program.running) {
