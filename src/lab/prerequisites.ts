@@ -17,7 +17,7 @@ export interface Prerequisite {
 }
 
 /** The images the docker runtime uses (containers/<name>/Dockerfile), built from the offline base. */
-export const DOCKER_IMAGES = ['mtls-chaos/base:bookworm', 'mtls-chaos/node:latest', 'mtls-chaos/nginx:latest', 'mtls-chaos/haproxy:latest', 'mtls-chaos/openssl-ocsp:latest', 'mtls-chaos/net-tools:latest'];
+export const DOCKER_IMAGES = ['mtls-chaos/base:bookworm', 'mtls-chaos/node:latest', 'mtls-chaos/nginx:latest', 'mtls-chaos/haproxy:latest', 'mtls-chaos/openssl-ocsp:latest', 'mtls-chaos/net-tools:latest', 'mtls-chaos/mitmproxy:latest'];
 
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 

@@ -74,6 +74,20 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
   const log = options.log ?? (() => {});
   signal.throwIfAborted();
   // What can be known wrong before anything starts is reported before anything starts.
+  if (spec.interceptor?.kind === 'mitmproxy' && options.runtime?.kind !== 'docker') {
+    throw new LabError('E_LAB_MITMPROXY_RUNTIME', 'lab.interceptor kind mitmproxy runs mitmdump in its own container, and needs the docker runtime', {
+      path: ['lab', 'interceptor', 'kind'],
+      hint: 'run with --runtime docker (image mtls-chaos/mitmproxy, built by containers/build-images.sh), or use interceptor: { kind: builtin }',
+    });
+  }
+  if (spec.interceptor?.kind === 'mitmproxy' && ((spec.gateway.replicas ?? 1) > 1 || spec.balancer)) {
+    // What sits in front of replicas runs on the host beside their balancer (start-links.ts); a
+    // container cannot reach the balancer's 127.0.0.1 port.
+    throw new LabError('E_LAB_MITMPROXY_RUNTIME', 'lab.interceptor kind mitmproxy cannot sit in front of gateway replicas: their balancer listens on the host\'s loopback, out of its container\'s reach', {
+      path: ['lab', 'interceptor', 'kind'],
+      hint: 'use interceptor: { kind: builtin } in front of replicas (it runs on the host beside the balancer), or one gateway replica',
+    });
+  }
   if (spec.gateway.kind === 'nginx' && options.runtime?.kind !== 'docker') {
     findNginx();
     assertNginxSupports(spec.gateway.ocsp);

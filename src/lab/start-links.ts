@@ -1,6 +1,7 @@
 import type { ComponentSummary } from '../result/run-result.js';
 import { startFaultProxy, type StartedFaultProxy } from './components/fault-proxy.js';
 import { startInterceptor, type StartedInterceptor } from './components/interceptor.js';
+import { startMitmproxyInterceptor } from './components/mitmproxy-interceptor.js';
 import { startTlsTerminator, type StartedTlsTerminator } from './components/tls-terminator.js';
 import { BalancedGateway } from './balanced-gateway.js';
 import type { StartedGateway } from './gateway.js';
@@ -13,8 +14,8 @@ import type { LinkName } from './toxic.js';
 export interface LinksSpec {
   /** A fault proxy on each named link; network faults put toxics on it. */
   readonly links?: readonly { readonly between: LinkName }[];
-  /** Our TLS man-in-the-middle in the path to the gateway (passthrough until an interception fault). */
-  readonly interceptor?: { readonly kind: 'builtin' };
+  /** A TLS man-in-the-middle in the path to the gateway (passthrough until an interception fault): ours, or mitmproxy (docker runtime). */
+  readonly interceptor?: { readonly kind: InterceptorKind };
   /** Our TLS terminator in the path to the node gateway (passthrough until a tls-termination fault). */
   readonly tlsTerminator?: { readonly kind: 'builtin' };
 }
@@ -26,6 +27,8 @@ export interface TerminatorFiles {
   readonly trustBundleFile: string;
   readonly identitySecretFile: string;
 }
+
+export type InterceptorKind = 'builtin' | 'mitmproxy';
 
 export type StartedLinks = { readonly [K in LinkName]?: StartedFaultProxy };
 
@@ -132,8 +135,9 @@ export async function startFrontComponents(
   }
   if (spec.interceptor) {
     context.signal.throwIfAborted();
-    interceptor = await startInterceptor({
-      name: 'interceptor-builtin',
+    const start = spec.interceptor.kind === 'mitmproxy' ? startMitmproxyInterceptor : startInterceptor;
+    interceptor = await start({
+      name: `interceptor-${spec.interceptor.kind}`,
       dir: context.dir,
       keyDir: context.keyDir,
       upstream: labAddress(gateway, context.runtime),
@@ -144,7 +148,7 @@ export async function startFrontComponents(
       ...(context.runtime ? { runtime: context.runtime } : {}),
     });
     context.onStarted(interceptor);
-    context.log(`interceptor ready on 127.0.0.1:${interceptor.port} -> 127.0.0.1:${gateway.port} (passthrough)`);
+    context.log(`interceptor ${interceptor.kind} ready on 127.0.0.1:${interceptor.port} -> 127.0.0.1:${gateway.port} (passthrough)`);
     entry = interceptor;
   }
   const clientLink = hasLink(spec, 'client-gateway') ? await startLink('client-gateway', labAddress(entry ?? gateway, context.runtime), context) : undefined;
@@ -166,7 +170,7 @@ export function linkComponents(links: StartedLinks, interceptor: StartedIntercep
     ...pidOf(proxy.pids()),
   }));
   if (interceptor) {
-    entries.push({ name: interceptor.name, kind: 'interceptor/builtin', endpoint: `tcp://127.0.0.1:${interceptor.port}`, ...pidOf(interceptor.pids()) });
+    entries.push({ name: interceptor.name, kind: `interceptor/${interceptor.kind}`, endpoint: `tcp://127.0.0.1:${interceptor.port}`, ...pidOf(interceptor.pids()) });
   }
   if (tlsTerminator) {
     entries.push({ name: tlsTerminator.name, kind: 'tls-terminator/builtin', endpoint: `tcp://127.0.0.1:${tlsTerminator.port}`, ...pidOf(tlsTerminator.pids()) });

@@ -21,7 +21,11 @@ export const linkFields = {
     .optional()
     .meta({ description: 'A fault proxy (TCP, 127.0.0.1) on each of these links, for network faults (latency, blackhole, reset, bandwidth, partition).' }),
   interceptor: z
-    .strictObject({ kind: z.enum(['builtin'], { error: (issue) => expectedGot('"builtin"', issue.input) }).meta({ description: 'builtin: our own TLS man-in-the-middle.' }) })
+    .strictObject({
+      kind: z
+        .enum(['builtin', 'mitmproxy'], { error: (issue) => expectedGot('"builtin" or "mitmproxy"', issue.input) })
+        .meta({ description: 'builtin: our own TLS man-in-the-middle; mitmproxy: mitmdump (Debian\'s mitmproxy) with our addon, docker runtime only.' }),
+    })
     .optional()
     .meta({ description: 'A TLS interceptor with its own CA in front of the gateway, idle until an interception fault sends load through it.' }),
   tlsTerminator: z
@@ -35,7 +39,7 @@ export const linkFields = {
 
 type LinkFieldsOutput = {
   links?: { between: 'client-gateway' | 'gateway-ocsp' }[] | undefined;
-  interceptor?: { kind: 'builtin' } | undefined;
+  interceptor?: { kind: 'builtin' | 'mitmproxy' } | undefined;
   tlsTerminator?: { kind: 'builtin' } | undefined;
 };
 

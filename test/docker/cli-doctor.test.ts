@@ -11,7 +11,7 @@ describe('mtls-chaos doctor', () => {
     const result = await runCli(['doctor', '--require', 'docker']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^ok\s+docker engine\s+docker runtime\s+version \d+/m);
-    for (const image of ['mtls-chaos/base:bookworm', 'mtls-chaos/node:latest', 'mtls-chaos/nginx:latest', 'mtls-chaos/net-tools:latest']) {
+    for (const image of ['mtls-chaos/base:bookworm', 'mtls-chaos/node:latest', 'mtls-chaos/nginx:latest', 'mtls-chaos/net-tools:latest', 'mtls-chaos/mitmproxy:latest']) {
       expect(result.stdout).toMatch(new RegExp(`^ok\\s+${image.replace(/[/.:]/g, '\\$&')}\\s+docker runtime\\s+present`, 'm'));
     }
     expect(result.stdout).toMatch(/^(ok|MISSING)\s+nginx\s+nginx gateway/m);

@@ -145,6 +145,16 @@ describe('docker runtime: node gateway and OCSP responder in containers', () => 
     expect(await docker.listContainers({ all: true, filters })).toEqual([]);
   }, 120_000);
 
+  it('refuses mitmproxy in front of replicas up front, naming the field and the way out, with nothing started', async () => {
+    const runsBefore = (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [RUN_ID_LABEL] }) })).length;
+    await expect(startDockerLab({ gateway: { kind: 'node', replicas: 2 }, balancer: { kind: 'builtin' }, interceptor: { kind: 'mitmproxy' } })).rejects.toMatchObject({
+      code: 'E_LAB_MITMPROXY_RUNTIME',
+      path: ['lab', 'interceptor', 'kind'],
+      hint: expect.stringContaining('kind: builtin'),
+    });
+    expect((await docker.listContainers({ all: true, filters: JSON.stringify({ label: [RUN_ID_LABEL] }) })).length).toBe(runsBefore);
+  }, 60_000);
+
   it('puts an interceptor and a client-gateway link in front of replicas on the host, beside the balancer the replicas sit behind', async () => {
     const { lab, runId } = await startDockerLab({
       gateway: { kind: 'node', replicas: 2 },

@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CertificateAuthority, type KeyAlgorithm } from '../../pki/index.js';
+import type { KeyAlgorithm } from '../../pki/index.js';
 import type { ComponentOptions } from '../component-options.js';
 import type { InterceptorProcessConfig } from '../processes/interceptor-config.js';
 import { startForkedComponent, type ForkedComponent } from './forked-component.js';
+import { issueInterceptionCertificates } from './interception-certificates.js';
 
 export interface InterceptorOptions extends ComponentOptions {
   /** Where the interception CA's key and the interceptor's key go (mode 0600; the lab's PKI folder). */
@@ -21,6 +22,8 @@ export type InterceptorMode = 'passthrough' | 'intercept';
 
 export interface StartedInterceptor {
   readonly name: string;
+  /** builtin: our Node man-in-the-middle; mitmproxy: mitmdump with our addon (docker runtime). */
+  readonly kind: 'builtin' | 'mitmproxy';
   readonly host: '127.0.0.1';
   readonly port: number;
   /** The interception CA's certificate: what a client must trust for the interceptor to fool it. */
@@ -45,18 +48,11 @@ export interface StartedInterceptor {
 }
 
 /**
- * Starts our TLS interceptor (processes/interceptor-process.ts), in passthrough, with a CA of its own, separate
- * from the lab's: a root that issued one server certificate for the gateway's name, sent alone
- * (like most inspection proxies), so a client that trusts only the lab root cannot build a path.
+ * Starts our TLS interceptor (processes/interceptor-process.ts), in passthrough, with a CA of its
+ * own (interception-certificates.ts).
  */
 export async function startInterceptor(options: InterceptorOptions): Promise<StartedInterceptor> {
-  const algorithm = options.algorithm ?? 'ecdsa-p256';
-  const ca = CertificateAuthority.createRoot({ subject: { commonName: 'mtls-chaos Interception CA', organization: 'mtls-chaos interceptor' }, algorithm });
-  const leaf = ca.issueServer({
-    subject: { commonName: options.upstreamServername },
-    dnsNames: [options.upstreamServername],
-    ipAddresses: ['127.0.0.1'],
-  });
+  const { ca, leaf } = issueInterceptionCertificates(options.upstreamServername, options.algorithm);
   const file = (suffix: string) => join(options.keyDir, `${options.name}-${suffix}`);
   const config: InterceptorProcessConfig = {
     name: options.name,
@@ -81,6 +77,7 @@ export async function startInterceptor(options: InterceptorOptions): Promise<Sta
   });
   return {
     name: options.name,
+    kind: 'builtin',
     host: '127.0.0.1',
     port,
     caPem: ca.certificate.pem,
