@@ -68,4 +68,10 @@ export interface FaultDefinition<Schema extends z.ZodType = z.ZodType> {
    * (e.g. "needs lab.gateway.replicas >= 2"), or undefined when the lab can host it.
    */
   requires?(options: z.output<Schema>, lab: LabSpec): string | undefined;
+  /**
+   * The runtime this fault needs when the other cannot host it, and why; the run refuses it on
+   * the other runtime before anything starts (a scenario's runtime can be overridden by `run
+   * --runtime`, so this is checked by the run, not the schema).
+   */
+  requiresRuntime?(options: z.output<Schema>): { readonly runtime: 'docker'; readonly why: string } | undefined;
 }

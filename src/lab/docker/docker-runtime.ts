@@ -13,6 +13,7 @@ import { processGroupMembers } from '../child-process-supervisor.js';
 import { assertEngineReachable, assertImagePresent, dockerClient, NODE_IMAGE } from './docker-engine.js';
 import { COMPONENT_LABEL, runLabels } from './docker-labels.js';
 import { ContainerCpu } from './container-cpu.js';
+import { DockerNamespaceFaults } from './namespace-faults.js';
 import { SocketIpcChannel } from './socket-ipc-channel.js';
 import { sweepDeadDockerRuns } from './sweep-dead-docker-runs.js';
 
@@ -229,6 +230,17 @@ export class DockerRuntime implements Runtime {
     return new LabError('E_LAB_START', `${spec.name} (${spec.what}, in container ${this.containerName(spec.name)}) ${reason}${last ? `; its log ends with:\n${last}` : ''}`, {
       file: logFile,
       hint: `see ${logFile}`,
+    });
+  }
+
+  /** Faults inside a component's network namespace, from helper containers labelled as the run's. */
+  networkNamespaces(): DockerNamespaceFaults {
+    return new DockerNamespaceFaults({
+      docker: this.docker,
+      labels: this.#labels,
+      network: this.network,
+      containerName: (component) => this.containerName(component),
+      componentPort: COMPONENT_PORT,
     });
   }
 
