@@ -142,7 +142,7 @@ export function namespaceTargets(link: LinkName, lab: StartedLab): { component: 
 
 export const network: FaultDefinition<typeof options> = {
   kind: 'network',
-  summary: 'a toxic (latency, blackhole, reset, bandwidth, partition) on a link of lab.links, removed on heal',
+  summary: 'a toxic (latency, blackhole, reset, bandwidth, partition; loss on docker) on a link, removed on heal: through the fault proxy of lab.links, or in the gateway container\'s network namespace (docker: partition, loss)',
   options,
   requires: (fault, lab) =>
     // loss acts only in the namespace (docker), never through a proxy.
