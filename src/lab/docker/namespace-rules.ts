@@ -22,7 +22,7 @@ export interface NamespaceRules {
  *
  * - partition blackhole: DROP both ways; open connections go silent, new ones time out.
  * - partition refuse: REJECT with a TCP reset both ways (`--reject-with tcp-reset`, valid for TCP
- *   only, hence `-p tcp`): a connect is refused, an open connection is reset.
+ *   only, hence `-p tcp`), resets themselves excepted: a connect is refused, an open connection is reset.
  * - loss: `-m statistic --mode random --probability p -j DROP` each way; TCP retransmits
  *   (the first after the 200 ms minimum RTO), so handshakes get slower rather than fail.
  */
@@ -49,7 +49,10 @@ export function namespaceRules(fault: NamespaceFault, traffic: ResolvedTraffic, 
     fault.kind === 'loss'
       ? ['-m', 'statistic', '--mode', 'random', '--probability', String(fault.probability), '-j', 'DROP']
       : fault.mode === 'refuse'
-        ? ['-j', 'REJECT', '--reject-with', 'tcp-reset']
+        ? // The reset REJECT sends passes the chains too (it leaves from port 8443, or comes from
+          // the peer): without the exception the other chain would swallow it, and the refusal
+          // would turn into a silent blackhole.
+          ['!', '--tcp-flags', 'RST', 'RST', '-j', 'REJECT', '--reject-with', 'tcp-reset']
         : ['-j', 'DROP'];
   return {
     apply: [
@@ -78,7 +81,7 @@ export function namespaceRules(fault: NamespaceFault, traffic: ResolvedTraffic, 
  */
 export function shellScript(commands: readonly (readonly string[])[], stopOnError: boolean): string {
   for (const argument of commands.flat()) {
-    if (!/^[A-Za-z0-9_.:/-]+$/.test(argument)) throw new RangeError(`refusing to put ${JSON.stringify(argument)} in a shell command`);
+    if (!/^([A-Za-z0-9_.:/-]+|!)$/.test(argument)) throw new RangeError(`refusing to put ${JSON.stringify(argument)} in a shell command`);
   }
   return commands.map((argv) => argv.join(' ')).join(stopOnError ? ' && ' : '; ');
 }

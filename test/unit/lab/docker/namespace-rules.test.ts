@@ -25,11 +25,11 @@ describe('namespaceRules: iptables argv for a fault in a container\'s namespace'
     ]);
   });
 
-  it('partition refuse of outbound traffic to a peer: TCP resets to and from that address and port only', () => {
+  it('partition refuse of outbound traffic to a peer: TCP resets to and from that address and port only, the resets themselves let through', () => {
     const rules = namespaceRules({ kind: 'partition', mode: 'refuse' }, { direction: 'outbound', address: '172.18.0.3', port: 8443 }, 'MTLS_CHAOS_2');
     expect(rules.apply.map(line).slice(2, 4)).toEqual([
-      'iptables -w -A MTLS_CHAOS_2_IN -p tcp -s 172.18.0.3 --sport 8443 -j REJECT --reject-with tcp-reset',
-      'iptables -w -A MTLS_CHAOS_2_OUT -p tcp -d 172.18.0.3 --dport 8443 -j REJECT --reject-with tcp-reset',
+      'iptables -w -A MTLS_CHAOS_2_IN -p tcp -s 172.18.0.3 --sport 8443 ! --tcp-flags RST RST -j REJECT --reject-with tcp-reset',
+      'iptables -w -A MTLS_CHAOS_2_OUT -p tcp -d 172.18.0.3 --dport 8443 ! --tcp-flags RST RST -j REJECT --reject-with tcp-reset',
     ]);
   });
 
@@ -61,6 +61,6 @@ describe('shellScript', () => {
   });
 
   it('refuses any argument the shell could interpret', () => {
-    for (const argument of ['a b', '$(id)', 'a;b', "'", '`id`', '']) expect(() => shellScript([['iptables', argument]], true)).toThrow(/refusing/);
+    for (const argument of ['a b', '$(id)', 'a;b', "'", '`id`', '', '!!', 'a!']) expect(() => shellScript([['iptables', argument]], true)).toThrow(/refusing/);
   });
 });
