@@ -1,18 +1,20 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { FaultContext } from '../../src/faults/index.js';
 import { network } from '../../src/faults/network.js';
-import { COMPONENT_LABEL, DockerRuntime, NET_TOOLS_IMAGE, RUN_ID_LABEL, runLabels } from '../../src/lab/docker/index.js';
+import { COMPONENT_LABEL, DockerRuntime, NET_TOOLS_IMAGE, OWNER_PID_LABEL, RUN_ID_LABEL, runLabels } from '../../src/lab/docker/index.js';
 import { startLab, type StartedLab } from '../../src/lab/index.js';
 import type { RunResult } from '../../src/result/index.js';
 import { runScenario } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { attempt } from '../support/gateway-client.js';
 import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
-import { leftoversOf, requireDocker, runIdOfDir } from '../support/docker-engine.js';
+import { countLabelled, leftoversOf, requireDocker, runIdOfDir } from '../support/docker-engine.js';
+import { REPO_ROOT } from '../support/run-cli.js';
 import { runDrill } from '../support/run-drill.js';
 
 let docker: Docker;
@@ -193,22 +195,55 @@ faults:
     expect(await leftoversOf(docker, runIdOfDir(dir, 'packet-loss-client-gateway'))).toBe(0);
   }, 150_000);
 
-  it('abort mid-fault (Ctrl-C): the fault is healed, the helper container removed, nothing of the run left', async () => {
-    let helperSeen = 0;
-    let runId: string | undefined;
+  it('abort mid-fault (Ctrl-C): the fault is healed, then the helper removed while the gateway still runs; nothing of the run left', async () => {
+    const lines: string[] = [];
     const outcome = await runDrill('packet-loss-client-gateway', {
       abortAfterLog: { line: /^network: packet loss 15% each way in the network namespace of gateway-node/, afterMs: 1_500 },
+      onLog: (line) => lines.push(line),
     });
-    runId = runIdOfDir(outcome.dir, 'packet-loss-client-gateway');
+    const runId = runIdOfDir(outcome.dir, 'packet-loss-client-gateway');
     const [fault] = outcome.result.faults;
     expect(outcome.result.status).toBe('aborted');
     expect(outcome.exitCode).toBe(130);
     expect(fault!.injectedAtMs).toBeDefined();
     expect(fault!.healedAtMs).toBeDefined();
     expect(fault!.error).toBeUndefined();
-    helperSeen = (await containersOfRun(runId)).length;
-    expect(helperSeen).toBe(0);
+    // Heal (the rules out), then the helpers, then the gateway they act in.
+    const order = ['fault network: heal', 'stopped network namespace helpers', 'stopped gateway-node'].map((line) => lines.indexOf(line));
+    expect(order.every((index) => index >= 0), lines.join('\n')).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(await containersOfRun(runId)).toHaveLength(0);
     expect(await leftoversOf(docker, runId)).toBe(0);
+  }, 150_000);
+
+  it('a run killed with SIGKILL mid-fault leaves its helper container, which the next run\'s sweep removes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-netns-kill-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(join(dir, 'tmp'));
+    const harness = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'run', 'scenarios/packet-loss-client-gateway.ts', '--out', join(dir, 'reports')],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: join(dir, 'tmp') } },
+    );
+    onTestFinished(() => void harness.kill('SIGKILL'));
+    let stderr = '';
+    harness.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/in the network namespace of gateway-node/.test(stderr)) {
+      if (harness.exitCode !== null || Date.now() > deadline) throw new Error(`the fault never started: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const owner = `${OWNER_PID_LABEL}=${harness.pid}`;
+    const helpers = () => docker.listContainers({ all: true, filters: JSON.stringify({ label: [owner, `${COMPONENT_LABEL}=netns-gateway-node`] }) });
+    expect(await helpers()).toHaveLength(1);
+    harness.kill('SIGKILL');
+    await new Promise((resolve) => harness.once('exit', resolve));
+    expect(await helpers()).toHaveLength(1);
+    // What the next docker run does first.
+    const next = await DockerRuntime.open({ runId: `test-netns-next-${process.pid}`, workDir: dir });
+    await next.close();
+    expect(await helpers()).toHaveLength(0);
+    expect(await countLabelled(docker, harness.pid)).toEqual({ containers: 0, networks: 0 });
   }, 150_000);
 
   it('the local runtime refuses loss before anything starts, naming the fault and --runtime docker', async () => {
