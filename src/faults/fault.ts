@@ -37,6 +37,12 @@ export interface Fault {
   describe(): string;
   /** Optional work before the lab starts (e.g. certificates that will expire mid-run). */
   prepare?(context: PrepareContext): Promise<void>;
+  /**
+   * Optional, when the load starts: get ready so that inject at `at` is quick (e.g. start the
+   * helper container a network namespace fault acts from). A failure is logged, not fatal:
+   * inject tries again.
+   */
+  arm?(context: FaultContext): Promise<void>;
   inject(context: FaultContext): Promise<void>;
   heal(context: FaultContext): Promise<void>;
   /**

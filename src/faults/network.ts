@@ -166,6 +166,12 @@ export const network: FaultDefinition<typeof options> = {
     return {
       kind: 'network',
       describe: () => `${toxic ? describeToxic(toxic) : describeNamespaceFault(inNamespace!)} on link ${fault.link}`,
+      // The helper containers start with the load, not at `at`: applying is then one exec (tens of ms).
+      arm: async ({ lab }) => {
+        const namespaces = lab.networkNamespaces;
+        if (!inNamespace || !namespaces) return;
+        await Promise.all(namespaceTargets(fault.link, lab).map(({ component }) => namespaces.prepare(component)));
+      },
       inject: async ({ lab, log }) => {
         const namespaces = lab.networkNamespaces;
         if (inNamespace && namespaces) {

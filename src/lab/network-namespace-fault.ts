@@ -29,6 +29,8 @@ export interface AppliedNamespaceFault {
  * namespaces of its own and offers none: faults go through the fault proxy there.
  */
 export interface NetworkNamespaces {
+  /** Gets the component's namespace ready ahead of a fault (starts its helper), so apply is quick. */
+  prepare(component: string): Promise<void>;
   apply(component: string, fault: NamespaceFault, traffic: NamespaceTraffic): Promise<AppliedNamespaceFault>;
   /** The packet filter rules now in the component's namespace (`iptables -S`), for tests and diagnostics. */
   rules(component: string): Promise<string>;

@@ -38,6 +38,11 @@ export class DockerNamespaceFaults implements NetworkNamespaces {
 
   constructor(private readonly options: DockerNamespaceFaultsOptions) {}
 
+  async prepare(component: string): Promise<void> {
+    if (this.#closed) return;
+    await this.helper(component);
+  }
+
   async apply(component: string, fault: NamespaceFault, traffic: NamespaceTraffic): Promise<AppliedNamespaceFault> {
     if (this.#closed) throw new LabError('E_LAB_STOPPED', `cannot apply ${describeNamespaceFault(fault)} to ${component}: the lab is stopping`);
     const helper = await this.helper(component);
