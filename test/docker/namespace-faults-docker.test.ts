@@ -186,6 +186,39 @@ faults:
     expect(await leftoversOf(docker, runIdOfDir(outcome.dir, scenario.name))).toBe(0);
   }, 150_000);
 
+  it('partition refuse on gateway-ocsp: the gateway\'s own connects to the responder are reset at once, so clients are refused as ocsp_unavailable without waiting out its OCSP timeout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-netns-refuse-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'refuse-gateway-ocsp.yaml');
+    await writeFile(
+      file,
+      `name: refuse-gateway-ocsp
+description: The gateway's OCSP queries refused for 5 s.
+runtime: docker
+lab:
+  gateway: { kind: node, ocsp: { mode: hard-fail, cacheTtl: 1s, timeout: 2s } }
+  ocspResponder: { kind: builtin }
+  links: [{ between: gateway-ocsp }]
+pki: { clients: 4 }
+load: { rate: 30/s, duration: 14s, timeout: 4s }
+faults:
+  - { at: 4s, for: 5s, kind: network, link: gateway-ocsp, toxic: partition, mode: refuse }
+`,
+    );
+    const scenario = await loadScenario(file);
+    const outcome = await runScenario(scenario, { outDir: join(dir, 'reports'), signal: AbortSignal.timeout(100_000) });
+    const { result } = outcome;
+    expect(result.error).toBeUndefined();
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.98);
+    const fault = result.byPhase.fault!;
+    expect(fault.categories.ocsp_unavailable / fault.attempts, JSON.stringify(failures(result, 'fault'))).toBeGreaterThanOrEqual(0.5);
+    for (const category of Object.keys(failures(result, 'fault'))) expect(category).toBe('ocsp_unavailable');
+    // A reset, not a silence: the median handshake stays far below the gateway's 2 s OCSP timeout.
+    expect(fault.latency.tlsHandshake.p50).toBeLessThan(1_000);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
+    expect(await leftoversOf(docker, runIdOfDir(outcome.dir, scenario.name))).toBe(0);
+  }, 150_000);
+
   it('packet-loss-client-gateway: 15% loss raises handshake p95 by hundreds of ms (TCP retransmits), most attempts still succeed', async () => {
     const { result, dir, exitCode } = await runDrill('packet-loss-client-gateway');
     expect(result.scenario.runtime).toBe('docker');
