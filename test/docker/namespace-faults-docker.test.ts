@@ -91,6 +91,8 @@ describe('network faults inside the gateway container\'s network namespace (dock
     expect(during).toMatch(/^-A OUTPUT -j MTLS_CHAOS_1_OUT$/m);
     expect(during).toMatch(/^-A MTLS_CHAOS_1_IN -p tcp -m tcp --dport 8443 ! --tcp-flags RST RST -j REJECT --reject-with tcp-reset$/m);
     expect(during).toMatch(/^-A MTLS_CHAOS_1_OUT -p tcp -m tcp --sport 8443 ! --tcp-flags RST RST -j REJECT --reject-with tcp-reset$/m);
+    // The harness's own view (an exec in its helper) is the same.
+    expect((await lab.networkNamespaces!.rules('gateway-node')).replace(/\r/g, '')).toBe(during.trim());
     // The helper that put them there shares the gateway's namespace and carries the run's labels.
     const [helper] = await containersOfRun(runId, 'netns-gateway-node');
     expect(helper).toBeDefined();
