@@ -6,6 +6,8 @@ export default defineScenario({
 Breaks: at 6 s the fault proxy on the gateway-ocsp link (lab.links) partitions the link for 6 s:
 packets are dropped both ways (mode blackhole), so the gateway's OCSP queries, on new and already
 open connections, get no answer at all; the responder itself is healthy and never notices.
+On --runtime docker the partition is iptables DROP in the gateway container's own network
+namespace (its packets to and from the proxy's container), not the proxy: same outcome.
 Cache: the gateway keeps each client's "good" answer for 1 s (cacheTtl); after that each handshake
 asks, waits its 1 s OCSP timeout, and the hard-fail gateway refuses the client.
 Healthy: refusals are ocsp_unavailable only (fail closed, never let in unchecked), no timeouts of

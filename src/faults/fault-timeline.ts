@@ -92,6 +92,10 @@ export class FaultTimeline {
   /** Arms the timers; call when the load starts (`performance.now()` of that moment). */
   start(context: FaultContext, loadStartPerfMs: number): void {
     this.loadStartMs = loadStartPerfMs;
+    for (const { entry, fault } of this.scheduled) {
+      if (!fault.arm) continue;
+      this.track(fault.arm(context).catch((error: unknown) => context.log(`fault ${entry.kind}: not ready ahead (${(error as Error).message}); inject will try again`)));
+    }
     for (const item of this.scheduled) {
       const injectIn = Math.max(0, loadStartPerfMs + item.entry.atMs - performance.now());
       this.timers.push(setTimeout(() => this.track(this.inject(item, context)), injectIn));

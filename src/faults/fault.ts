@@ -37,6 +37,12 @@ export interface Fault {
   describe(): string;
   /** Optional work before the lab starts (e.g. certificates that will expire mid-run). */
   prepare?(context: PrepareContext): Promise<void>;
+  /**
+   * Optional, when the load starts: get ready so that inject at `at` is quick (e.g. start the
+   * helper container a network namespace fault acts from). A failure is logged, not fatal:
+   * inject tries again.
+   */
+  arm?(context: FaultContext): Promise<void>;
   inject(context: FaultContext): Promise<void>;
   heal(context: FaultContext): Promise<void>;
   /**
@@ -68,4 +74,10 @@ export interface FaultDefinition<Schema extends z.ZodType = z.ZodType> {
    * (e.g. "needs lab.gateway.replicas >= 2"), or undefined when the lab can host it.
    */
   requires?(options: z.output<Schema>, lab: LabSpec): string | undefined;
+  /**
+   * The runtime this fault needs when the other cannot host it, and why; the run refuses it on
+   * the other runtime before anything starts (a scenario's runtime can be overridden by `run
+   * --runtime`, so this is checked by the run, not the schema).
+   */
+  requiresRuntime?(options: z.output<Schema>): { readonly runtime: 'docker'; readonly why: string } | undefined;
 }

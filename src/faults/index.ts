@@ -2,3 +2,4 @@ export type { Fault, FaultContext, FaultDefinition, FaultEffect, PrepareContext 
 export type { TimelineEntry } from './timeline-entry.js';
 export { FaultTimeline } from './fault-timeline.js';
 export { faultDefinition, faultDefinitions, faultKinds } from './registry.js';
+export { assertRuntimeHostsFaults } from './runtime-requirement.js';

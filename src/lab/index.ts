@@ -38,3 +38,5 @@ export { DeliverySchedule, LINK_NAMES, describeToxic } from './toxic.js';
 export type { LinkName, Toxic } from './toxic.js';
 export { sweepDeadRuns } from './sweep-dead-runs.js';
 export type { SweepReport } from './sweep-dead-runs.js';
+export { describeNamespaceFault } from './network-namespace-fault.js';
+export type { AppliedNamespaceFault, NamespaceFault, NamespaceTraffic, NetworkNamespaces } from './network-namespace-fault.js';

@@ -1,5 +1,6 @@
 import type { IpcClient } from './ipc.js';
 import type { CpuUsageReading } from '../metrics/index.js';
+import type { NetworkNamespaces } from './network-namespace-fault.js';
 import type { RunRegistry } from './run-registry.js';
 
 /** One of our Node component entries to run (src/lab/processes/*), with its config already written. */
@@ -73,4 +74,6 @@ export interface Runtime {
   startProgram?(spec: ProgramSpec, signal: AbortSignal): Promise<RunningProgram>;
   /** Removes leftovers of dead runs; returns how many runs had some. */
   sweep(): Promise<number>;
+  /** Docker only: network faults inside the components' own namespaces (the local runtime's go through the fault proxy). */
+  networkNamespaces?(): NetworkNamespaces;
 }

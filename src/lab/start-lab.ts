@@ -17,6 +17,7 @@ import type { StartedInterceptor } from './components/interceptor.js';
 import type { StartedTlsTerminator } from './components/tls-terminator.js';
 import { newIdentitySecret } from './forwarded-identity.js';
 import type { Runtime } from './runtime.js';
+import type { NetworkNamespaces } from './network-namespace-fault.js';
 
 export interface LabSpec extends LinksSpec {
   readonly gateway: GatewaySpec;
@@ -53,6 +54,8 @@ export interface StartedLab extends AsyncDisposable {
   readonly links?: StartedLinks;
   readonly interceptor?: StartedInterceptor;
   readonly tlsTerminator?: StartedTlsTerminator;
+  /** Docker only: network faults inside the components' own namespaces (partition, loss). */
+  readonly networkNamespaces?: NetworkNamespaces;
   readonly components: ComponentSummary[];
   /** Folder of component configs and logs. */
   readonly workDir: string;
@@ -217,6 +220,9 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     const { gateway } = front;
     const links: StartedLinks = { ...(ocspLink ? { 'gateway-ocsp': ocspLink } : {}), ...(front.clientLink ? { 'client-gateway': front.clientLink } : {}) };
     signal.throwIfAborted();
+    // Started last, so stopped first: faults healed and helpers removed while their targets still run.
+    const networkNamespaces = options.runtime?.networkNamespaces?.();
+    if (networkNamespaces) started.push({ name: 'network namespace helpers', stop: () => networkNamespaces.close() });
 
     const components: ComponentSummary[] = [
       ...(ocspResponder
@@ -233,6 +239,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       links,
       ...(front.interceptor ? { interceptor: front.interceptor } : {}),
       ...(front.tlsTerminator ? { tlsTerminator: front.tlsTerminator } : {}),
+      ...(networkNamespaces ? { networkNamespaces } : {}),
       components,
       workDir: componentsDir,
       stop: stopAll,

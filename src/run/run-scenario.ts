@@ -25,7 +25,7 @@ import {
 } from '../result/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { evaluateSlos } from '../slo/index.js';
-import { FaultTimeline, type FaultContext } from '../faults/index.js';
+import { assertRuntimeHostsFaults, FaultTimeline, type FaultContext } from '../faults/index.js';
 import { summarisePki } from './pki-summary.js';
 import { liveStatus, type LiveStatus } from './live-status.js';
 import { p95Of, type ProgressSnapshot } from './progress-line.js';
@@ -89,6 +89,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const plannedDurationMs = profileDurationMs(profile);
   const log = options.log ?? (() => undefined);
   const runtimeKind = options.runtime ?? scenario.runtime;
+  // A fault the runtime cannot host is refused before anything starts (exit code 2).
+  assertRuntimeHostsFaults(scenario.faults, runtimeKind, scenario.file);
   // Leftovers of runs that were killed (SIGKILL, a crashed CI runner) go before this one starts.
   const swept = await sweepDeadRuns();
   if (swept.runs > 0) log(`cleaned up ${swept.runs} dead run(s): ${swept.processes} process group(s), ${swept.tempDirs} temp folder(s)`);

@@ -19,7 +19,7 @@ export const linkFields = {
       { error: (issue) => expectedGot('a list of links like [{ between: client-gateway }]', issue.input) },
     )
     .optional()
-    .meta({ description: 'A fault proxy (TCP, 127.0.0.1) on each of these links, for network faults (latency, blackhole, reset, bandwidth, partition).' }),
+    .meta({ description: 'A fault proxy (TCP, 127.0.0.1) on each of these links, for network faults (latency, blackhole, reset, bandwidth, partition; on docker, partition acts in the gateway container\'s namespace instead and loss needs no link).' }),
   interceptor: z
     .strictObject({
       kind: z

@@ -19,6 +19,8 @@ export async function runDrill(
     abortAfterLog?: { line: RegExp; afterMs: number };
     /** Replaces the drill's runtime, as `run --runtime` does. */
     runtime?: 'local' | 'docker';
+    /** Every line the run logs (lab events, faults). */
+    onLog?: (line: string) => void;
   } = {},
 ): Promise<RunOutcome> {
   const outDir = await mkdtemp(join(tmpdir(), `mtls-chaos-drill-${name}-`));
@@ -27,11 +29,13 @@ export async function runDrill(
   const controller = new AbortController();
   let timer = options.abortAfterMs === undefined ? undefined : setTimeout(() => controller.abort(new Error('test abort')), options.abortAfterMs);
   const abortAfterLog = options.abortAfterLog;
-  const log = abortAfterLog
-    ? (line: string) => {
-        if (timer === undefined && abortAfterLog.line.test(line)) timer = setTimeout(() => controller.abort(new Error('test abort')), abortAfterLog.afterMs);
-      }
-    : undefined;
+  const log =
+    abortAfterLog || options.onLog
+      ? (line: string) => {
+          options.onLog?.(line);
+          if (abortAfterLog && timer === undefined && abortAfterLog.line.test(line)) timer = setTimeout(() => controller.abort(new Error('test abort')), abortAfterLog.afterMs);
+        }
+      : undefined;
   try {
     return await runScenario(scenario, {
       outDir,

@@ -13,6 +13,7 @@ import { COMPONENT_LABEL, runLabels } from './docker-labels.js';
 import { ContainerCpu } from './container-cpu.js';
 import { containerStartError, type StartingContainer } from './container-start-error.js';
 import { LoopbackContainer } from './loopback-container.js';
+import { DockerNamespaceFaults } from './namespace-faults.js';
 import { ProgramReadyWaitStrategy } from './program-ready-wait-strategy.js';
 import { RelayReadyWaitStrategy } from './relay-ready-wait-strategy.js';
 import type { SocketIpcChannel } from './socket-ipc-channel.js';
@@ -248,6 +249,17 @@ export class DockerRuntime implements Runtime {
       .remove({ force: true })
       .catch(() => {});
     this.#containers.delete(name);
+  }
+
+  /** Faults inside a component's network namespace, from helper containers labelled as the run's. */
+  networkNamespaces(): DockerNamespaceFaults {
+    return new DockerNamespaceFaults({
+      docker: this.docker,
+      labels: this.#labels,
+      network: this.network,
+      containerName: (component) => this.containerName(component),
+      componentPort: COMPONENT_PORT,
+    });
   }
 
   sweep(): Promise<number> {

@@ -119,3 +119,24 @@ describe('FaultTimeline running', () => {
     expect(timeline.records()[0]!.error).toMatch(/inject failed: boom/);
   });
 });
+
+describe('FaultTimeline arm', () => {
+  it('arms each fault when the load starts, before its inject; a failed arm is logged and the inject still runs', async () => {
+    const events: string[] = [];
+    const lines: string[] = [];
+    const faults: Fault[] = [
+      { ...recordingFault('a', events), arm: async () => void events.push('arm a') },
+      { ...recordingFault('b', events), arm: async () => Promise.reject(new Error('no helper')) },
+    ];
+    let next = 0;
+    const timeline = new FaultTimeline([entry(30, 10), entry(40, 10)], () => faults[next++]!);
+    const armedContext = { log: (line: string) => lines.push(line), signal: new AbortController().signal } as unknown as FaultContext;
+    timeline.start(armedContext, performance.now());
+    expect(events).toEqual(['arm a']);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await timeline.healAll(armedContext);
+    expect(events.indexOf('arm a')).toBeLessThan(events.indexOf('inject a'));
+    expect(events).toContain('inject b');
+    expect(lines).toContain('fault fake: not ready ahead (no helper); inject will try again');
+  });
+});
