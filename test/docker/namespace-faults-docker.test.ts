@@ -16,6 +16,7 @@ import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-tes
 import { countLabelled, leftoversOf, requireDocker, runIdOfDir } from '../support/docker-engine.js';
 import { REPO_ROOT } from '../support/run-cli.js';
 import { runDrill } from '../support/run-drill.js';
+import { killWatchdog } from '../support/signal-run.js';
 
 let docker: Docker;
 let creds: GatewayTestPki;
@@ -260,7 +261,7 @@ faults:
     expect(await leftoversOf(docker, runId)).toBe(0);
   }, 150_000);
 
-  it('a run killed with SIGKILL mid-fault leaves its helper container, which the next run\'s sweep removes', async () => {
+  it('a run killed with SIGKILL mid-fault, with its watchdog, leaves its helper container, which the next run\'s sweep removes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-netns-kill-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await mkdir(join(dir, 'tmp'));
@@ -280,6 +281,8 @@ faults:
     const owner = `${OWNER_PID_LABEL}=${harness.pid}`;
     const helpers = () => docker.listContainers({ all: true, filters: JSON.stringify({ label: [owner, `${COMPONENT_LABEL}=netns-gateway-node`] }) });
     expect(await helpers()).toHaveLength(1);
+    // The watchdog too (a torn-down machine): else it would remove the helper within a second.
+    await killWatchdog(join(dir, 'tmp'));
     harness.kill('SIGKILL');
     await new Promise((resolve) => harness.once('exit', resolve));
     expect(await helpers()).toHaveLength(1);
