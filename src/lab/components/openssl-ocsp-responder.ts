@@ -1,0 +1,377 @@
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { buildOcspRequest, normaliseSerial, type CertificateAuthority, type Revocation, type RevocationReason } from '../../pki/index.js';
+import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
+import type { ComponentOptions } from '../component-options.js';
+import { findExecutable } from '../find-executable.js';
+import { resolveForkEntry } from '../fork-entry.js';
+import { IpcClient } from '../ipc.js';
+import { LabError } from '../lab-error.js';
+import type { OpensslOcspHandoff, OpensslOcspMode, OpensslOcspProcessConfig } from '../processes/openssl-ocsp-config.js';
+import type { OcspResponderMode } from '../processes/ocsp-responder-config.js';
+import type { RunningProgram } from '../runtime.js';
+import type { StartedOcspResponder } from './ocsp-responder.js';
+import { indexEntriesOf, opensslIndex } from './openssl-ocsp-index.js';
+
+export interface OpensslOcspResponderOptions extends ComponentOptions {
+  /** The CA it answers for (the lab's intermediate): its certificates and revocations make index.txt. */
+  readonly issuer: CertificateAuthority;
+  readonly issuerCertificateFile: string;
+  /** Mode 0600 in the run's key folder: `-rkey`, the CA signs its own answers (RFC 6960 4.2.2.2). */
+  readonly issuerKeyFile: string;
+  /** nextUpdate - thisUpdate of its answers, whole minutes (`-nmin`); default 1 h. */
+  readonly validityMs?: number;
+}
+
+/** The ocsp-outage modes a real `openssl ocsp` can show; the others need a responder that lies on purpose. */
+export const OPENSSL_OCSP_MODES = ['down', 'blackhole'] as const;
+
+const MINUTE_MS = 60_000;
+const DEFAULT_VALIDITY_MS = 3_600_000;
+const READY_POLL_MS = 50;
+const DEFAULT_READY_TIMEOUT_MS = 15_000;
+
+/** -nmin for a validity: whole minutes, at least one (the scenario schema refuses anything else for kind openssl). */
+export function opensslValidityMinutes(validityMs: number = DEFAULT_VALIDITY_MS): number {
+  return Math.max(1, Math.ceil(validityMs / MINUTE_MS));
+}
+
+/** The openssl binary in PATH, else /usr/bin/openssl. */
+export function findOpenssl(searchPath: string = process.env.PATH ?? ''): string {
+  const found = findExecutable('openssl', searchPath, ['/usr/bin/openssl']);
+  if (found) return found;
+  throw new LabError('E_LAB_OPENSSL_MISSING', 'lab.ocspResponder kind "openssl" needs the openssl command, and none was found in PATH or /usr/bin/openssl', {
+    path: ['lab', 'ocspResponder', 'kind'],
+    hint: 'install it (Debian/Ubuntu: `apt-get install openssl`), run with --runtime docker, or use ocspResponder: { kind: builtin }',
+  });
+}
+
+/**
+ * What the local runtime needs to confine `openssl ocsp` to a network namespace of its own
+ * (OpenSSL 3.0's -port binds every interface): unshare(1), ip(8), and root or unprivileged user
+ * namespaces. Throws a LabError naming what is missing; returns the unshare arguments.
+ */
+export function assertLocalOpensslOcspPossible(searchPath: string = process.env.PATH ?? ''): { unshare: string; args: string[] } {
+  findOpenssl(searchPath);
+  const unshare = findExecutable('unshare', searchPath, ['/usr/bin/unshare']);
+  const ip = findExecutable('ip', searchPath, ['/usr/sbin/ip', '/sbin/ip', '/bin/ip']);
+  if (!unshare || !ip) {
+    throw new LabError('E_LAB_OPENSSL_OCSP_NETNS', `lab.ocspResponder kind "openssl" on the local runtime needs ${!unshare ? 'unshare (util-linux)' : 'ip (iproute2)'}, and none was found`, {
+      path: ['lab', 'ocspResponder', 'kind'],
+      hint:
+        '`openssl ocsp -port` binds every interface (OpenSSL 3.0 takes a port number only), so the local runtime runs it in a network namespace of its own, reached through 127.0.0.1; ' +
+        'install util-linux and iproute2 (`apt-get install util-linux iproute2`), run with --runtime docker, or use ocspResponder: { kind: builtin }',
+    });
+  }
+  // As root a plain network namespace; otherwise in a user namespace of its own, where this user is root.
+  const args = process.getuid?.() === 0 ? ['--net'] : ['--user', '--map-root-user', '--net'];
+  return { unshare, args };
+}
+
+/**
+ * The index folder: index.txt (the CA database `openssl ocsp -index` answers from) and
+ * index.txt.attr. OpenSSL 3.0 re-reads index.txt before answering when its mtime, ctime or inode
+ * changed (apps/lib/apps.c index_changed, measured: a rewrite in place within the same second is
+ * missed), so every rewrite is a new file renamed over the old one, with an mtime that moves on.
+ */
+class OpensslIndexFile {
+  private mtimeSeconds = 0;
+  readonly path: string;
+  private readonly registered: Set<string>;
+  private readonly revocations = new Map<string, Pick<Revocation, 'revokedAt' | 'reason'>>();
+
+  constructor(
+    dir: string,
+    private readonly issuer: CertificateAuthority,
+  ) {
+    this.path = join(dir, 'index.txt');
+    this.registered = new Set(issuer.issuedCertificates().map((certificate) => normaliseSerial(certificate.serialNumber)));
+    for (const revocation of issuer.revocationsAt(new Date(8_640_000_000_000_000))) this.revocations.set(revocation.serialNumber, revocation);
+  }
+
+  async init(): Promise<void> {
+    // Subjects repeat when a certificate is renewed; by default TXT_DB wants them unique.
+    await writeFile(`${this.path}.attr`, 'unique_subject = no\n');
+    await this.write();
+  }
+
+  async revoke(serialNumber: string, reason: RevocationReason, revokedAt: Date): Promise<void> {
+    this.revocations.set(normaliseSerial(serialNumber), { revokedAt, reason });
+    await this.write();
+  }
+
+  async unrevoke(serialNumber: string): Promise<void> {
+    this.revocations.delete(normaliseSerial(serialNumber));
+    await this.write();
+  }
+
+  async register(serialNumbers: readonly string[]): Promise<void> {
+    for (const serial of serialNumbers) this.registered.add(normaliseSerial(serial));
+    await this.write();
+  }
+
+  private async write(): Promise<void> {
+    const certificates = this.issuer.issuedCertificates().filter((certificate) => this.registered.has(normaliseSerial(certificate.serialNumber)));
+    const next = `${this.path}.next`;
+    await writeFile(next, opensslIndex(indexEntriesOf(certificates, this.revocations)));
+    this.mtimeSeconds = Math.max(Math.floor(Date.now() / 1000), this.mtimeSeconds + 1);
+    await utimes(next, this.mtimeSeconds, this.mtimeSeconds);
+    await rename(next, this.path);
+  }
+}
+
+/** The `openssl ocsp` arguments both runtimes share; -port comes from the runtime. */
+function opensslOcspArgs(indexFile: string, options: OpensslOcspResponderOptions): string[] {
+  return [
+    'ocsp',
+    '-index', indexFile,
+    '-CA', options.issuerCertificateFile,
+    '-rsigner', options.issuerCertificateFile,
+    '-rkey', options.issuerKeyFile,
+    '-nmin', String(opensslValidityMinutes(options.validityMs)),
+    // A bad request must not end the responder; a client that sends nothing must not hold it (it serves one at a time).
+    '-ignore_err',
+    '-timeout', '5',
+  ];
+}
+
+/** Resolves once the responder at `url` answers an OCSP request with HTTP 200. */
+async function waitForOcspAnswer(url: string, request: Buffer, signal: AbortSignal): Promise<void> {
+  for (;;) {
+    signal.throwIfAborted();
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/ocsp-request' },
+        body: request,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(2_000)]),
+      });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // not yet
+    }
+    await delay(READY_POLL_MS, undefined, { signal });
+  }
+}
+
+function readinessRequest(options: OpensslOcspResponderOptions): Buffer {
+  const [certificate] = options.issuer.issuedCertificates();
+  if (!certificate) throw new RangeError(`${options.name}: the issuer has issued nothing to ask about`);
+  return buildOcspRequest(certificate, options.issuer.certificate, { nonce: false });
+}
+
+function unsupportedMode(name: string, mode: OcspResponderMode): LabError {
+  return new LabError('E_LAB_OCSP_MODE', `${name}: openssl ocsp cannot be made to answer "${mode.kind}"`, {
+    hint: `with lab.ocspResponder kind "openssl" the ocsp-outage modes are ${OPENSSL_OCSP_MODES.join(', ')}; use kind builtin for the others`,
+  });
+}
+
+function toOpensslMode(name: string, mode: OcspResponderMode): OpensslOcspMode {
+  if (mode.kind === 'normal' || mode.kind === 'down' || mode.kind === 'blackhole') return mode.kind;
+  throw unsupportedMode(name, mode);
+}
+
+/**
+ * Starts `openssl ocsp` answering from an index.txt made of the lab CA's certificates: locally
+ * in a network namespace of its own behind a relay on 127.0.0.1 (processes/openssl-ocsp-process.ts),
+ * in docker as the mtls-chaos/openssl-ocsp image's program. Revocations rewrite index.txt.
+ */
+export async function startOpensslOcspResponder(options: OpensslOcspResponderOptions): Promise<StartedOcspResponder> {
+  const dir = join(options.dir, options.name);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const index = new OpensslIndexFile(dir, options.issuer);
+  await index.init();
+  const args = opensslOcspArgs(index.path, options);
+  const responder = options.runtime?.startProgram ? await startInContainer(options, dir, args) : await startLocally(options, args);
+  return {
+    name: options.name,
+    url: responder.url,
+    labUrl: responder.labUrl,
+    pids: () => responder.pids(),
+    revoke: (serialNumber, reason = 'unspecified', revokedAt = new Date()) => index.revoke(serialNumber, reason, revokedAt),
+    unrevoke: (serialNumber) => index.unrevoke(serialNumber),
+    registerIssued: (serialNumbers) => index.register(serialNumbers),
+    setMode: (mode) => responder.setMode(toOpensslMode(options.name, mode)),
+    stop: () => responder.stop(),
+  };
+}
+
+interface OpensslResponderProcess {
+  readonly url: string;
+  readonly labUrl: string;
+  pids(): number[];
+  setMode(mode: OpensslOcspMode): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function listenOnLoopback(port: number): Promise<Server> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}
+
+/** Hands a listening socket to the child and closes the parent's copy: the child is then the only one accepting. */
+async function handOver(child: ChildProcess, server: Server): Promise<void> {
+  const listening = new Promise<void>((resolve) => {
+    const onMessage = (message: OpensslOcspHandoff) => {
+      if (message?.kind !== 'listening') return;
+      child.off('message', onMessage);
+      resolve();
+    };
+    child.on('message', onMessage);
+  });
+  // A connection accepted here in the instant before the close would be left hanging: refuse it.
+  server.on('connection', (socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => child.send({ kind: 'listen' } satisfies OpensslOcspHandoff, server, (error) => (error ? reject(error) : resolve())));
+  server.close();
+  await listening;
+}
+
+async function startLocally(options: OpensslOcspResponderOptions, args: string[]): Promise<OpensslResponderProcess> {
+  const { unshare, args: unshareArgs } = assertLocalOpensslOcspPossible();
+  const configFile = join(options.dir, `${options.name}.json`);
+  const config: OpensslOcspProcessConfig = { name: options.name, openssl: findOpenssl(), args };
+  await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
+  const entry = resolveForkEntry(import.meta.url, '../processes/openssl-ocsp-process.ts');
+  const proc = await SupervisedProcess.start({
+    name: options.name,
+    launch: {
+      kind: 'fork',
+      modulePath: entry.modulePath,
+      execPath: unshare,
+      execArgv: [...unshareArgs, '--', process.execPath, ...entry.execArgv],
+      args: [configFile],
+    },
+    logDir: options.dir,
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
+  const ipc = new IpcClient(proc.child, options.name);
+  let port: number;
+  try {
+    const server = await listenOnLoopback(0);
+    port = (server.address() as { port: number }).port;
+    const ready = ipc.ready();
+    await awaitReady(proc, handOver(proc.child, server), {
+      timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      signal: options.signal,
+      what: `ocsp/openssl in its own network namespace, relayed from 127.0.0.1:${port}`,
+    });
+    await ready;
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  let down = false;
+  const url = `http://127.0.0.1:${port}/`;
+  return {
+    url,
+    labUrl: url,
+    pids: () => proc.groupPids(),
+    setMode: async (mode) => {
+      if (mode === 'down') {
+        down = true;
+        await ipc.request('setMode', 'down');
+        return;
+      }
+      if (down) {
+        // Back on the same port: the gateway is configured with this URL.
+        await handOver(proc.child, await listenOnLoopback(port));
+        down = false;
+      }
+      await ipc.request('setMode', mode);
+    },
+    stop: () => proc.stop(),
+  };
+}
+
+/**
+ * The container's program: a shell that (re)starts openssl unless a `down` flag file exists, so
+ * that `down` stops the responder for real (connections refused) and heal starts it again, in the
+ * same container, on the same name and port. `blackhole` freezes openssl with SIGSTOP.
+ */
+const CONTAINER_SCRIPT = [
+  'trap \'kill "$child" 2>/dev/null; exit 0\' TERM INT',
+  'while :; do',
+  '  if [ -e "$0" ]; then sleep 0.05; continue; fi',
+  '  "$@" & child=$!',
+  '  wait "$child"',
+  '  sleep 0.05',
+  'done',
+].join('\n');
+
+async function startInContainer(options: OpensslOcspResponderOptions, dir: string, args: string[]): Promise<OpensslResponderProcess> {
+  const runtime = options.runtime!;
+  const downFlag = join(dir, 'down');
+  await rm(downFlag, { force: true });
+  const request = readinessRequest(options);
+  const program: RunningProgram = await runtime.startProgram!(
+    {
+      name: options.name,
+      image: 'openssl-ocsp',
+      command: ['sh', '-c', CONTAINER_SCRIPT, downFlag, 'openssl', ...args, '-port', String(runtime.bind.port)],
+      dir: options.dir,
+      what: `ocsp/openssl in a container, port ${runtime.bind.port} published on 127.0.0.1`,
+      ready: (hostPort, signal) => waitForOcspAnswer(`http://127.0.0.1:${hostPort}/`, request, signal),
+      ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
+    },
+    options.signal,
+  );
+  const url = `http://127.0.0.1:${program.port}/`;
+  /** openssl's host pid: the shell's child of that name (a container's processes are host processes). */
+  const opensslPids = () => program.groupPids().filter((pid) => pid !== program.pid && commandOf(pid) === 'openssl');
+  const signalOpenssl = (signal: NodeJS.Signals) => {
+    for (const pid of opensslPids()) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone already
+      }
+    }
+  };
+  let mode: OpensslOcspMode = 'normal';
+  return {
+    url,
+    labUrl: `http://${program.address.host}:${program.address.port}/`,
+    pids: () => program.groupPids(),
+    setMode: async (next) => {
+      if (next === mode) return;
+      if (mode === 'blackhole') signalOpenssl('SIGCONT');
+      if (mode === 'down') {
+        await rm(downFlag, { force: true });
+        const waiting = AbortSignal.any([options.signal, AbortSignal.timeout(DEFAULT_READY_TIMEOUT_MS)]);
+        await waitForOcspAnswer(url, request, waiting);
+      }
+      if (next === 'down') {
+        await writeFile(downFlag, '');
+        signalOpenssl('SIGTERM');
+        // Down means not listening: wait until openssl has gone.
+        for (let waited = 0; opensslPids().length > 0 && waited < 5_000; waited += 20) await delay(20);
+      }
+      if (next === 'blackhole') signalOpenssl('SIGSTOP');
+      mode = next;
+    },
+    stop: async () => {
+      if (mode === 'blackhole') signalOpenssl('SIGCONT');
+      await program.stop();
+    },
+  };
+}
+
+function commandOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
