@@ -33,6 +33,7 @@ export const OPENSSL_OCSP_MODES = ['down', 'blackhole'] as const;
 const MINUTE_MS = 60_000;
 const DEFAULT_VALIDITY_MS = 3_600_000;
 const READY_POLL_MS = 50;
+const POKE_TIMEOUT_MS = 2_000;
 const DEFAULT_READY_TIMEOUT_MS = 15_000;
 
 /** -nmin for a validity: whole minutes, at least one (the scenario schema refuses anything else for kind openssl). */
@@ -74,9 +75,10 @@ export function assertLocalOpensslOcspPossible(searchPath: string = process.env.
 
 /**
  * The index folder: index.txt (the CA database `openssl ocsp -index` answers from) and
- * index.txt.attr. OpenSSL 3.0 re-reads index.txt before answering when its mtime, ctime or inode
- * changed (apps/lib/apps.c index_changed, measured: a rewrite in place within the same second is
- * missed), so every rewrite is a new file renamed over the old one, with an mtime that moves on.
+ * index.txt.attr. OpenSSL 3.0 re-reads index.txt when its mtime, ctime or inode changed
+ * (apps/lib/apps.c index_changed; measured: a rewrite in place within the same second is missed),
+ * so every rewrite is a new file renamed over the old one, with an mtime that moves on. It checks
+ * only before it waits for the next connection (apps/ocsp.c redo_accept): see `poke`.
  */
 class OpensslIndexFile {
   private mtimeSeconds = 0;
@@ -139,19 +141,19 @@ function opensslOcspArgs(indexFile: string, options: OpensslOcspResponderOptions
   ];
 }
 
+/** One OCSP request; resolves with the HTTP status. */
+async function askOnce(url: string, request: Buffer, signal: AbortSignal): Promise<number> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: request, signal });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 /** Resolves once the responder at `url` answers an OCSP request with HTTP 200. */
 async function waitForOcspAnswer(url: string, request: Buffer, signal: AbortSignal): Promise<void> {
   for (;;) {
     signal.throwIfAborted();
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/ocsp-request' },
-        body: request,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(2_000)]),
-      });
-      await response.arrayBuffer();
-      if (response.status === 200) return;
+      if ((await askOnce(url, request, AbortSignal.any([signal, AbortSignal.timeout(2_000)]))) === 200) return;
     } catch {
       // not yet
     }
@@ -172,6 +174,7 @@ function unsupportedMode(name: string, mode: OcspResponderMode): LabError {
 }
 
 function toOpensslMode(name: string, mode: OcspResponderMode): OpensslOcspMode {
+  // Refused at validation already (ocsp-outage requires); this guards direct callers.
   if (mode.kind === 'normal' || mode.kind === 'down' || mode.kind === 'blackhole') return mode.kind;
   throw unsupportedMode(name, mode);
 }
@@ -187,17 +190,46 @@ export async function startOpensslOcspResponder(options: OpensslOcspResponderOpt
   const index = new OpensslIndexFile(dir, options.issuer);
   await index.init();
   const args = opensslOcspArgs(index.path, options);
-  const responder = options.runtime?.startProgram ? await startInContainer(options, dir, args) : await startLocally(options, args);
+  const request = readinessRequest(options);
+  const responder = options.runtime?.startProgram ? await startInContainer(options, dir, args, request) : await startLocally(options, args, request);
+  let mode: OpensslOcspMode = 'normal';
+  /**
+   * openssl ocsp looks at index.txt before it waits for a connection, not when one arrives: a
+   * change made while it waits would be missed by the next request and seen by the one after.
+   * One throwaway request makes it go round once, so the next real request sees the change.
+   */
+  const poke = async () => {
+    if (mode !== 'normal') return; // it re-reads on its way back to normal
+    await askOnce(responder.url, request, AbortSignal.any([options.signal, AbortSignal.timeout(POKE_TIMEOUT_MS)])).catch(() => {});
+  };
   return {
     name: options.name,
     url: responder.url,
     labUrl: responder.labUrl,
     pids: () => responder.pids(),
-    revoke: (serialNumber, reason = 'unspecified', revokedAt = new Date()) => index.revoke(serialNumber, reason, revokedAt),
-    unrevoke: (serialNumber) => index.unrevoke(serialNumber),
-    registerIssued: (serialNumbers) => index.register(serialNumbers),
-    setMode: (mode) => responder.setMode(toOpensslMode(options.name, mode)),
-    stop: () => responder.stop(),
+    revoke: async (serialNumber, reason = 'unspecified', revokedAt = new Date()) => {
+      await index.revoke(serialNumber, reason, revokedAt);
+      await poke();
+    },
+    unrevoke: async (serialNumber) => {
+      await index.unrevoke(serialNumber);
+      await poke();
+    },
+    registerIssued: async (serialNumbers) => {
+      await index.register(serialNumbers);
+      await poke();
+    },
+    setMode: async (next) => {
+      const opensslMode = toOpensslMode(options.name, next);
+      await responder.setMode(opensslMode);
+      mode = opensslMode;
+      await poke();
+    },
+    stop: async () => {
+      // A frozen process takes no SIGTERM: thaw it, so that it stops at once rather than at the SIGKILL.
+      if (mode === 'blackhole') await responder.setMode('normal').catch(() => {});
+      await responder.stop();
+    },
   };
 }
 
@@ -238,7 +270,7 @@ async function handOver(child: ChildProcess, server: Server): Promise<void> {
   await listening;
 }
 
-async function startLocally(options: OpensslOcspResponderOptions, args: string[]): Promise<OpensslResponderProcess> {
+async function startLocally(options: OpensslOcspResponderOptions, args: string[], request: Buffer): Promise<OpensslResponderProcess> {
   const { unshare, args: unshareArgs } = assertLocalOpensslOcspPossible();
   const configFile = join(options.dir, `${options.name}.json`);
   const config: OpensslOcspProcessConfig = { name: options.name, openssl: findOpenssl(), args };
@@ -268,6 +300,8 @@ async function startLocally(options: OpensslOcspResponderOptions, args: string[]
       what: `ocsp/openssl in its own network namespace, relayed from 127.0.0.1:${port}`,
     });
     await ready;
+    // Ready means answering OCSP, as in docker: the relay is up and openssl has loaded its index.
+    await waitForOcspAnswer(`http://127.0.0.1:${port}/`, request, AbortSignal.any([options.signal, AbortSignal.timeout(options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS)]));
   } catch (error) {
     await proc.stop();
     throw error;
@@ -310,11 +344,10 @@ const CONTAINER_SCRIPT = [
   'done',
 ].join('\n');
 
-async function startInContainer(options: OpensslOcspResponderOptions, dir: string, args: string[]): Promise<OpensslResponderProcess> {
+async function startInContainer(options: OpensslOcspResponderOptions, dir: string, args: string[], request: Buffer): Promise<OpensslResponderProcess> {
   const runtime = options.runtime!;
   const downFlag = join(dir, 'down');
   await rm(downFlag, { force: true });
-  const request = readinessRequest(options);
   const program: RunningProgram = await runtime.startProgram!(
     {
       name: options.name,
