@@ -135,10 +135,10 @@ function opensslOcspArgs(indexFile: string, options: OpensslOcspResponderOptions
     '-rsigner', options.issuerCertificateFile,
     '-rkey', options.issuerKeyFile,
     '-nmin', String(opensslValidityMinutes(options.validityMs)),
-    // A bad request must not end the responder. No -timeout: OpenSSL 3.0 arms SIGALRM per
-    // connection and leaves it armed when a connection ends before its request line (a client
-    // that gave up while the responder was frozen), and the alarm then breaks a later request
-    // (measured in docker: no answer after a blackhole healed). Our gateways always send at once.
+    // A bad request must not end the responder. No -timeout: in OpenSSL 3.0 it only bounds the
+    // request line and headers (apps/lib/http_server.c clears the alarm before the body), and a
+    // connection that ends before its request line returns with the SIGALRM still armed, to hit
+    // whatever connection is open when it fires (read in the source, not measured).
     '-ignore_err',
   ];
 }
