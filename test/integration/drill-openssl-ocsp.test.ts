@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runIdOfDir } from '../support/docker-engine.js';
 import { expectFailClosedOutage } from '../support/ocsp-drill-expectations.js';
 import { runDrill } from '../support/run-drill.js';
 
@@ -26,4 +28,24 @@ describe('drills *-openssl: openssl ocsp as the responder', () => {
     expect(result.byPhase.recovery!.categories.connection_refused).toBe(0);
     expect(exitCode).toBe(0);
   }, 90_000);
+
+  it('Ctrl-C mid-outage: the outage is healed, the result is aborted, and no openssl of the run is left', async () => {
+    const { result, exitCode, dir } = await runDrill('ocsp-down-hard-fail-openssl', { abortAfterLog: { line: /fault ocsp-outage: inject/, afterMs: 1_500 } });
+    expect(exitCode).toBe(130);
+    expect(result.status).toBe('aborted');
+    expect(result.faults[0]).toMatchObject({ kind: 'ocsp-outage', injectedAtMs: expect.any(Number), healedAtMs: expect.any(Number) });
+    expect(result.faults[0]!.error).toBeUndefined();
+    // openssl's command line names the run's temp folder (its index.txt): no live process may.
+    const runId = runIdOfDir(dir, 'ocsp-down-hard-fail-openssl');
+    const left = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(runId);
+        } catch {
+          return false;
+        }
+      });
+    expect(left).toEqual([]);
+  }, 60_000);
 });
