@@ -1,8 +1,12 @@
 import { readlinkSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StartedOcspResponder } from '../../src/lab/index.js';
 import { buildLabPki, buildOcspRequest, parseOcspResponse, type Certificate, type LabPki } from '../../src/pki/index.js';
 import { isAlive } from '../support/processes.js';
+import { startLab } from '../../src/lab/index.js';
 import { startTestLab } from '../support/test-lab.js';
 
 /**
@@ -116,5 +120,32 @@ describe('openssl ocsp as the lab OCSP responder (local runtime)', () => {
     await responder.setMode({ kind: 'blackhole' });
     await lab.stop();
     for (const pid of pids) expect(isAlive(pid), `pid ${pid} alive after stop`).toBe(false);
+  });
+
+  it('without a way to make a network namespace, fails with E_LAB_OPENSSL_OCSP_NETNS and says what to do', async () => {
+    // An unshare that fails the way util-linux's does without root or user namespaces.
+    const bin = await mkdtemp(join(tmpdir(), 'mtls-chaos-fake-unshare-'));
+    const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-lab-test-'));
+    const path = process.env.PATH;
+    try {
+      await writeFile(join(bin, 'unshare'), '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n');
+      await chmod(join(bin, 'unshare'), 0o755);
+      process.env.PATH = `${bin}:${path}`;
+      const pki = await buildLabPki({ clients: 1 });
+      const starting = startLab(
+        { gateway: { kind: 'node', ocsp: { mode: 'hard-fail', cacheTtlMs: 1_000, timeoutMs: 1_000 } }, ocspResponder: { kind: 'openssl' } },
+        pki,
+        { workDir, signal: AbortSignal.timeout(30_000), runId: `test-${process.pid}-${Date.now()}` },
+      );
+      await expect(starting).rejects.toMatchObject({
+        code: 'E_LAB_OPENSSL_OCSP_NETNS',
+        message: expect.stringMatching(/Operation not permitted/),
+        hint: expect.stringMatching(/--runtime docker.*kind: builtin/),
+      });
+    } finally {
+      process.env.PATH = path;
+      await rm(bin, { recursive: true, force: true });
+      await rm(workDir, { recursive: true, force: true });
+    }
   });
 });

@@ -267,8 +267,11 @@ async function handOver(child: ChildProcess, server: Server): Promise<void> {
   });
   // A connection accepted here in the instant before the close would be left hanging: refuse it.
   server.on('connection', (socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => child.send({ kind: 'listen' } satisfies OpensslOcspHandoff, server, (error) => (error ? reject(error) : resolve())));
-  server.close();
+  try {
+    await new Promise<void>((resolve, reject) => child.send({ kind: 'listen' } satisfies OpensslOcspHandoff, server, (error) => (error ? reject(error) : resolve())));
+  } finally {
+    server.close();
+  }
   await listening;
 }
 
@@ -296,7 +299,9 @@ async function startLocally(options: OpensslOcspResponderOptions, args: string[]
     const server = await listenOnLoopback(0);
     port = (server.address() as { port: number }).port;
     const ready = ipc.ready();
-    await awaitReady(proc, handOver(proc.child, server), {
+    // A handoff that fails means the child is gone: awaitReady then reports its exit and its log.
+    const handedOver = handOver(proc.child, server).catch(() => new Promise<never>(() => {}));
+    await awaitReady(proc, handedOver, {
       timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
       signal: options.signal,
       what: `ocsp/openssl in its own network namespace, relayed from 127.0.0.1:${port}`,
@@ -306,6 +311,16 @@ async function startLocally(options: OpensslOcspResponderOptions, args: string[]
     await waitForOcspAnswer(`http://127.0.0.1:${port}/`, request, AbortSignal.any([options.signal, AbortSignal.timeout(options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS)]));
   } catch (error) {
     await proc.stop();
+    // unshare(1) says "unshare failed: Operation not permitted" without root or user namespaces.
+    if (/unshare failed|cannot bring up the loopback|could not bring up the loopback/i.test((error as Error).message)) {
+      throw new LabError('E_LAB_OPENSSL_OCSP_NETNS', `${options.name}: could not make a network namespace for openssl ocsp: ${(error as Error).message}`, {
+        path: ['lab', 'ocspResponder', 'kind'],
+        hint:
+          '`openssl ocsp -port` binds every interface, so the local runtime confines it to a network namespace of its own; that needs root or ' +
+          'unprivileged user namespaces (Debian: sysctl kernel.unprivileged_userns_clone=1); or run with --runtime docker, or use ocspResponder: { kind: builtin }',
+        cause: error,
+      });
+    }
     throw error;
   }
   let down = false;
