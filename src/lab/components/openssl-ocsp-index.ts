@@ -1,4 +1,6 @@
-import { formatName, normaliseSerial, type Certificate, type DistinguishedName, type Revocation, type RevocationReason } from '../../pki/index.js';
+import { rename, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatName, normaliseSerial, type Certificate, type CertificateAuthority, type DistinguishedName, type Revocation, type RevocationReason } from '../../pki/index.js';
 
 /** One row of an OpenSSL CA database (index.txt), the file `openssl ca` keeps and `openssl ocsp -index` answers from. */
 export interface OpensslIndexEntry {
@@ -78,4 +80,57 @@ export function indexEntriesOf(certificates: readonly Certificate[], revocations
       ...(revocation && revocation.revokedAt.getTime() <= at.getTime() ? { revocation } : {}),
     };
   });
+}
+
+/**
+ * The index folder: index.txt (the CA database `openssl ocsp -index` answers from) and
+ * index.txt.attr. OpenSSL 3.0 re-reads index.txt when its mtime, ctime or inode changed
+ * (apps/lib/apps.c index_changed; measured: a rewrite in place within the same second is missed),
+ * so every rewrite is a new file renamed over the old one, with an mtime that moves on. It checks
+ * only before it waits for the next connection (apps/ocsp.c redo_accept): see `poke`.
+ */
+export class OpensslIndexFile {
+  private mtimeSeconds = 0;
+  readonly path: string;
+  private readonly registered: Set<string>;
+  private readonly revocations = new Map<string, Pick<Revocation, 'revokedAt' | 'reason'>>();
+
+  constructor(
+    dir: string,
+    private readonly issuer: CertificateAuthority,
+  ) {
+    this.path = join(dir, 'index.txt');
+    this.registered = new Set(issuer.issuedCertificates().map((certificate) => normaliseSerial(certificate.serialNumber)));
+    for (const revocation of issuer.revocationsAt(new Date(8_640_000_000_000_000))) this.revocations.set(revocation.serialNumber, revocation);
+  }
+
+  async init(): Promise<void> {
+    // Subjects repeat when a certificate is renewed; by default TXT_DB wants them unique.
+    await writeFile(`${this.path}.attr`, 'unique_subject = no\n');
+    await this.write();
+  }
+
+  async revoke(serialNumber: string, reason: RevocationReason, revokedAt: Date): Promise<void> {
+    this.revocations.set(normaliseSerial(serialNumber), { revokedAt, reason });
+    await this.write();
+  }
+
+  async unrevoke(serialNumber: string): Promise<void> {
+    this.revocations.delete(normaliseSerial(serialNumber));
+    await this.write();
+  }
+
+  async register(serialNumbers: readonly string[]): Promise<void> {
+    for (const serial of serialNumbers) this.registered.add(normaliseSerial(serial));
+    await this.write();
+  }
+
+  private async write(): Promise<void> {
+    const certificates = this.issuer.issuedCertificates().filter((certificate) => this.registered.has(normaliseSerial(certificate.serialNumber)));
+    const next = `${this.path}.next`;
+    await writeFile(next, opensslIndex(indexEntriesOf(certificates, this.revocations)));
+    this.mtimeSeconds = Math.max(Math.floor(Date.now() / 1000), this.mtimeSeconds + 1);
+    await utimes(next, this.mtimeSeconds, this.mtimeSeconds);
+    await rename(next, this.path);
+  }
 }

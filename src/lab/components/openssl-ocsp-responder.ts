@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { buildOcspRequest, normaliseSerial, type CertificateAuthority, type Revocation, type RevocationReason } from '../../pki/index.js';
+import { buildOcspRequest, type CertificateAuthority } from '../../pki/index.js';
 import { awaitReady, SupervisedProcess } from '../child-process-supervisor.js';
 import type { ComponentOptions } from '../component-options.js';
 import { findExecutable } from '../find-executable.js';
@@ -15,7 +15,7 @@ import type { OpensslOcspHandoff, OpensslOcspMode, OpensslOcspProcessConfig } fr
 import type { OcspResponderMode } from '../processes/ocsp-responder-config.js';
 import type { RunningProgram } from '../runtime.js';
 import type { StartedOcspResponder } from './ocsp-responder.js';
-import { indexEntriesOf, opensslIndex } from './openssl-ocsp-index.js';
+import { OpensslIndexFile } from './openssl-ocsp-index.js';
 
 export interface OpensslOcspResponderOptions extends ComponentOptions {
   /** The CA it answers for (the lab's intermediate): its certificates and revocations make index.txt. */
@@ -71,59 +71,6 @@ export function assertLocalOpensslOcspPossible(searchPath: string = process.env.
   // As root a plain network namespace; otherwise in a user namespace of its own, where this user is root.
   const args = process.getuid?.() === 0 ? ['--net'] : ['--user', '--map-root-user', '--net'];
   return { unshare, args };
-}
-
-/**
- * The index folder: index.txt (the CA database `openssl ocsp -index` answers from) and
- * index.txt.attr. OpenSSL 3.0 re-reads index.txt when its mtime, ctime or inode changed
- * (apps/lib/apps.c index_changed; measured: a rewrite in place within the same second is missed),
- * so every rewrite is a new file renamed over the old one, with an mtime that moves on. It checks
- * only before it waits for the next connection (apps/ocsp.c redo_accept): see `poke`.
- */
-class OpensslIndexFile {
-  private mtimeSeconds = 0;
-  readonly path: string;
-  private readonly registered: Set<string>;
-  private readonly revocations = new Map<string, Pick<Revocation, 'revokedAt' | 'reason'>>();
-
-  constructor(
-    dir: string,
-    private readonly issuer: CertificateAuthority,
-  ) {
-    this.path = join(dir, 'index.txt');
-    this.registered = new Set(issuer.issuedCertificates().map((certificate) => normaliseSerial(certificate.serialNumber)));
-    for (const revocation of issuer.revocationsAt(new Date(8_640_000_000_000_000))) this.revocations.set(revocation.serialNumber, revocation);
-  }
-
-  async init(): Promise<void> {
-    // Subjects repeat when a certificate is renewed; by default TXT_DB wants them unique.
-    await writeFile(`${this.path}.attr`, 'unique_subject = no\n');
-    await this.write();
-  }
-
-  async revoke(serialNumber: string, reason: RevocationReason, revokedAt: Date): Promise<void> {
-    this.revocations.set(normaliseSerial(serialNumber), { revokedAt, reason });
-    await this.write();
-  }
-
-  async unrevoke(serialNumber: string): Promise<void> {
-    this.revocations.delete(normaliseSerial(serialNumber));
-    await this.write();
-  }
-
-  async register(serialNumbers: readonly string[]): Promise<void> {
-    for (const serial of serialNumbers) this.registered.add(normaliseSerial(serial));
-    await this.write();
-  }
-
-  private async write(): Promise<void> {
-    const certificates = this.issuer.issuedCertificates().filter((certificate) => this.registered.has(normaliseSerial(certificate.serialNumber)));
-    const next = `${this.path}.next`;
-    await writeFile(next, opensslIndex(indexEntriesOf(certificates, this.revocations)));
-    this.mtimeSeconds = Math.max(Math.floor(Date.now() / 1000), this.mtimeSeconds + 1);
-    await utimes(next, this.mtimeSeconds, this.mtimeSeconds);
-    await rename(next, this.path);
-  }
 }
 
 /** The `openssl ocsp` arguments both runtimes share; -port comes from the runtime. */
