@@ -15,6 +15,8 @@ import { faultDurationOption } from './fault-duration.js';
  */
 export const OCSP_OUTAGE_MODES = ['down', 'blackhole', 'slow', 'http-5xx', 'try-later', 'unauthorized', 'malformed', 'stale', 'revoked'] as const;
 export type OcspOutageMode = (typeof OCSP_OUTAGE_MODES)[number];
+/** What lab.ocspResponder kind "openssl" can do: stop listening (the process is stopped) or hang (SIGSTOP). */
+export const OPENSSL_OUTAGE_MODES = ['down', 'blackhole'] as const satisfies readonly OcspOutageMode[];
 
 const options = z
   .strictObject({
@@ -97,7 +99,7 @@ export function describeOcspOutage(fault: OcspOutageOptions): string {
 
 /** What the lab lacks for an OCSP fault to reach the gateway; shared with the revocation fault. */
 export function ocspRequirement(lab: LabSpec): string | undefined {
-  if (!lab.ocspResponder) return 'needs lab.ocspResponder: { kind: builtin } (the responder it breaks)';
+  if (!lab.ocspResponder) return 'needs lab.ocspResponder: { kind: builtin } or { kind: openssl } (the responder it breaks)';
   if (!lab.gateway.ocsp || lab.gateway.ocsp.mode === 'off') {
     return 'needs lab.gateway.ocsp.mode "hard-fail" or "soft-fail": with OCSP off the gateway never asks the responder';
   }
@@ -108,7 +110,18 @@ export const ocspOutage: FaultDefinition<typeof options> = {
   kind: 'ocsp-outage',
   summary: 'the OCSP responder goes down, hangs, slows, errors, lies (stale, revoked) and comes back on heal',
   options,
-  requires: (_options, lab) => ocspRequirement(lab),
+  requires: (options, lab) => {
+    const missing = ocspRequirement(lab);
+    if (missing) return missing;
+    // A real `openssl ocsp` can be stopped or frozen; it cannot be made to answer late, wrong or stale.
+    if (lab.ocspResponder?.kind === 'openssl' && !(OPENSSL_OUTAGE_MODES as readonly string[]).includes(options.mode)) {
+      return (
+        `mode "${options.mode}" needs lab.ocspResponder kind "builtin": with kind "openssl" (a real openssl ocsp) ` +
+        `ocsp-outage has modes ${OPENSSL_OUTAGE_MODES.map((mode) => `"${mode}"`).join(' and ')} only`
+      );
+    }
+    return undefined;
+  },
   create: (fault) => ({
     kind: 'ocsp-outage',
     describe: () => describeOcspOutage(fault),

@@ -11,7 +11,14 @@ const KILL_WAIT_MS = 2_000;
 const POLL_MS = 20;
 
 export type ProcessLaunch =
-  | { readonly kind: 'fork'; readonly modulePath: string; readonly execArgv?: readonly string[]; readonly args?: readonly string[] }
+  | {
+      readonly kind: 'fork';
+      readonly modulePath: string;
+      readonly execArgv?: readonly string[];
+      readonly args?: readonly string[];
+      /** A program that execs Node with execArgv (e.g. `unshare` with `--net -- node`); Node itself when omitted. */
+      readonly execPath?: string;
+    }
   | { readonly kind: 'spawn'; readonly command: string; readonly args?: readonly string[] };
 
 export interface SuperviseOptions {
@@ -75,6 +82,7 @@ export class SupervisedProcess {
           ? fork(options.launch.modulePath, [...(options.launch.args ?? [])], {
               ...common,
               execArgv: [...(options.launch.execArgv ?? [])],
+              ...(options.launch.execPath ? { execPath: options.launch.execPath } : {}),
               stdio: ['ignore', logFd, logFd, 'ipc'],
             })
           : spawn(options.launch.command, [...(options.launch.args ?? [])], {

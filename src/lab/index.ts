@@ -16,6 +16,9 @@ export { HAPROXY_REJECT_MODES, haproxyConfig } from './components/haproxy-config
 export type { HaproxyConfigInput, HaproxyRejectMode } from './components/haproxy-config.js';
 export { startOcspResponder } from './components/ocsp-responder.js';
 export type { OcspResponderOptions } from './components/ocsp-responder.js';
+export { startOpensslOcspResponder } from './components/openssl-ocsp-responder.js';
+export type { OpensslOcspResponderOptions } from './components/openssl-ocsp-responder.js';
+export { opensslIndex } from './components/openssl-ocsp-index.js';
 export { nginxConfig } from './components/nginx-config.js';
 export { parseNginxRejection } from './components/nginx-error-log.js';
 export { REASON_HEADER, REPLICA_HEADER } from './gateway-headers.js';

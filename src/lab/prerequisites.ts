@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { dockerClient, ENGINE_HINT } from './docker/docker-engine.js';
 
 /** What a prerequisite serves: `docker` is the docker runtime; the rest are optional parts of the local one. */
-export type PrerequisiteUse = 'docker runtime' | 'nginx gateway' | 'haproxy gateway' | 'openssl' | 'clock skew' | 'HTML report tests';
+export type PrerequisiteUse = 'docker runtime' | 'the nginx gateway' | 'haproxy gateway' | 'openssl' | 'clock skew' | 'HTML report tests';
 
 export interface Prerequisite {
   readonly name: string;
@@ -19,6 +19,15 @@ export interface Prerequisite {
 /** The images the docker runtime uses (containers/<name>/Dockerfile), built from the offline base. */
 export const DOCKER_IMAGES = ['mtls-chaos/base:bookworm', 'mtls-chaos/node:latest', 'mtls-chaos/nginx:latest', 'mtls-chaos/haproxy:latest', 'mtls-chaos/openssl-ocsp:latest', 'mtls-chaos/net-tools:latest', 'mtls-chaos/mitmproxy:latest'];
 
+/** What each image runs, for doctor's detail column. */
+const IMAGE_USES: Readonly<Record<string, string>> = {
+  'mtls-chaos/base:bookworm': 'every other image, as its base',
+  'mtls-chaos/node:latest': 'the node gateway, the builtin OCSP responder, fault proxies, the interceptor',
+  'mtls-chaos/nginx:latest': 'the nginx gateway',
+  'mtls-chaos/haproxy:latest': 'the haproxy gateway',
+  'mtls-chaos/openssl-ocsp:latest': 'the OCSP responder of kind openssl',
+};
+
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
 /**
@@ -32,7 +41,7 @@ export async function checkPrerequisites(options: { docker?: Docker; searchPath?
     return found ? { name, use, ok: true, detail: found } : { name, use, ok: false, detail: 'not found in PATH', fix };
   };
   const checks: Prerequisite[] = [
-    binary('nginx', 'nginx gateway', 'apt-get install nginx', ['/usr/sbin/nginx']),
+    binary('nginx', 'the nginx gateway', 'apt-get install nginx', ['/usr/sbin/nginx']),
     binary('haproxy', 'haproxy gateway', 'apt-get install haproxy', ['/usr/sbin/haproxy']),
     binary('openssl', 'openssl', 'apt-get install openssl'),
     readable('libfaketime', 'clock skew', LIBFAKETIME, 'apt-get install faketime'),
@@ -56,8 +65,8 @@ export async function checkPrerequisites(options: { docker?: Docker; searchPath?
       }
       checks.push(
         present
-          ? { name: image, use: 'docker runtime', ok: true, detail: 'present' }
-          : { name: image, use: 'docker runtime', ok: false, detail: 'missing', fix: 'npm run containers:build (offline: debootstrap + docker import, then docker build)' },
+          ? { name: image, use: 'docker runtime', ok: true, detail: `present${IMAGE_USES[image] ? ` (used by ${IMAGE_USES[image]})` : ''}` }
+          : { name: image, use: 'docker runtime', ok: false, detail: `missing${IMAGE_USES[image] ? ` (used by ${IMAGE_USES[image]})` : ''}`, fix: 'npm run containers:build (offline: debootstrap + docker import, then docker build)' },
       );
     }
   }

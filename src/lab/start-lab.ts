@@ -7,6 +7,7 @@ import { findNginx } from './components/nginx-gateway.js';
 import { assertHaproxySupports } from './components/haproxy-config.js';
 import { findHaproxy } from './components/haproxy-gateway.js';
 import { startOcspResponder, type StartedOcspResponder } from './components/ocsp-responder.js';
+import { assertLocalOpensslOcspPossible, startOpensslOcspResponder } from './components/openssl-ocsp-responder.js';
 import type { GatewaySpec, StartedGateway } from './gateway.js';
 import type { BalancerKind, StartedTcpBalancer } from './components/tcp-balancer.js';
 import { gatewayComponents, startGateways } from './start-gateways.js';
@@ -21,8 +22,11 @@ import type { NetworkNamespaces } from './network-namespace-fault.js';
 
 export interface LabSpec extends LinksSpec {
   readonly gateway: GatewaySpec;
-  /** validityMs: nextUpdate - thisUpdate of its answers (default 1 h); nginx caches answers until nextUpdate. */
-  readonly ocspResponder?: { readonly kind: 'builtin'; readonly validityMs?: number };
+  /**
+   * builtin: our responder; openssl: `openssl ocsp` from an index.txt of the lab CA.
+   * validityMs: nextUpdate - thisUpdate of its answers (default 1 h); nginx caches answers until nextUpdate.
+   */
+  readonly ocspResponder?: { readonly kind: 'builtin' | 'openssl'; readonly validityMs?: number };
   /** The TCP round-robin balancer in front of the gateway replicas (ours or haproxy); required with replicas > 1. */
   readonly balancer?: { readonly kind: BalancerKind };
 }
@@ -105,6 +109,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     if (options.runtime?.kind !== 'docker') findHaproxy();
     assertHaproxySupports(spec.gateway);
   }
+  if (spec.ocspResponder?.kind === 'openssl' && options.runtime?.kind !== 'docker') assertLocalOpensslOcspPossible();
   const registry = new RunRegistry(options.runId, options.registryDir);
   const killNow = () => log(`stopping now: killed ${registry.killNow().processGroups} process group(s) of the lab`);
   if (options.urgent?.aborted) killNow();
@@ -150,9 +155,10 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     let ocspResponder: StartedOcspResponder | undefined;
     if (spec.ocspResponder) {
       signal.throwIfAborted();
-      log('starting ocsp/builtin');
-      ocspResponder = await startOcspResponder({
-        name: 'ocsp-builtin',
+      const { kind } = spec.ocspResponder;
+      log(`starting ocsp/${kind}`);
+      const responderOptions = {
+        name: `ocsp-${kind}`,
         dir: componentsDir,
         issuer: pki.intermediate,
         issuerCertificateFile: files.intermediateCertificate,
@@ -161,9 +167,10 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
         signal,
         registry,
         ...(options.runtime ? { runtime: options.runtime } : {}),
-      });
+      };
+      ocspResponder = kind === 'openssl' ? await startOpensslOcspResponder(responderOptions) : await startOcspResponder(responderOptions);
       started.push(ocspResponder);
-      log(`ocsp/builtin ready at ${ocspResponder.url}`);
+      log(`ocsp/${kind} ready at ${ocspResponder.url}`);
     }
 
     signal.throwIfAborted();
@@ -226,7 +233,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
 
     const components: ComponentSummary[] = [
       ...(ocspResponder
-        ? [{ name: ocspResponder.name, kind: 'ocsp/builtin', endpoint: ocspResponder.url, ...pidOf(ocspResponder.pids()) }]
+        ? [{ name: ocspResponder.name, kind: `ocsp/${spec.ocspResponder?.kind ?? 'builtin'}`, endpoint: ocspResponder.url, ...pidOf(ocspResponder.pids()) }]
         : []),
       ...gatewayComponents(gateways),
       ...linkComponents(links, front.interceptor, front.tlsTerminator),

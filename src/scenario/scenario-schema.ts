@@ -118,13 +118,28 @@ const labSchema = z
     gateway: gatewaySchema,
     ocspResponder: z
       .strictObject({
-        kind: enumField(['builtin']).meta({ description: 'builtin: our RFC 6960 responder over HTTP.' }),
+        kind: enumField(['builtin', 'openssl']).meta({
+          description:
+            'builtin: our RFC 6960 responder over HTTP (every ocsp-outage mode). openssl: `openssl ocsp` answering from an index.txt of the lab CA ' +
+            '(locally in a network namespace of its own behind 127.0.0.1, as root or with user namespaces; in docker the mtls-chaos/openssl-ocsp image); ocsp-outage modes down and blackhole only.',
+        }),
         validity: durationField({
           minMs: 1_000,
           maxMs: 7 * DAY_MS,
           example: '1h',
-          description: 'nextUpdate - thisUpdate of its answers (openssl ocsp -nmin). nginx caches an answer until its nextUpdate, so this bounds what nginx caches.',
+          description:
+            'nextUpdate - thisUpdate of its answers (openssl ocsp -nmin: whole minutes with kind openssl). nginx caches an answer until its nextUpdate, so this bounds what nginx caches.',
         }).optional(),
+      })
+      .superRefine((responder, context) => {
+        if (responder.kind === 'openssl' && responder.validity !== undefined && responder.validity % MINUTE_MS !== 0) {
+          context.addIssue({
+            code: 'custom',
+            path: ['validity'],
+            message: `expected whole minutes with kind "openssl" (openssl ocsp -nmin), got ${responder.validity / 1000}s; use e.g. "1m"`,
+            input: responder.validity,
+          });
+        }
       })
       .optional()
       .meta({ description: 'The OCSP responder the gateway asks; required when gateway.ocsp.mode is not off.' }),

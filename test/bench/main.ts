@@ -5,6 +5,7 @@
 import { capacityBench } from './capacity-bench.js';
 import { handshakeBench } from './handshake-bench.js';
 import { k6ImportBench } from './k6-import-bench.js';
+import { ocspResponderBench } from './ocsp-responder-bench.js';
 import { pkiBench } from './pki-bench.js';
 import { soakBench } from './soak-bench.js';
 import { startupBench } from './startup-bench.js';
@@ -16,6 +17,7 @@ const AREAS: Record<string, () => Promise<boolean>> = {
   soak: soakBench,
   startup: startupBench,
   capacity: capacityBench,
+  'ocsp-responder': ocspResponderBench,
 };
 
 // Flags and their values (`--minutes 5`) belong to the areas that read them.

@@ -1,0 +1,115 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { DockerRuntime } from '../../src/lab/docker/index.js';
+import { startLab, type StartedOcspResponder } from '../../src/lab/index.js';
+import { checkPrerequisites } from '../../src/lab/prerequisites.js';
+import { buildLabPki, buildOcspRequest, parseOcspResponse, type Certificate } from '../../src/pki/index.js';
+import { leftoversOf, requireDocker, runIdOfDir } from '../support/docker-engine.js';
+import { expectFailClosedOutage } from '../support/ocsp-drill-expectations.js';
+import { runDrill } from '../support/run-drill.js';
+
+let docker: Docker;
+beforeAll(async () => {
+  docker = await requireDocker();
+});
+
+/** The *-openssl drills with --runtime docker: `openssl ocsp` in the mtls-chaos/openssl-ocsp image; nothing left after. */
+async function runOnDocker(drill: string, options: { durationMs?: number } = {}) {
+  const outcome = await runDrill(drill, { ...options, runtime: 'docker' });
+  expect(outcome.result.scenario.runtime).toBe('docker');
+  expect(outcome.result.error).toBeUndefined();
+  for (const [phase, measured] of Object.entries(outcome.result.byPhase)) {
+    const categories = Object.entries(measured?.categories ?? {}).filter(([, count]) => count > 0);
+    console.log(`${drill} on docker, ${phase}: ${JSON.stringify(Object.fromEntries(categories))} ${JSON.stringify(outcome.result.errorSamples)}`);
+  }
+  expect(outcome.result.lab.components.map((component) => component.kind)).toEqual(['ocsp/openssl', 'gateway/node']);
+  expect(await leftoversOf(docker, runIdOfDir(outcome.dir, drill))).toBe(0);
+  return outcome;
+}
+
+describe('openssl ocsp as the responder on the docker runtime', () => {
+  it('revocation-latency-openssl: the rewritten index.txt reaches the container; client-1 refused as cert_revoked within the cache TTL', async () => {
+    const { result } = await runOnDocker('revocation-latency-openssl');
+    const [fault] = result.faults;
+    expect(fault!.effect).toMatchObject({ category: 'cert_revoked', identity: 'client-1' });
+    expect(fault!.effect!.afterMs).toBeLessThan(4_500);
+    expect(result.summary.categories.ocsp_unavailable).toBe(0);
+    expect(result.verdict).toBe('pass');
+  }, 120_000);
+
+  it('ocsp-down-hard-fail-openssl: openssl stopped in its container, refused as ocsp_unavailable, back after the heal', async () => {
+    const { result, exitCode } = await runOnDocker('ocsp-down-hard-fail-openssl', { durationMs: 18_000 });
+    expect(result.faults[0]).toMatchObject({ kind: 'ocsp-outage' });
+    expectFailClosedOutage(result, { cacheRunsOutBySecond: 9, minUnavailableRate: 0.5 });
+    expect(result.byPhase.recovery!.categories.connection_refused).toBe(0);
+    expect(exitCode).toBe(0);
+  }, 120_000);
+});
+
+/** The responder's answer for one certificate, or how asking failed. */
+async function ask(responder: StartedOcspResponder, certificate: Certificate, issuer: Certificate, timeoutMs = 3_000): Promise<string> {
+  try {
+    const response = await fetch(responder.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/ocsp-request' },
+      body: buildOcspRequest(certificate, issuer),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const parsed = parseOcspResponse(new Uint8Array(await response.arrayBuffer()), { issuer });
+    return parsed.signatureValid ? (parsed.singleResponses?.[0]?.status ?? 'no status') : 'bad signature';
+  } catch (error) {
+    return (error as Error).name === 'TimeoutError' ? 'timeout' : `error ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`;
+  }
+}
+
+describe('the openssl-ocsp container itself', () => {
+  it('answers from the mounted index, sees each rewrite at once, and goes down, hangs and comes back in the same container', async () => {
+    const pki = await buildLabPki({ clients: 2 });
+    const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-openssl-ocsp-docker-'));
+    const runId = `test-${process.pid}-${Date.now()}`;
+    const runtime = await DockerRuntime.open({ runId, workDir });
+    const lab = await startLab(
+      { gateway: { kind: 'node', ocsp: { mode: 'hard-fail', cacheTtlMs: 0, timeoutMs: 1_000 } }, ocspResponder: { kind: 'openssl' } },
+      pki,
+      { workDir, signal: AbortSignal.timeout(60_000), runId, runtime },
+    );
+    onTestFinished(async () => {
+      await lab.stop();
+      await runtime.close();
+      await rm(workDir, { recursive: true, force: true });
+    });
+    const responder = lab.ocspResponder!;
+    expect(responder.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const issuer = pki.intermediate.certificate;
+    const client = pki.clients[0]!.certificate;
+    expect(await ask(responder, client, issuer)).toBe('good');
+    await responder.revoke(client.serialNumber, 'keyCompromise');
+    expect(await ask(responder, client, issuer)).toBe('revoked');
+    expect(await ask(responder, pki.clients[1]!.certificate, issuer)).toBe('good');
+    await responder.unrevoke(client.serialNumber);
+    expect(await ask(responder, client, issuer)).toBe('good');
+
+    const containers = await docker.listContainers({ filters: JSON.stringify({ label: [`mtls-chaos.run-id=${runId}`, 'mtls-chaos.component=ocsp-openssl'] }) });
+    expect(containers).toHaveLength(1);
+    await responder.setMode({ kind: 'down' });
+    // docker-proxy accepts on the published port and then finds nothing listening in the container.
+    expect(await ask(responder, client, issuer)).toMatch(/^error /);
+    await responder.setMode({ kind: 'normal' });
+    expect(await ask(responder, client, issuer)).toBe('good');
+    await responder.setMode({ kind: 'blackhole' });
+    expect(await ask(responder, client, issuer, 1_000)).toBe('timeout');
+    await responder.setMode({ kind: 'normal' });
+    expect(await ask(responder, client, issuer)).toBe('good');
+    // Same container all along: the gateway's URL (container name and port) never changed.
+    const after = await docker.listContainers({ filters: JSON.stringify({ label: [`mtls-chaos.run-id=${runId}`, 'mtls-chaos.component=ocsp-openssl'] }) });
+    expect(after.map((container) => container.Id)).toEqual(containers.map((container) => container.Id));
+  }, 120_000);
+
+  it('doctor names what the openssl-ocsp image is used for', async () => {
+    const checks = await checkPrerequisites({ docker });
+    expect(checks.find((check) => check.name === 'mtls-chaos/openssl-ocsp:latest')).toMatchObject({ ok: true, detail: 'present (used by the OCSP responder of kind openssl)' });
+  });
+});
