@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './ocsp-down-hard-fail.js';
 
 export default defineScenario({
+  ...base,
   name: 'ocsp-down-hard-fail-openssl',
   description: `ocsp-down-hard-fail with a real \`openssl ocsp\` as the responder: it stops for 6 s behind a hard-fail node gateway; success falls to ~0 once the 2 s cache expires, and recovers at once after the heal.
 Breaks: at 6 s the responder stops listening (connections refused) for 6 s: locally the relay in
@@ -15,17 +17,5 @@ Healthy: refusals are ocsp_unavailable (fail closed, never let in unchecked); no
 success is back within a second or two of the heal.
 SLOs: baseline success >= 99.9%; fault-phase ocsp_unavailable >= 50%; recovery.time < 5s;
 recovery-phase success >= 99%.`,
-  lab: {
-    gateway: { kind: 'node', ocsp: { mode: 'hard-fail', cacheTtl: '2s', timeout: '2s' } },
-    ocspResponder: { kind: 'openssl' },
-  },
-  pki: { clients: 4 },
-  load: { rate: '20/s', duration: '20s', timeout: '5s' },
-  faults: [{ at: '6s', for: '6s', kind: 'ocsp-outage', mode: 'down' }],
-  slos: [
-    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
-    { expr: 'category.ocsp_unavailable.rate >= 50%', phase: 'fault' },
-    'recovery.time < 5s',
-    { expr: 'success.rate >= 99%', phase: 'recovery' },
-  ],
+  lab: { ...base.lab, ocspResponder: { kind: 'openssl' } },
 });

@@ -1,6 +1,8 @@
 import { defineScenario } from '../src/scenario/index.js';
+import base from './revocation-latency.js';
 
 export default defineScenario({
+  ...base,
   name: 'revocation-latency-openssl',
   description: `revocation-latency with a real \`openssl ocsp\` as the responder: client-1 is revoked at 6 s behind a hard-fail node gateway with a 3 s OCSP cache and refused as cert_revoked within the cache TTL.
 Breaks: at 6 s the CA revokes client-1 (keyCompromise) and the responder's index.txt (the OpenSSL
@@ -15,19 +17,5 @@ Healthy: only client-1 is refused (1 of 4 identities: at most 25% of attempts), 
 cert_revoked; no ocsp_unavailable at any time.
 SLOs: effect.latency < 4.5s (3 s TTL + slack for a loaded machine); fault-phase cert_revoked
 between 10% and 25%; no ocsp_unavailable in the run; baseline success >= 99.9%; recovery.time < 5s.`,
-  lab: {
-    gateway: { kind: 'node', ocsp: { mode: 'hard-fail', cacheTtl: '3s', timeout: '1s' } },
-    ocspResponder: { kind: 'openssl' },
-  },
-  pki: { clients: 4 },
-  load: { rate: '40/s', duration: '22s', timeout: '3s' },
-  faults: [{ at: '6s', for: '6s', kind: 'revocation', identity: 0, via: 'ocsp' }],
-  slos: [
-    { expr: 'success.rate >= 99.9%', phase: 'baseline' },
-    'effect.latency < 4.5s',
-    { expr: 'category.cert_revoked.rate >= 10%', phase: 'fault' },
-    { expr: 'category.cert_revoked.rate <= 25%', phase: 'fault' },
-    'category.ocsp_unavailable.count == 0',
-    'recovery.time < 5s',
-  ],
+  lab: { ...base.lab, ocspResponder: { kind: 'openssl' } },
 });
