@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { DockerRuntime, RUN_ID_LABEL } from '../../src/lab/docker/index.js';
-import { startLab, type LabSpec, type StartedLab } from '../../src/lab/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RUN_ID_LABEL } from '../../src/lab/docker/index.js';
+import type { LabSpec } from '../../src/lab/index.js';
 import { trustBundlePem } from '../../src/pki/index.js';
 import { isAlive } from '../support/processes.js';
 import { attempt } from '../support/gateway-client.js';
 import { requireDocker } from '../support/docker-engine.js';
+import { startDockerLab as startTestDockerLab } from '../support/docker-lab.js';
 import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
 
 const NODE_LAB: LabSpec = { gateway: { kind: 'node', ocsp: { mode: 'hard-fail', cacheTtlMs: 0, timeoutMs: 1_000 } }, ocspResponder: { kind: 'builtin' } };
@@ -21,22 +21,8 @@ beforeAll(async () => {
   creds = await buildGatewayTestPki();
 });
 
-async function startDockerLab(spec: LabSpec = NODE_LAB): Promise<{ lab: StartedLab; runtime: DockerRuntime; runId: string; workDir: string }> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-docker-lab-test-'));
-  const runId = `test-${process.pid}-${Date.now()}`;
-  const runtime = await DockerRuntime.open({ runId, workDir });
-  let lab: StartedLab | undefined;
-  onTestFinished(async () => {
-    await lab?.stop();
-    await runtime.close();
-    await rm(workDir, { recursive: true, force: true });
-  });
-  lab = await startLab(
-    spec,
-    creds.pki,
-    { workDir, signal: AbortSignal.timeout(60_000), runId, runtime },
-  );
-  return { lab, runtime, runId, workDir };
+function startDockerLab(spec: LabSpec = NODE_LAB) {
+  return startTestDockerLab(spec, creds.pki);
 }
 
 describe('docker runtime: node gateway and OCSP responder in containers', () => {

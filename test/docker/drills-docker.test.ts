@@ -2,35 +2,17 @@ import type Docker from 'dockerode';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectLifecycleRun, phaseRate } from '../support/lifecycle-drill.js';
 import { expectFailClosedOutage } from '../support/ocsp-drill-expectations.js';
-import { leftoversOf, requireDocker, runIdOfDir } from '../support/docker-engine.js';
-import { runDrill } from '../support/run-drill.js';
+import { requireDocker } from '../support/docker-engine.js';
+import { runDrillOnDocker } from '../support/docker-lab.js';
 
 let docker: Docker;
 beforeAll(async () => {
   docker = await requireDocker();
 });
 
-/**
- * The built-in drill on the docker runtime, as `run <drill> --runtime docker`; nothing of it left
- * after. The drills share this one file so that they run one after another: two labs starting
- * containers while the other's load runs made both miss their timeouts on a loaded 2-core machine.
- */
-async function runOnDocker(drill: string, options: { durationMs?: number } = {}) {
-  const outcome = await runDrill(drill, { ...options, runtime: 'docker' });
-  expect(outcome.result.scenario.runtime).toBe('docker');
-  expect(outcome.result.error).toBeUndefined();
-  // What went wrong, in the failure message of any rate assertion below.
-  for (const [phase, measured] of Object.entries(outcome.result.byPhase)) {
-    const categories = Object.entries(measured?.categories ?? {}).filter(([, count]) => count > 0);
-    console.log(`${drill} on docker, ${phase}: ${JSON.stringify(Object.fromEntries(categories))} ${JSON.stringify(outcome.result.errorSamples)}`);
-  }
-  expect(await leftoversOf(docker, runIdOfDir(outcome.dir, drill))).toBe(0);
-  return outcome;
-}
-
 describe('baseline, OCSP and process drills on the docker runtime', () => {
   it('baseline: every attempt succeeds through the 127.0.0.1 port, and the gateway container\'s CPU comes from Docker stats', async () => {
-    const { result } = await runOnDocker('baseline', { durationMs: 8_000 });
+    const { result } = await runDrillOnDocker(docker, 'baseline', { durationMs: 8_000 });
     expect(result.status).toBe('completed');
     expect(result.summary.attempts).toBeGreaterThan(200);
     expect(result.summary.successRate).toBeGreaterThanOrEqual(0.999);
@@ -47,7 +29,7 @@ describe('baseline, OCSP and process drills on the docker runtime', () => {
   }, 120_000);
 
   it('ocsp-down-hard-fail (ocsp-outage): refused as ocsp_unavailable once the cache expires, back after the heal', async () => {
-    const { result, exitCode } = await runOnDocker('ocsp-down-hard-fail', { durationMs: 18_000 });
+    const { result, exitCode } = await runDrillOnDocker(docker, 'ocsp-down-hard-fail', { durationMs: 18_000 });
     expect(result.faults[0]).toMatchObject({ kind: 'ocsp-outage' });
     expectFailClosedOutage(result, { cacheRunsOutBySecond: 9, minUnavailableRate: 0.5 });
     expect(result.byPhase.recovery!.categories.connection_refused).toBe(0);
@@ -55,7 +37,7 @@ describe('baseline, OCSP and process drills on the docker runtime', () => {
   }, 120_000);
 
   it('revocation-latency (revocation): client-1 refused as cert_revoked within the OCSP cache TTL', async () => {
-    const { result } = await runOnDocker('revocation-latency');
+    const { result } = await runDrillOnDocker(docker, 'revocation-latency');
     const [fault] = result.faults;
     expect(fault!.effect).toMatchObject({ category: 'cert_revoked', identity: 'client-1' });
     expect(fault!.effect!.afterMs).toBeLessThan(4_500);
@@ -64,7 +46,7 @@ describe('baseline, OCSP and process drills on the docker runtime', () => {
   }, 120_000);
 
   it('gateway-pause: SIGSTOP of the container\'s processes is measured as handshake timeouts, then recovery', async () => {
-    const { result } = await runOnDocker('gateway-pause');
+    const { result } = await runDrillOnDocker(docker, 'gateway-pause');
     const fault = result.byPhase.fault!;
     expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
     expect(fault.categories.handshake_timeout / fault.attempts).toBeGreaterThan(0.5);
@@ -80,7 +62,7 @@ describe('baseline, OCSP and process drills on the docker runtime', () => {
 
 describe('certificate drills on the docker runtime: same categories as locally', () => {
   it('expired-client-cert (expiry): refused as cert_expired, then served again', async () => {
-    const result = expectLifecycleRun(await runOnDocker('expired-client-cert', { durationMs: 16_000 }), 'expiry');
+    const result = expectLifecycleRun(await runDrillOnDocker(docker, 'expired-client-cert', { durationMs: 16_000 }), 'expiry');
     // Locally >= 90 %: through docker-proxy on a busy machine more attempts straddle the fault's
     // start (measured here: 77 %), so the majority is what this asserts, not the drill's verdict.
     expect(phaseRate(result, 'fault', 'cert_expired')).toBeGreaterThanOrEqual(0.6);
@@ -89,21 +71,21 @@ describe('certificate drills on the docker runtime: same categories as locally',
   }, 120_000);
 
   it('not-yet-valid-client (not-yet-valid): refused as cert_not_yet_valid', async () => {
-    const result = expectLifecycleRun(await runOnDocker('not-yet-valid-client', { durationMs: 16_000 }), 'not-yet-valid');
+    const result = expectLifecycleRun(await runDrillOnDocker(docker, 'not-yet-valid-client', { durationMs: 16_000 }), 'not-yet-valid');
     expect(phaseRate(result, 'fault', 'cert_not_yet_valid')).toBeGreaterThanOrEqual(0.6);
     expect(phaseRate(result, 'fault', 'cert_expired')).toBe(0);
     expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 
   it('intermediate-rotation-overlap (ca-rotation): the hot reload in the container costs nothing', async () => {
-    const result = expectLifecycleRun(await runOnDocker('intermediate-rotation-overlap', { durationMs: 16_000 }), 'ca-rotation');
+    const result = expectLifecycleRun(await runDrillOnDocker(docker, 'intermediate-rotation-overlap', { durationMs: 16_000 }), 'ca-rotation');
     expect(result.byPhase.fault!.successRate).toBeGreaterThanOrEqual(0.995);
     expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.995);
     expect(result.verdict).toBe('pass');
   }, 120_000);
 
   it('san-drift-allowlist (identity-drift): 403 forbidden, not a TLS failure', async () => {
-    const result = expectLifecycleRun(await runOnDocker('san-drift-allowlist', { durationMs: 16_000 }), 'identity-drift');
+    const result = expectLifecycleRun(await runDrillOnDocker(docker, 'san-drift-allowlist', { durationMs: 16_000 }), 'identity-drift');
     expect(phaseRate(result, 'fault', 'forbidden')).toBeGreaterThanOrEqual(0.9);
     expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.98);
     expect(result.verdict).toBe('pass');
@@ -112,7 +94,7 @@ describe('certificate drills on the docker runtime: same categories as locally',
 
 describe('the haproxy gateway on the docker runtime: from mtls-chaos/haproxy, reloaded with SIGUSR2', () => {
   it('revocation-crl-haproxy (revocation): each CRL reaches the container\'s haproxy by a master reload; client-1 refused as cert_revoked, then back', async () => {
-    const { result } = await runOnDocker('revocation-crl-haproxy', { durationMs: 16_000 });
+    const { result } = await runDrillOnDocker(docker, 'revocation-crl-haproxy', { durationMs: 16_000 });
     expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/haproxy']);
     const [fault] = result.faults;
     expect(fault!.error).toBeUndefined();
@@ -131,7 +113,7 @@ describe('the haproxy gateway on the docker runtime: from mtls-chaos/haproxy, re
 
 describe('network drills on the docker runtime: the fault proxy in a container between the components', () => {
   it('client-gateway-latency (network latency): the proxy container\'s 100 ms each way shows in the handshake, and nothing fails', async () => {
-    const { result } = await runOnDocker('client-gateway-latency', { durationMs: 14_000 });
+    const { result } = await runDrillOnDocker(docker, 'client-gateway-latency', { durationMs: 14_000 });
     expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'fault-proxy/builtin']);
     expect(result.faults[0]).toMatchObject({ kind: 'network' });
     expect(result.faults[0]!.healedAtMs).toBeDefined();
@@ -146,7 +128,7 @@ describe('network drills on the docker runtime: the fault proxy in a container b
   }, 120_000);
 
   it('partition-gateway-ocsp (network partition): the gateway container cut off from the responder\'s refuses as ocsp_unavailable, back after the heal', async () => {
-    const { result } = await runOnDocker('partition-gateway-ocsp', { durationMs: 16_000 });
+    const { result } = await runDrillOnDocker(docker, 'partition-gateway-ocsp', { durationMs: 16_000 });
     expect(result.lab.components.map((component) => component.kind)).toEqual(['ocsp/builtin', 'gateway/node', 'fault-proxy/builtin']);
     expect(result.faults[0]).toMatchObject({ kind: 'network' });
     expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
@@ -163,7 +145,7 @@ describe('network drills on the docker runtime: the fault proxy in a container b
 
 describe('replicas on the docker runtime: one container per replica behind a balancer on the host\'s loopback', () => {
   it('stale-replicas-1-of-3 (stale-replicas): about a third refused as unknown_ca, every refusal attributed to the stale replica\'s container', async () => {
-    const { result } = await runOnDocker('stale-replicas-1-of-3', { durationMs: 14_000 });
+    const { result } = await runDrillOnDocker(docker, 'stale-replicas-1-of-3', { durationMs: 14_000 });
     expect(result.lab.components.map((component) => component.name)).toEqual(['gateway-node-1', 'gateway-node-2', 'gateway-node-3', 'balancer-builtin']);
     expect(result.faults[0]).toMatchObject({ kind: 'stale-replicas' });
     expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
@@ -179,7 +161,7 @@ describe('replicas on the docker runtime: one container per replica behind a bal
   }, 120_000);
 
   it('stale-server-cert-1-of-3-haproxy: haproxy replicas behind the haproxy balancer\'s container on the host network; handshake refusals attributed from its log', async () => {
-    const { result } = await runOnDocker('stale-server-cert-1-of-3-haproxy');
+    const { result } = await runDrillOnDocker(docker, 'stale-server-cert-1-of-3-haproxy');
     expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/haproxy', 'gateway/haproxy', 'gateway/haproxy', 'balancer/haproxy']);
     const balancer = result.lab.components.at(-1)!;
     // Bound on the host's loopback by haproxy itself (host network), not published through docker-proxy.
@@ -199,14 +181,14 @@ describe('replicas on the docker runtime: one container per replica behind a bal
 
 describe('the interceptor and the TLS terminator on the docker runtime: each in its own container', () => {
   it('interception-trusted (interception): the interceptor container re-originates TLS to the gateway\'s by name, without a client certificate: certificate_required', async () => {
-    const { result } = await runOnDocker('interception-trusted', { durationMs: 6_000 });
+    const { result } = await runDrillOnDocker(docker, 'interception-trusted', { durationMs: 6_000 });
     expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'interceptor/builtin']);
     expect(result.summary.categories.ok).toBe(0);
     expect(result.summary.categories.certificate_required / result.summary.attempts).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 
   it('tls-termination-drops-identity (tls-termination): the terminator container reaches the gateway container\'s backend by name; the dropped identity is refused as certificate_required', async () => {
-    const { result } = await runOnDocker('tls-termination-drops-identity', { durationMs: 6_000 });
+    const { result } = await runDrillOnDocker(docker, 'tls-termination-drops-identity', { durationMs: 6_000 });
     expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/node', 'tls-terminator/builtin']);
     expect(result.summary.categories.ok).toBe(0);
     // Not http_error (502): the backend answered, and refused the request without an identity.

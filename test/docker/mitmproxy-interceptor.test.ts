@@ -4,15 +4,14 @@ import { join } from 'node:path';
 import { connect } from 'node:tls';
 import type Docker from 'dockerode';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { DockerRuntime, RUN_ID_LABEL } from '../../src/lab/docker/index.js';
-import { startLab, type StartedLab } from '../../src/lab/index.js';
+import { RUN_ID_LABEL } from '../../src/lab/docker/index.js';
 import type { RunResult } from '../../src/result/index.js';
 import { runScenario } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { leftoversOf, requireDocker, runIdOfDir } from '../support/docker-engine.js';
 import { attempt } from '../support/gateway-client.js';
 import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
-import { runDrill } from '../support/run-drill.js';
+import { runDrillOnDocker, startDockerLab } from '../support/docker-lab.js';
 
 const MITMPROXY_IMAGE = 'mtls-chaos/mitmproxy:latest';
 
@@ -28,24 +27,8 @@ beforeAll(async () => {
   creds = await buildGatewayTestPki();
 });
 
-async function startMitmproxyLab(): Promise<{ lab: StartedLab; runtime: DockerRuntime; runId: string; workDir: string }> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-mitmproxy-lab-test-'));
-  const runId = `test-${process.pid}-${Date.now()}`;
-  const runtime = await DockerRuntime.open({ runId, workDir });
-  let lab: StartedLab | undefined;
-  onTestFinished(async () => {
-    await lab?.stop();
-    await runtime.close();
-    await rm(workDir, { recursive: true, force: true });
-  });
-  lab = await startLab({ gateway: { kind: 'node' }, interceptor: { kind: 'mitmproxy' } }, creds.pki, {
-    workDir,
-    signal: AbortSignal.timeout(90_000),
-    runId,
-    runtime,
-    keepPkiFiles: true,
-  });
-  return { lab, runtime, runId, workDir };
+function startMitmproxyLab() {
+  return startDockerLab({ gateway: { kind: 'node' }, interceptor: { kind: 'mitmproxy' } }, creds.pki, { timeoutMs: 90_000, keepPkiFiles: true });
 }
 
 /** A TLS connection with a client certificate through the interceptor, kept open; resolves how it ended. */
@@ -119,18 +102,6 @@ describe('mitmproxy as the interceptor, in its own container', () => {
   }, 120_000);
 });
 
-/** As drills-docker.test.ts: the drill on docker, its categories logged, nothing of it left. */
-async function runOnDocker(drill: string) {
-  const outcome = await runDrill(drill);
-  expect(outcome.result.scenario.runtime).toBe('docker');
-  expect(outcome.result.error).toBeUndefined();
-  for (const [phase, measured] of Object.entries(outcome.result.byPhase)) {
-    const categories = Object.entries(measured?.categories ?? {}).filter(([, count]) => count > 0);
-    console.log(`${drill}, ${phase}: ${JSON.stringify(Object.fromEntries(categories))}`);
-  }
-  expect(await leftoversOf(docker, runIdOfDir(outcome.dir, drill))).toBe(0);
-  return outcome;
-}
 
 /** The interception drills' own expectations, as test/integration/drill-interception.test.ts has them for the builtin interceptor. */
 function expectEveryInterceptedAttemptRefused(result: RunResult, category: 'certificate_required' | 'unknown_ca'): void {
@@ -147,13 +118,13 @@ function expectEveryInterceptedAttemptRefused(result: RunResult, category: 'cert
 
 describe('drills interception-*-mitmproxy (runtime docker)', () => {
   it('interception-trusted-mitmproxy: clients trust mitmproxy\'s CA, the gateway sees no client certificate (certificate_required)', async () => {
-    const { result, exitCode } = await runOnDocker('interception-trusted-mitmproxy');
+    const { result, exitCode } = await runDrillOnDocker(docker, 'interception-trusted-mitmproxy');
     expectEveryInterceptedAttemptRefused(result, 'certificate_required');
     expect(exitCode).toBe(0);
   }, 120_000);
 
   it('interception-untrusted-mitmproxy: clients refuse mitmproxy\'s certificate (unknown_ca) before the gateway is involved', async () => {
-    const { result, exitCode } = await runOnDocker('interception-untrusted-mitmproxy');
+    const { result, exitCode } = await runDrillOnDocker(docker, 'interception-untrusted-mitmproxy');
     expectEveryInterceptedAttemptRefused(result, 'unknown_ca');
     expect(result.byPhase.fault!.categories.certificate_required).toBe(0);
     expect(exitCode).toBe(0);

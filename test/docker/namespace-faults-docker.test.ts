@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { FaultContext } from '../../src/faults/index.js';
 import { network } from '../../src/faults/network.js';
 import { COMPONENT_LABEL, DockerRuntime, NET_TOOLS_IMAGE, OWNER_PID_LABEL, RUN_ID_LABEL, runLabels } from '../../src/lab/docker/index.js';
-import { startLab, type StartedLab } from '../../src/lab/index.js';
+import type { StartedLab } from '../../src/lab/index.js';
 import type { RunResult } from '../../src/result/index.js';
 import { runScenario } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
@@ -15,6 +15,7 @@ import { attempt } from '../support/gateway-client.js';
 import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
 import { countLabelled, leftoversOf, requireDocker, runIdOfDir } from '../support/docker-engine.js';
 import { REPO_ROOT } from '../support/run-cli.js';
+import { startDockerLab } from '../support/docker-lab.js';
 import { runDrill } from '../support/run-drill.js';
 import { killWatchdog } from '../support/signal-run.js';
 
@@ -59,25 +60,15 @@ async function containersOfRun(runId: string, component?: string): Promise<Docke
   return docker.listContainers({ all: true, filters: JSON.stringify({ label }) });
 }
 
-async function startDockerLab(): Promise<{ lab: StartedLab; runtime: DockerRuntime; runId: string }> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-netns-test-'));
-  const runId = `test-netns-${process.pid}-${Date.now()}`;
-  const runtime = await DockerRuntime.open({ runId, workDir });
-  let lab: StartedLab | undefined;
-  onTestFinished(async () => {
-    await lab?.stop();
-    await runtime.close();
-    await rm(workDir, { recursive: true, force: true });
-  });
-  lab = await startLab({ gateway: { kind: 'node' }, links: [{ between: 'client-gateway' }] }, creds.pki, { workDir, signal: AbortSignal.timeout(60_000), runId, runtime });
-  return { lab, runtime, runId };
+function startNamespaceLab() {
+  return startDockerLab({ gateway: { kind: 'node' }, links: [{ between: 'client-gateway' }] }, creds.pki);
 }
 
 const contextOf = (lab: StartedLab, lines: string[] = []) => ({ lab, log: (line: string) => lines.push(line) }) as unknown as FaultContext;
 
 describe('network faults inside the gateway container\'s network namespace (docker runtime)', () => {
   it('partition refuse: iptables REJECT rules in chains of its own while it lasts, connections refused, then exactly those rules gone', async () => {
-    const { lab, runtime, runId } = await startDockerLab();
+    const { lab, runtime, runId } = await startNamespaceLab();
     const gatewayContainer = runtime.containerName('gateway-node');
     expect((await attempt(lab.gateway, creds.good)).status).toBe(200);
     const before = await rulesInNamespaceOf(gatewayContainer, runId);
@@ -109,7 +100,7 @@ describe('network faults inside the gateway container\'s network namespace (dock
   }, 120_000);
 
   it('at teardown an applied fault is healed and the helper removed, before the gateway goes', async () => {
-    const { lab, runtime, runId } = await startDockerLab();
+    const { lab, runtime, runId } = await startNamespaceLab();
     const gatewayContainer = runtime.containerName('gateway-node');
     const fault = network.create(network.options.parse({ link: 'client-gateway', toxic: 'loss', probability: '30%' }));
     await fault.inject(contextOf(lab));
