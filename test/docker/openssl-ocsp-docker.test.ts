@@ -6,10 +6,11 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DockerRuntime } from '../../src/lab/docker/index.js';
 import { startLab, type StartedOcspResponder } from '../../src/lab/index.js';
 import { checkPrerequisites } from '../../src/lab/prerequisites.js';
-import { buildLabPki, buildOcspRequest, parseOcspResponse, type Certificate } from '../../src/pki/index.js';
+import { buildLabPki, type Certificate } from '../../src/pki/index.js';
 import { requireDocker } from '../support/docker-engine.js';
 import { runDrillOnDocker } from '../support/docker-lab.js';
 import { expectFailClosedOutage } from '../support/ocsp-drill-expectations.js';
+import { askOcsp } from '../support/ask-ocsp.js';
 
 let docker: Docker;
 beforeAll(async () => {
@@ -42,20 +43,11 @@ describe('openssl ocsp as the responder on the docker runtime', () => {
   }, 120_000);
 });
 
-/** The responder's answer for one certificate, or how asking failed. */
+/** The responder's answer for one certificate as a word: its status, "timeout" or "error <code>". */
 async function ask(responder: StartedOcspResponder, certificate: Certificate, issuer: Certificate, timeoutMs = 3_000): Promise<string> {
-  try {
-    const response = await fetch(responder.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/ocsp-request' },
-      body: buildOcspRequest(certificate, issuer),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const parsed = parseOcspResponse(new Uint8Array(await response.arrayBuffer()), { issuer });
-    return parsed.signatureValid ? (parsed.singleResponses?.[0]?.status ?? 'no status') : 'bad signature';
-  } catch (error) {
-    return (error as Error).name === 'TimeoutError' ? 'timeout' : `error ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`;
-  }
+  const answer = await askOcsp(responder, certificate, issuer, timeoutMs);
+  if (answer.kind === 'answer') return answer.status;
+  return answer.code === 'TimeoutError' ? 'timeout' : `error ${answer.code}`;
 }
 
 describe('the openssl-ocsp container itself', () => {

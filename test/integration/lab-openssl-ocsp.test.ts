@@ -3,37 +3,17 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StartedOcspResponder } from '../../src/lab/index.js';
-import { buildLabPki, buildOcspRequest, parseOcspResponse, type Certificate, type LabPki } from '../../src/pki/index.js';
+import { buildLabPki, type LabPki } from '../../src/pki/index.js';
 import { isAlive } from '../support/processes.js';
 import { startLab } from '../../src/lab/index.js';
 import { startTestLab } from '../support/test-lab.js';
+import { askOcsp } from '../support/ask-ocsp.js';
 
 /**
  * lab.ocspResponder kind openssl on the local runtime: the real `openssl ocsp`, answering from the
  * index.txt the lab writes, confined to a network namespace of its own and reached through
  * 127.0.0.1 only.
  */
-
-type Answer = { kind: 'answer'; status: string; reason?: string; nextUpdate?: Date } | { kind: 'error'; code: string };
-
-async function ask(responder: StartedOcspResponder, certificate: Certificate, issuer: Certificate, timeoutMs = 3_000): Promise<Answer> {
-  try {
-    const response = await fetch(responder.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/ocsp-request' },
-      body: buildOcspRequest(certificate, issuer),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const parsed = parseOcspResponse(new Uint8Array(await response.arrayBuffer()), { issuer });
-    expect(parsed.signatureValid).toBe(true);
-    const [single] = parsed.singleResponses ?? [];
-    return { kind: 'answer', status: single!.status, ...(single!.reason ? { reason: single!.reason } : {}), ...(single!.nextUpdate ? { nextUpdate: single!.nextUpdate } : {}) };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return { kind: 'error', code: cause?.code ?? (error as Error).name };
-  }
-}
 
 async function openSslLab(pki: LabPki, validity?: number) {
   return startTestLab(
@@ -52,7 +32,7 @@ describe('openssl ocsp as the lab OCSP responder (local runtime)', () => {
     const responder = lab.ocspResponder!;
     expect(responder.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(lab.components[0]).toMatchObject({ name: 'ocsp-openssl', kind: 'ocsp/openssl' });
-    const answer = await ask(responder, pki.clients[0]!.certificate, pki.intermediate.certificate);
+    const answer = await askOcsp(responder, pki.clients[0]!.certificate, pki.intermediate.certificate);
     expect(answer).toMatchObject({ kind: 'answer', status: 'good' });
     const validityMs = (answer as { nextUpdate: Date }).nextUpdate.getTime() - Date.now();
     expect(validityMs).toBeGreaterThan(100_000);
@@ -74,15 +54,15 @@ describe('openssl ocsp as the lab OCSP responder (local runtime)', () => {
     const responder = lab.ocspResponder!;
     const [first, second] = pki.clients.map((client) => client.certificate);
     const issuer = pki.intermediate.certificate;
-    expect(await ask(responder, first!, issuer)).toMatchObject({ status: 'good' });
+    expect(await askOcsp(responder, first!, issuer)).toMatchObject({ status: 'good' });
     // OpenSSL 3.0 re-reads a changed index before answering; three rewrites within a second must each be seen.
     await responder.revoke(first!.serialNumber, 'keyCompromise');
-    expect(await ask(responder, first!, issuer)).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
-    expect(await ask(responder, second!, issuer)).toMatchObject({ status: 'good' });
+    expect(await askOcsp(responder, first!, issuer)).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
+    expect(await askOcsp(responder, second!, issuer)).toMatchObject({ status: 'good' });
     await responder.unrevoke(first!.serialNumber);
-    expect(await ask(responder, first!, issuer)).toMatchObject({ status: 'good' });
+    expect(await askOcsp(responder, first!, issuer)).toMatchObject({ status: 'good' });
     await responder.revoke(first!.serialNumber, 'superseded');
-    expect(await ask(responder, first!, issuer)).toMatchObject({ status: 'revoked', reason: 'superseded' });
+    expect(await askOcsp(responder, first!, issuer)).toMatchObject({ status: 'revoked', reason: 'superseded' });
   });
 
   it('answers unknown for a certificate the index does not hold, until it is registered', async () => {
@@ -90,9 +70,9 @@ describe('openssl ocsp as the lab OCSP responder (local runtime)', () => {
     const { lab } = await openSslLab(pki);
     const responder = lab.ocspResponder!;
     const late = pki.intermediate.issueClient({ subject: 'client-late' }).certificate;
-    expect(await ask(responder, late, pki.intermediate.certificate)).toMatchObject({ status: 'unknown' });
+    expect(await askOcsp(responder, late, pki.intermediate.certificate)).toMatchObject({ status: 'unknown' });
     await responder.registerIssued([late.serialNumber]);
-    expect(await ask(responder, late, pki.intermediate.certificate)).toMatchObject({ status: 'good' });
+    expect(await askOcsp(responder, late, pki.intermediate.certificate)).toMatchObject({ status: 'good' });
   });
 
   it('down refuses connections, blackhole never answers, and each heals back to good on the same URL', async () => {
@@ -102,13 +82,13 @@ describe('openssl ocsp as the lab OCSP responder (local runtime)', () => {
     const client = pki.clients[0]!.certificate;
     const issuer = pki.intermediate.certificate;
     await responder.setMode({ kind: 'down' });
-    expect(await ask(responder, client, issuer)).toEqual({ kind: 'error', code: 'ECONNREFUSED' });
+    expect(await askOcsp(responder, client, issuer)).toEqual({ kind: 'error', code: 'ECONNREFUSED' });
     await responder.setMode({ kind: 'normal' });
-    expect(await ask(responder, client, issuer)).toMatchObject({ status: 'good' });
+    expect(await askOcsp(responder, client, issuer)).toMatchObject({ status: 'good' });
     await responder.setMode({ kind: 'blackhole' });
-    expect(await ask(responder, client, issuer, 1_000)).toEqual({ kind: 'error', code: 'TimeoutError' });
+    expect(await askOcsp(responder, client, issuer, 1_000)).toEqual({ kind: 'error', code: 'TimeoutError' });
     await responder.setMode({ kind: 'normal' });
-    expect(await ask(responder, client, issuer)).toMatchObject({ status: 'good' });
+    expect(await askOcsp(responder, client, issuer)).toMatchObject({ status: 'good' });
   });
 
   it('refuses modes a real openssl cannot show, and leaves no process behind on stop', async () => {
