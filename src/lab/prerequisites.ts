@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { dockerClient, ENGINE_HINT } from './docker/docker-engine.js';
 
 /** What a prerequisite serves: `docker` is the docker runtime; the rest are optional parts of the local one. */
-export type PrerequisiteUse = 'docker runtime' | 'the nginx gateway' | 'haproxy gateway' | 'openssl' | 'clock skew' | 'HTML report tests';
+export type PrerequisiteUse = 'docker runtime' | 'nginx gateway' | 'haproxy gateway' | 'openssl' | 'clock skew' | 'HTML report tests';
 
 export interface Prerequisite {
   readonly name: string;
@@ -24,8 +24,10 @@ const IMAGE_USES: Readonly<Record<string, string>> = {
   'mtls-chaos/base:bookworm': 'every other image, as its base',
   'mtls-chaos/node:latest': 'the node gateway, the builtin OCSP responder, fault proxies, the interceptor',
   'mtls-chaos/nginx:latest': 'the nginx gateway',
-  'mtls-chaos/haproxy:latest': 'the haproxy gateway',
+  'mtls-chaos/haproxy:latest': 'the haproxy gateway and the haproxy balancer',
   'mtls-chaos/openssl-ocsp:latest': 'the OCSP responder of kind openssl',
+  'mtls-chaos/net-tools:latest': 'partition and packet loss in a container\'s network namespace',
+  'mtls-chaos/mitmproxy:latest': 'the interceptor of kind mitmproxy',
 };
 
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
@@ -41,7 +43,7 @@ export async function checkPrerequisites(options: { docker?: Docker; searchPath?
     return found ? { name, use, ok: true, detail: found } : { name, use, ok: false, detail: 'not found in PATH', fix };
   };
   const checks: Prerequisite[] = [
-    binary('nginx', 'the nginx gateway', 'apt-get install nginx', ['/usr/sbin/nginx']),
+    binary('nginx', 'nginx gateway', 'apt-get install nginx', ['/usr/sbin/nginx']),
     binary('haproxy', 'haproxy gateway', 'apt-get install haproxy', ['/usr/sbin/haproxy']),
     binary('openssl', 'openssl', 'apt-get install openssl'),
     readable('libfaketime', 'clock skew', LIBFAKETIME, 'apt-get install faketime'),
