@@ -29,24 +29,32 @@ function busyLoop(seconds: number): ChildProcess {
 }
 
 describe('ProcessCpuMeter', () => {
-  it('reads a busy child well above 50% of one core and an idle one near 0', async () => {
-    const busy = busyLoop(3);
-    const idle = startChild('sleep', ['5']);
+  it('reads a busy child as clearly busy and an idle one near 0', async () => {
+    const busy = busyLoop(8);
+    const idle = startChild('sleep', ['8']);
     await sleep(200); // let node start up before measuring
     const busyMeter = new ProcessCpuMeter();
     const idleMeter = new ProcessCpuMeter();
     expect(busyMeter.sample([busy.pid as number])).toBeUndefined();
     expect(idleMeter.sample([idle.pid as number])).toBeUndefined();
-    await sleep(1_200);
-    const busyPercent = busyMeter.sample([busy.pid as number]);
-    const idlePercent = idleMeter.sample([idle.pid as number]);
-    // Alone on a core a busy loop reads ~100%; our 2-core machines often run other suites at
-    // the same time (a busy loop got 18-27% at load average 15), so ask for "clearly busy" only:
-    // the exact arithmetic is checked over a fake /proc and against process.cpuUsage() below.
-    expect(busyPercent).toBeGreaterThan(10);
-    expect(busyPercent).toBeLessThan(110);
-    expect(idlePercent).toBeLessThan(5);
-  });
+    // Alone on a core a busy loop reads ~100%; our 2-core machines often run other work at the
+    // same time (a busy loop got 6-27% at load averages of 15-20: its fair share), so ask for
+    // "clearly busy" only (above 3%, where an idle process reads ~0), and take up to four 1.2 s
+    // windows when a starved one reads less: a retry of a measurement
+    // the machine's load spoiled. The exact arithmetic is checked over a fake /proc and against
+    // process.cpuUsage() below.
+    const busyReadings: number[] = [];
+    let idlePercent = 0;
+    for (let window = 0; window < 4 && !(busyReadings.at(-1)! > 3); window++) {
+      await sleep(1_200);
+      busyReadings.push(busyMeter.sample([busy.pid as number]) as number);
+      idlePercent = Math.max(idlePercent, idleMeter.sample([idle.pid as number]) as number);
+    }
+    expect(Math.max(...busyReadings), `busy readings ${busyReadings.join(', ')}`).toBeGreaterThan(3);
+    expect(Math.max(...busyReadings)).toBeGreaterThan(idlePercent * 2);
+    expect(Math.max(...busyReadings)).toBeLessThan(110);
+    expect(idlePercent).toBeLessThan(3);
+  }, 15_000);
 
   it('agrees with process.cpuUsage() when pointed at our own pid (independent of contention)', () => {
     const proc = new ProcessCpuMeter();
@@ -119,12 +127,24 @@ describe('ProcessCpuMeter over a fake /proc (exact arithmetic)', () => {
 
 describe('OwnCpuMeter and startCpuSampling', () => {
   it('reads our own busy loop as generator CPU', () => {
+    // Spin until this process has had 150 ms of CPU (or 10 s passed): on a loaded 2-core machine a
+    // spin gets a share of a core only, so the reading is compared with what the process was
+    // given over the same wall time, not with a fixed percentage.
     const meter = new OwnCpuMeter();
-    const end = performance.now() + 300;
-    while (performance.now() < end) {
+    const startUsage = process.cpuUsage();
+    const startMs = performance.now();
+    const cpuMs = () => {
+      const usage = process.cpuUsage(startUsage);
+      return (usage.user + usage.system) / 1_000;
+    };
+    while (cpuMs() < 150 && performance.now() - startMs < 10_000) {
       // spin
     }
-    expect(meter.sample()).toBeGreaterThan(10); // a spin on a loaded 2-core machine gets a share only
+    const given = (cpuMs() / (performance.now() - startMs)) * 100;
+    const reading = meter.sample();
+    expect(reading).toBeGreaterThan(0);
+    expect(reading).toBeGreaterThan(given * 0.7);
+    expect(reading).toBeLessThan(given * 1.3 + 5);
   });
 
   it('samples each interval with seconds counted from the start, and stops on abort', async () => {
@@ -147,7 +167,7 @@ describe('OwnCpuMeter and startCpuSampling', () => {
     expect(samples.length).toBe(taken);
     expect(taken).toBeGreaterThanOrEqual(3);
     expect(samples.map((s) => s.second).slice(0, 4)).toEqual([0, 0, 0, 0].slice(0, Math.min(4, taken)));
-    expect(samples[0]?.gateway).toBeGreaterThan(10); // a busy loop, starved on a loaded machine
+    expect(samples[0]?.gateway).toBeGreaterThan(3); // a busy loop, starved to its fair share on a loaded machine (6-10% at load average 20)
     expect(samples[0]?.generator).toBeGreaterThanOrEqual(0);
   });
 
