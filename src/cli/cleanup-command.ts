@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { dockerClient, sweepDeadDockerRuns, type DockerSweepReport } from '../lab/docker/index.js';
+import type { DockerSweepReport } from '../lab/docker/index.js';
 import { sweepDeadRuns } from '../lab/sweep-dead-runs.js';
 
 export function cleanupCommand(): Command {
@@ -14,6 +14,7 @@ export function cleanupCommand(): Command {
       );
       let docker: DockerSweepReport | undefined;
       try {
+        const { dockerClient, sweepDeadDockerRuns } = await import('../lab/docker/index.js');
         docker = await sweepDeadDockerRuns(dockerClient());
       } catch {
         // No engine: nothing of ours can be running in it.

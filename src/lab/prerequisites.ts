@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { findExecutable } from './find-executable.js';
 import type Docker from 'dockerode';
-import { dockerClient, ENGINE_HINT } from './docker/docker-engine.js';
+import { ENGINE_HINT } from './docker/engine-hint.js';
 
 /** What a prerequisite serves: `docker` is the docker runtime; the rest are optional parts of the local one. */
 export type PrerequisiteUse = 'docker runtime' | 'nginx gateway' | 'haproxy gateway' | 'openssl' | 'clock skew' | 'HTML report tests';
@@ -49,7 +49,8 @@ export async function checkPrerequisites(options: { docker?: Docker; searchPath?
     readable('libfaketime', 'clock skew', LIBFAKETIME, 'apt-get install faketime'),
     binary('chromium', 'HTML report tests', 'apt-get install chromium', ['/usr/bin/chromium']),
   ];
-  const docker = options.docker ?? dockerClient();
+  // dockerode on demand: only doctor and the docker runtime need it.
+  const docker = options.docker ?? (await import('./docker/docker-engine.js')).dockerClient();
   let version: string | undefined;
   try {
     version = String(((await docker.version()) as { Version?: string }).Version ?? 'unknown');

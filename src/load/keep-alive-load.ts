@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import type autocannonModule from 'autocannon';
 import { MtlsChaosError } from '../errors.js';
 import { runAttempt } from './attempt.js';
 import type { ClientIdentity } from './client-identity.js';
@@ -60,8 +60,10 @@ export async function runKeepAliveLoad(options: KeepAliveLoadOptions): Promise<K
   }
 
   const latency = new LatencyHistogram();
-  let finish: (error: unknown, result: autocannon.Result) => void = () => {};
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
+  // Loaded on demand: autocannon costs every other command ~0.2-1.7 s of start-up.
+  const { default: autocannon } = await import('autocannon');
+  let finish: (error: unknown, result: autocannonModule.Result) => void = () => {};
+  const done = new Promise<autocannonModule.Result>((resolve, reject) => {
     finish = (error, result) => (error ? reject(error) : resolve(result));
   });
   const instance = autocannon({
@@ -81,7 +83,7 @@ export async function runKeepAliveLoad(options: KeepAliveLoadOptions): Promise<K
   const stop = () => instance.stop();
   options.signal?.addEventListener('abort', stop, { once: true });
   if (options.signal?.aborted) stop();
-  let result: autocannon.Result;
+  let result: autocannonModule.Result;
   try {
     result = await done;
   } finally {

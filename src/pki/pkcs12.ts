@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
 import { PkiError } from '../errors.js';
 import type { Certificate } from './certificate.js';
 import type { Credential } from './credential.js';
@@ -39,41 +40,50 @@ const OID = {
 const ITERATIONS = 2048;
 const SALT_BYTES = 16;
 
-const { Class, Type } = forge.asn1;
+/**
+ * node-forge is required on first use: only `pki init --p12` needs it, and loading it cost every
+ * command up to a second of start-up on a busy machine.
+ */
+const requireCjs = createRequire(import.meta.url);
+let loadedForge: typeof Forge | undefined;
+const forge = (): typeof Forge => (loadedForge ??= requireCjs('node-forge') as typeof Forge);
+// Numeric constants of X.690 (forge.asn1.Class and forge.asn1.Type), written out so that naming them does not load forge.
+const Class = { UNIVERSAL: 0, CONTEXT_SPECIFIC: 128 } as const;
+const Type = { INTEGER: 2, OCTETSTRING: 4, NULL: 5, OID: 6, SEQUENCE: 16, SET: 17, BMPSTRING: 30 } as const;
 
 const bin = (bytes: Uint8Array): string => Buffer.from(bytes).toString('binary');
-const create = (type: forge.asn1.Type, value: string | forge.asn1.Asn1[]): forge.asn1.Asn1 =>
-  forge.asn1.create(Class.UNIVERSAL, type, Array.isArray(value), value);
-const oid = (dotted: string): forge.asn1.Asn1 => create(Type.OID, forge.asn1.oidToDer(dotted).getBytes());
-const sequence = (...items: forge.asn1.Asn1[]): forge.asn1.Asn1 => create(Type.SEQUENCE, items);
-const setOf = (...items: forge.asn1.Asn1[]): forge.asn1.Asn1 => create(Type.SET, items);
-const octetString = (bytes: string): forge.asn1.Asn1 => create(Type.OCTETSTRING, bytes);
-const explicit0 = (inner: forge.asn1.Asn1): forge.asn1.Asn1 => forge.asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [inner]);
-const toDer = (value: forge.asn1.Asn1): string => forge.asn1.toDer(value).getBytes();
+const create = (type: Forge.asn1.Type, value: string | Forge.asn1.Asn1[]): Forge.asn1.Asn1 =>
+  forge().asn1.create(Class.UNIVERSAL, type, Array.isArray(value), value);
+const oid = (dotted: string): Forge.asn1.Asn1 => create(Type.OID, forge().asn1.oidToDer(dotted).getBytes());
+const sequence = (...items: Forge.asn1.Asn1[]): Forge.asn1.Asn1 => create(Type.SEQUENCE, items);
+const setOf = (...items: Forge.asn1.Asn1[]): Forge.asn1.Asn1 => create(Type.SET, items);
+const octetString = (bytes: string): Forge.asn1.Asn1 => create(Type.OCTETSTRING, bytes);
+const explicit0 = (inner: Forge.asn1.Asn1): Forge.asn1.Asn1 => forge().asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [inner]);
+const toDer = (value: Forge.asn1.Asn1): string => forge().asn1.toDer(value).getBytes();
 
 /**
  * BMPString is UTF-16BE (X.680 41.4), the type PKCS #9 friendlyName uses. forge's toDer writes a
  * BMPSTRING value as the UTF-16 code units of the JavaScript string, so the text goes in as is.
  */
-const bmpString = (text: string): forge.asn1.Asn1 => create(Type.BMPSTRING, text);
+const bmpString = (text: string): Forge.asn1.Asn1 => create(Type.BMPSTRING, text);
 
-function attribute(attributeOid: string, value: forge.asn1.Asn1): forge.asn1.Asn1 {
+function attribute(attributeOid: string, value: Forge.asn1.Asn1): Forge.asn1.Asn1 {
   return sequence(oid(attributeOid), setOf(value));
 }
 
-function safeBag(bagOid: string, value: forge.asn1.Asn1, attributes: forge.asn1.Asn1[]): forge.asn1.Asn1 {
+function safeBag(bagOid: string, value: Forge.asn1.Asn1, attributes: Forge.asn1.Asn1[]): Forge.asn1.Asn1 {
   const bag = sequence(oid(bagOid), explicit0(value));
-  if (attributes.length > 0) (bag.value as forge.asn1.Asn1[]).push(setOf(...attributes));
+  if (attributes.length > 0) (bag.value as Forge.asn1.Asn1[]).push(setOf(...attributes));
   return bag;
 }
 
-function certificateBag(certificate: Certificate, attributes: forge.asn1.Asn1[]): forge.asn1.Asn1 {
+function certificateBag(certificate: Certificate, attributes: Forge.asn1.Asn1[]): Forge.asn1.Asn1 {
   const value = sequence(oid(OID.x509Certificate), explicit0(octetString(bin(certificate.der))));
   return safeBag(OID.certBag, value, attributes);
 }
 
 /** ContentInfo of type id-data around DER-encoded SafeContents (RFC 7292 4.1). */
-function dataContentInfo(content: string): forge.asn1.Asn1 {
+function dataContentInfo(content: string): Forge.asn1.Asn1 {
   return sequence(oid(OID.data), explicit0(octetString(content)));
 }
 
@@ -105,7 +115,7 @@ export function exportPkcs12(credential: Credential, options: Pkcs12Options): Bu
   const pkcs8 = credential.key.privateKey.export({ type: 'pkcs8', format: 'der' });
   // PBKDF2 takes the password as octets: OpenSSL and Node use its UTF-8 bytes, and forge reads a
   // JavaScript string as Latin-1, so non-ASCII passwords must be UTF-8 encoded first.
-  const shrouded = forge.pki.encryptPrivateKeyInfo(forge.asn1.fromDer(bin(pkcs8)), forge.util.encodeUtf8(options.password), {
+  const shrouded = forge().pki.encryptPrivateKeyInfo(forge().asn1.fromDer(bin(pkcs8)), forge().util.encodeUtf8(options.password), {
     algorithm: 'aes256',
     prfAlgorithm: 'sha256',
     count: ITERATIONS,
@@ -136,13 +146,13 @@ export function exportPkcs12(credential: Credential, options: Pkcs12Options): Bu
 
   // MAC key: RFC 7292 B.2 derivation (ID 3) from the password as a BMPString, 32 bytes for SHA-256.
   const macSalt = randomBytes(SALT_BYTES);
-  const macKey = forge.pkcs12.generateKey(
+  const macKey = forge().pkcs12.generateKey(
     options.password,
-    forge.util.createBuffer(bin(macSalt)),
+    forge().util.createBuffer(bin(macSalt)),
     3,
     ITERATIONS,
     32,
-    forge.md.sha256.create(),
+    forge().md.sha256.create(),
   );
   const mac = createHmac('sha256', Buffer.from(macKey.getBytes(), 'binary'))
     .update(Buffer.from(authenticatedSafe, 'binary'))
@@ -150,11 +160,11 @@ export function exportPkcs12(credential: Credential, options: Pkcs12Options): Bu
   const macData = sequence(
     sequence(sequence(oid(OID.sha256), create(Type.NULL, '')), octetString(bin(mac))),
     octetString(bin(macSalt)),
-    create(Type.INTEGER, forge.asn1.integerToDer(ITERATIONS).getBytes()),
+    create(Type.INTEGER, forge().asn1.integerToDer(ITERATIONS).getBytes()),
   );
 
   const pfx = sequence(
-    create(Type.INTEGER, forge.asn1.integerToDer(3).getBytes()),
+    create(Type.INTEGER, forge().asn1.integerToDer(3).getBytes()),
     dataContentInfo(authenticatedSafe),
     macData,
   );

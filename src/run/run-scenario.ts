@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { RunRegistry, startLab, startRunWatchdog, sweepDeadRuns, type StartedLab } from '../lab/index.js';
-import { DockerRuntime } from '../lab/docker/index.js';
+import type { DockerRuntime } from '../lab/docker/index.js';
 import {
   formatRate,
   profileDurationMs,
@@ -162,6 +162,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await timeline.prepare({ pki, workDir, expectedLoadStartMs: Date.now() });
     if (runtimeKind === 'docker') {
       // Also sweeps the containers and networks of dead runs before creating this run's network.
+      // Loaded on demand: testcontainers and dockerode cost 1-4 s of start-up that local runs never need.
+      const { DockerRuntime } = await import('../lab/docker/index.js');
       dockerRuntime = await DockerRuntime.open({ runId, workDir });
       log(`docker runtime: network ${dockerRuntime.network}`);
     }

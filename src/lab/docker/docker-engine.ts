@@ -1,11 +1,11 @@
 import Docker from 'dockerode';
 import { LabError } from '../lab-error.js';
+import { ENGINE_HINT } from './engine-hint.js';
 
 /** The image our Node components run in (containers/node/Dockerfile). */
 export const NODE_IMAGE = 'mtls-chaos/node:latest';
 
-export const ENGINE_HINT =
-  'start a Docker engine: `apt-get install docker.io` then `dockerd >/tmp/dockerd.log 2>&1 &` (as root), or set DOCKER_HOST; `mtls-chaos doctor` checks';
+export { ENGINE_HINT };
 
 /** A client for the engine DOCKER_HOST names (the local socket by default), as dockerode reads it. */
 export function dockerClient(): Docker {
