@@ -181,11 +181,11 @@ function partialNote(timeline: readonly TimelineBucket[]): { note?: string } {
   const partial = timeline.filter((bucket) => coveredMsOf(bucket) > 0 && coveredMsOf(bucket) < 1_000);
   const uncovered = timeline.filter((bucket) => coveredMsOf(bucket) === 0).length;
   if (partial.length === 0 && uncovered === 0) return {};
-  const parts = partial.map((bucket) => `second ${bucket.second} ran ${Number((coveredMsOf(bucket) / 1_000).toFixed(2))} s`);
+  const parts = partial.map((bucket) => `second ${bucket.second} ran ${coveredMsOf(bucket)} ms`);
   const sentences = [
     partial.length > 0
       ? `Rates are per second of load: where the load ran only part of a second (${parts.join(', ')}), the rate is over that part${
-          partial.some((bucket) => coveredMsOf(bucket) < MIN_RATE_COVERED_MS) ? `, and left out under ${MIN_RATE_COVERED_MS / 1_000} s (too few attempts to tell)` : ''
+          partial.some((bucket) => coveredMsOf(bucket) < MIN_RATE_COVERED_MS) ? `, and left out under ${MIN_RATE_COVERED_MS} ms (too few attempts to tell)` : ''
         }.`
       : '',
     uncovered > 0 ? `Attempts that ended after the load stopped are counted in the totals, not drawn as a rate.` : '',

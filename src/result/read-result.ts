@@ -90,7 +90,7 @@ const runResultSchema = z.looseObject({
       resolutionMs: finite.optional(),
     })
     // Before resolutionMs was recorded, recovery.time was measured in one-second buckets all the same.
-    .transform((slo) => (slo.metric === 'recovery.time' && slo.resolutionMs === undefined ? { ...slo, resolutionMs: 1_000 } : slo)),
+    .transform((slo) => (slo.metric === 'recovery.time' && slo.measured !== undefined && slo.resolutionMs === undefined ? { ...slo, resolutionMs: 1_000 } : slo)),
   ),
   faults: z.array(
     z.looseObject({

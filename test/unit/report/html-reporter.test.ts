@@ -118,7 +118,7 @@ describe('report charts: rates over the part of a second the load ran', () => {
     expect(data.seconds).toEqual([0.5, 1.5, 2.25]);
     expect(data.coveredS).toEqual([1, 1, 0.5]);
     expect(data.endS).toBe(2.5);
-    expect(data.charts.find((spec) => spec.id === 'throughput')!.note).toContain('second 2 ran 0.5 s');
+    expect(data.charts.find((spec) => spec.id === 'throughput')!.note).toContain('second 2 ran 500 ms');
   });
 
   it('draws a first second the load began in mid-way (k6 lined up with a fault run) over its covered part', () => {
