@@ -93,7 +93,9 @@ export async function importK6(options: ImportK6Options): Promise<RunResult> {
     }
   }
   const actualDurationMs = Math.max(lastEndMs, faultRun?.load.actualDurationMs ?? 0);
-  const recorded = recorder.finish(actualDurationMs);
+  // k6's load runs from its first request's start to its last's end, on our clock: with a fault
+  // run as ms 0 it can begin mid-second, and that first second's rates are over its covered part.
+  const recorded = recorder.finish(actualDurationMs, { fromMs: Math.max(0, first.firstStartEpochMs - zeroEpochMs), untilMs: lastEndMs });
   const phases = timeline.phaseWindows(actualDurationMs);
   const faults: FaultRecord[] = effects.map(({ fault, firstSeenMs }) => {
     if (!fault.effect || fault.injectedAtMs === undefined) return fault;

@@ -7,11 +7,12 @@ export {
   MetricsRecorder,
   SCHEDULE_SLIPPED_RATIO,
 } from './metrics-recorder.js';
-export type { MetricsRecorderOptions, RecordedMetrics } from './metrics-recorder.js';
+export type { LoadWindow, MetricsRecorderOptions, RecordedMetrics } from './metrics-recorder.js';
 export { LatencyHistogram, emptyLatencySummary } from './latency-histogram.js';
 export { summarizeCpuSamples } from './cpu-series.js';
 export { phaseDurationsMs } from './phase-durations.js';
 export { measureRecovery } from './recovery.js';
+export { TIMELINE_BUCKET_MS } from './timeline-bucket-builder.js';
 export { CumulativeCpuMeter, OwnCpuMeter, ProcessCpuMeter, clockTicksPerSecond, startCpuSampling } from './cpu-sampler.js';
 export type { CpuUsageReading } from './cpu-sampler.js';
 export type { CpuSamplingOptions } from './cpu-sampler.js';

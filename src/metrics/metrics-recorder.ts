@@ -4,7 +4,16 @@ import { summarizeCpuSamples } from './cpu-series.js';
 import type { ErrorCategory } from './error-category.js';
 import { phaseDurationsMs } from './phase-durations.js';
 import { SpanMetrics } from './span-metrics.js';
-import { TimelineBucketBuilder } from './timeline-bucket-builder.js';
+import { TIMELINE_BUCKET_MS, TimelineBucketBuilder } from './timeline-bucket-builder.js';
+
+/**
+ * When the load was offered, ms since the load started: its schedule, not the wait for the last
+ * attempts to end. The timeline's first and last seconds cover only their part of it.
+ */
+export interface LoadWindow {
+  readonly fromMs: number;
+  readonly untilMs: number;
+}
 
 export type RecordedMetrics = Pick<RunResult, 'summary' | 'byPhase' | 'byReplica' | 'timeline' | 'cpu' | 'errorSamples'> & {
   warnings: RunWarning[];
@@ -107,8 +116,9 @@ export class MetricsRecorder {
     return { summary: this.#run.summary(elapsedMs), byPhase, cpu };
   }
 
-  finish(actualDurationMs: number): RecordedMetrics {
-    return this.#measurements(actualDurationMs, false);
+  /** `loadWindow`: when the load was offered; default from 0 to actualDurationMs. */
+  finish(actualDurationMs: number, loadWindow?: LoadWindow): RecordedMetrics {
+    return this.#measurements(actualDurationMs, false, loadWindow ?? { fromMs: 0, untilMs: actualDurationMs });
   }
 
   /**
@@ -116,10 +126,10 @@ export class MetricsRecorder {
    * writes, so that a harness killed mid-run still leaves its numbers on disk.
    */
   snapshot(elapsedMs: number): RecordedMetrics {
-    return this.#measurements(elapsedMs, true);
+    return this.#measurements(elapsedMs, true, { fromMs: 0, untilMs: elapsedMs });
   }
 
-  #measurements(actualDurationMs: number, peek: boolean): RecordedMetrics {
+  #measurements(actualDurationMs: number, peek: boolean, loadWindow: LoadWindow): RecordedMetrics {
     const phaseDurations = phaseDurationsMs(this.#phaseAt, actualDurationMs);
     const byPhase: RecordedMetrics['byPhase'] = {};
     for (const phase of PHASES) {
@@ -139,7 +149,7 @@ export class MetricsRecorder {
       summary,
       byPhase,
       byReplica,
-      timeline: this.#timeline(actualDurationMs, peek),
+      timeline: this.#timeline(actualDurationMs, peek, loadWindow),
       cpu,
       errorSamples: Object.fromEntries([...this.#errorSamples].map(([category, codes]) => [category, [...codes]])),
       warnings: this.#warnings(cpu.generator),
@@ -168,7 +178,7 @@ export class MetricsRecorder {
   }
 
   /** Dense: a second in which nothing completed is a fact worth charting (a blackholed gateway). */
-  #timeline(actualDurationMs: number, peek: boolean): TimelineBucket[] {
+  #timeline(actualDurationMs: number, peek: boolean, loadWindow: LoadWindow): TimelineBucket[] {
     const lastSecond = Math.max(
       Math.ceil(actualDurationMs / 1_000) - 1,
       this.#newestSecond,
@@ -185,6 +195,7 @@ export class MetricsRecorder {
         ...bucket.toBucket({ gatewayCpuPercent, generatorCpuPercent }, { peek }),
         startedAttempts: started?.attempts ?? 0,
         startedSucceeded: started?.succeeded ?? 0,
+        coveredMs: coveredMs(second, loadWindow),
       });
     }
     if (!peek) this.#openSeconds.length = 0;
@@ -227,6 +238,13 @@ export class MetricsRecorder {
     }
     return warnings;
   }
+}
+
+/** The part of a timeline second inside the load window, in whole ms (0..TIMELINE_BUCKET_MS). */
+function coveredMs(second: number, window: LoadWindow): number {
+  const from = Math.max(second * TIMELINE_BUCKET_MS, window.fromMs);
+  const until = Math.min((second + 1) * TIMELINE_BUCKET_MS, window.untilMs);
+  return Math.round(Math.max(0, until - from));
 }
 
 function spanOf<K>(spans: Map<K, SpanMetrics>, key: K, lateStartThresholdMs: number): SpanMetrics {

@@ -1,4 +1,5 @@
 import type { RecoverySummary, TimelineBucket } from '../result/run-result.js';
+import { TIMELINE_BUCKET_MS } from './timeline-bucket-builder.js';
 
 /** Seconds (with attempts) that must all be at the target before the system counts as recovered. */
 const STABLE_SECONDS = 3;
@@ -6,7 +7,9 @@ const STABLE_SECONDS = 3;
 /**
  * Recovery time: from the last heal until the success rate is back at the target and stays there
  * for STABLE_SECONDS seconds with attempts (or until the run ends). One-second resolution, from
- * the timeline; a heal in the middle of a second that already succeeded counts as 0.
+ * the timeline; a heal in the middle of a second that already succeeded counts as 0. The figure is
+ * an upper bound known to one bucket: where the heal fell inside its second moves it by up to a
+ * second, so it carries resolutionMs and renderers say "< 1 s" rather than "1 ms".
  */
 export function measureRecovery(
   timeline: readonly TimelineBucket[],
@@ -23,8 +26,8 @@ export function measureRecovery(
     const window = after.slice(index, index + STABLE_SECONDS);
     if (window.every((bucket) => succeededOf(bucket) / attemptsOf(bucket) >= targetSuccessRate)) {
       const timeMs = Math.max(0, after[index]!.second * 1_000 - healedAtMs);
-      return { healedAtMs, timeMs, targetSuccessRate };
+      return { healedAtMs, timeMs, targetSuccessRate, resolutionMs: TIMELINE_BUCKET_MS };
     }
   }
-  return { healedAtMs, targetSuccessRate };
+  return { healedAtMs, targetSuccessRate, resolutionMs: TIMELINE_BUCKET_MS };
 }

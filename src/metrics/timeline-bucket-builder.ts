@@ -5,6 +5,9 @@ import { LatencyHistogram } from './latency-histogram.js';
 
 type Percentiles = TimelineBucket['tlsHandshake'];
 
+/** The width of one timeline bucket: what every per-second figure (and recovery.time) is resolved to. */
+export const TIMELINE_BUCKET_MS = 1_000;
+
 /**
  * One second of the timeline. While open it holds two histograms; closing it keeps only the
  * percentiles, so a four-hour game day costs a few hundred bytes per second, not two histograms.

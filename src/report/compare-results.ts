@@ -41,7 +41,11 @@ export interface MetricChange {
   readonly regressed: boolean;
   /** Why it is (or is not) compared, when that needs saying. */
   readonly note?: string;
+  /** How finely both sides are known (recovery.time: one-second buckets); differences below it are not changes. */
+  readonly resolutionMs?: number;
 }
+
+export type SloSide = Pick<SloVerdict, 'passed' | 'measured' | 'resolutionMs'>;
 
 export type SloChangeKind = 'still passing' | 'still failing' | 'fixed' | 'broke' | 'new, passing' | 'new, failing' | 'removed';
 
@@ -49,8 +53,8 @@ export interface SloChange {
   readonly expression: string;
   readonly scope: SloVerdict['scope'];
   readonly unit: SloVerdict['unit'];
-  readonly baseline?: Pick<SloVerdict, 'passed' | 'measured'>;
-  readonly candidate?: Pick<SloVerdict, 'passed' | 'measured'>;
+  readonly baseline?: SloSide;
+  readonly candidate?: SloSide;
   readonly change: SloChangeKind;
   readonly regressed: boolean;
 }
@@ -114,7 +118,29 @@ function magnitudeChanges(baseline: RunResult, candidate: RunResult, options: Co
     ...latencies,
     magnitude('attempts.rate', 'per_second', 'higher', baseline.summary.attemptsPerSecond, candidate.summary.attemptsPerSecond, options),
     magnitude('gateway.cpu.p95', 'percent', 'lower', gatewayCpu(baseline), gatewayCpu(candidate), options),
+    ...recoveryChange(baseline, candidate, options),
   ];
+}
+
+/**
+ * recovery.time, when either run measured a recovery. It is known to a one-second step (see
+ * src/metrics/recovery.ts): two recoveries under one step are the same ("< 1 s" both), and a
+ * slower one regresses only by more than the step as well as the tolerance. A candidate that
+ * never came back where the baseline did is a regression.
+ */
+function recoveryChange(baseline: RunResult, candidate: RunResult, options: CompareOptions): MetricChange[] {
+  if (!baseline.recovery && !candidate.recovery) return [];
+  const before = baseline.recovery?.timeMs;
+  const after = candidate.recovery?.timeMs;
+  const resolutionMs = Math.max(baseline.recovery?.resolutionMs ?? 0, candidate.recovery?.resolutionMs ?? 0);
+  const step = resolutionMs > 0 ? { resolutionMs } : {};
+  if (before !== undefined && candidate.recovery && after === undefined) {
+    return [{ metric: 'recovery.time', unit: 'ms', better: 'lower', baseline: before, regressed: true, note: 'the candidate never recovered before its run ended', ...step }];
+  }
+  if (before !== undefined && after !== undefined && before < resolutionMs && after < resolutionMs) {
+    return [{ metric: 'recovery.time', unit: 'ms', better: 'lower', baseline: before, candidate: after, regressed: false, note: 'same: both within one step of the measurement', ...step }];
+  }
+  return [{ ...magnitude('recovery.time', 'ms', 'lower', before, after, options, resolutionMs), ...step }];
 }
 
 function magnitude(
@@ -124,6 +150,8 @@ function magnitude(
   baseline: number | undefined,
   candidate: number | undefined,
   options: CompareOptions,
+  /** A larger absolute floor: the step the metric is measured in. */
+  stepFloor = 0,
 ): MetricChange {
   if (baseline === undefined || candidate === undefined) {
     return { metric, unit, better, ...defined({ baseline, candidate }), regressed: false, note: 'not measured in both runs' };
@@ -132,7 +160,7 @@ function magnitude(
   const relativeChange = baseline === 0 ? undefined : delta / baseline;
   const worse = better === 'lower' ? delta : -delta;
   const beyondTolerance = baseline === 0 ? worse > 0 : worse / Math.abs(baseline) > options.tolerance;
-  const regressed = beyondTolerance && worse > ABSOLUTE_FLOOR[unit];
+  const regressed = beyondTolerance && worse > Math.max(ABSOLUTE_FLOOR[unit], stepFloor);
   return { metric, unit, better, baseline, candidate, delta, ...defined({ relativeChange }), regressed };
 }
 
@@ -180,8 +208,9 @@ function sloChanges(baseline: readonly SloVerdict[], candidate: readonly SloVerd
   return changes;
 }
 
-function verdictOf(slo: SloVerdict): Pick<SloVerdict, 'passed' | 'measured'> {
-  return slo.measured === undefined ? { passed: slo.passed } : { passed: slo.passed, measured: slo.measured };
+function verdictOf(slo: SloVerdict): SloSide {
+  if (slo.measured === undefined) return { passed: slo.passed };
+  return slo.resolutionMs === undefined ? { passed: slo.passed, measured: slo.measured } : { passed: slo.passed, measured: slo.measured, resolutionMs: slo.resolutionMs };
 }
 
 /** Drops undefined values, for exactOptionalPropertyTypes-friendly spreads. */

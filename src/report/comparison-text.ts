@@ -1,13 +1,14 @@
 import { formatSloValue } from '../slo/index.js';
-import type { Comparison, MetricChange, SloChange } from './compare-results.js';
+import type { Comparison, MetricChange, RunIdentity, SloChange } from './compare-results.js';
 import { alignedTable, formatCpu, formatMs, formatRate, formatRatio } from './format.js';
+import { verdictLabel } from './verdict-label.js';
 
 /** `mtls-chaos compare` output: what changed, regressions marked; plain text for CI logs. Pure. */
 export function renderComparison(comparison: Comparison): string {
   const { baseline, candidate, options } = comparison;
   const lines = [
-    `baseline:  ${baseline.scenario} started ${baseline.startedAt} (${baseline.status}, ${baseline.verdict.toUpperCase()})`,
-    `candidate: ${candidate.scenario} started ${candidate.startedAt} (${candidate.status}, ${candidate.verdict.toUpperCase()})`,
+    `baseline:  ${baseline.scenario} started ${baseline.startedAt} (${runState(baseline)})`,
+    `candidate: ${candidate.scenario} started ${candidate.startedAt} (${runState(candidate)})`,
     `tolerance: ${formatRatio(options.tolerance)} relative on latency, rate and CPU; ${formatPoints(options.rateTolerance)} on success and failure rates`,
     '',
     ...alignedTable(
@@ -41,11 +42,17 @@ export function renderComparison(comparison: Comparison): string {
   return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;
 }
 
+/** "completed, PASS"; an aborted run is just "ABORTED" (see verdict-label.ts). */
+function runState(run: RunIdentity): string {
+  const label = verdictLabel(run);
+  return label === 'ABORTED' ? label : `${run.status}, ${label}`;
+}
+
 function value(change: MetricChange, measured: number | undefined): string {
   if (measured === undefined) return '-';
   switch (change.unit) {
     case 'ms':
-      return `${formatMs(measured)} ms`;
+      return change.resolutionMs === undefined ? `${formatMs(measured)} ms` : formatSloValue(measured, 'ms', change.resolutionMs);
     case 'ratio':
       return formatRatio(measured);
     case 'per_second':
@@ -70,5 +77,5 @@ function formatPoints(ratio: number): string {
 
 function sloSide(change: SloChange, side: SloChange['baseline']): string {
   if (!side) return '-';
-  return `${side.passed ? 'PASS' : 'FAIL'} ${side.measured === undefined ? 'no data' : formatSloValue(side.measured, change.unit)}`;
+  return `${side.passed ? 'PASS' : 'FAIL'} ${side.measured === undefined ? 'no data' : formatSloValue(side.measured, change.unit, side.resolutionMs)}`;
 }

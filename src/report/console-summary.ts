@@ -2,6 +2,7 @@ import { ERROR_CATEGORIES } from '../metrics/index.js';
 import type { LatencySummary, RunResult } from '../result/run-result.js';
 import { formatSloValue } from '../slo/index.js';
 import { alignedTable, formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
+import { sloTally, verdictLabel } from './verdict-label.js';
 
 /**
  * The summary printed at the end of `run`: plain aligned text (it also lands in CI logs, where
@@ -9,10 +10,9 @@ import { alignedTable, formatCount, formatCpu, formatMs, formatOffset, formatRat
  */
 export function renderConsoleSummary(result: RunResult): string {
   const { summary } = result;
-  const breached = result.slos.filter((slo) => !slo.passed).length;
   const lines: string[] = [
-    `mtls-chaos ${result.scenario.name}: ${result.verdict === 'pass' ? 'PASS' : 'FAIL'} (${result.status}, ${formatOffset(result.load.actualDurationMs)}` +
-      `${result.slos.length > 0 ? `, ${breached === 0 ? `all ${result.slos.length} SLOs met` : `${breached} of ${result.slos.length} SLOs breached`}` : ', no SLOs'})`,
+    `mtls-chaos ${result.scenario.name}: ${verdictLabel(result)} (${result.status}, ${formatOffset(result.load.actualDurationMs)}` +
+      `${result.slos.length > 0 ? `, ${sloTally(result)}` : ', no SLOs'})`,
   ];
   if (result.error) lines.push(`error[${result.error.code}]: ${result.error.message}`);
   lines.push(
@@ -50,7 +50,7 @@ export function renderConsoleSummary(result: RunResult): string {
           slo.passed ? 'PASS' : 'FAIL',
           slo.scope,
           slo.expression,
-          slo.measured === undefined ? `no data${slo.note ? `: ${slo.note}` : ''}` : formatSloValue(slo.measured, slo.unit),
+          slo.measured === undefined ? `no data${slo.note ? `: ${slo.note}` : ''}` : formatSloValue(slo.measured, slo.unit, slo.resolutionMs),
         ]),
         [false, false, false, false],
       ),

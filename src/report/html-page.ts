@@ -98,7 +98,7 @@ section, header { background: #fff; border: 1px solid var(--line); border-radius
 header { padding-top: 16px; }
 .meta { color: var(--muted); margin: 4px 0; }
 .verdict { font-size: 14px; padding: 3px 10px; border-radius: 12px; color: #fff; letter-spacing: .04em; }
-.verdict.pass { background: var(--pass); } .verdict.fail { background: var(--fail); }
+.verdict.pass { background: var(--pass); } .verdict.fail { background: var(--fail); } .verdict.aborted { background: #8d6e63; }
 .error { color: var(--fail); }
 .description pre { white-space: pre-wrap; font: 13px/1.4 ui-monospace, monospace; background: #f6f7f9; padding: 10px; border-radius: 6px; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); gap: 10px; padding: 14px 18px; }
@@ -123,6 +123,7 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f
 .fault-legend li { margin: 2px 0; }
 .fault-legend .swatch { display: inline-block; width: 14px; height: 10px; margin-right: 6px; background: rgba(211, 47, 47, 0.18); border-left: 2px dashed rgba(198, 40, 40, 0.75); vertical-align: middle; }
 .fault-legend.none { color: var(--muted); }
+.chart-note { font-size: 12px; color: var(--muted); margin: 4px 0 0; }
 .runbook p { margin: 0 0 4px; } .runbook ul { margin: 0; padding-left: 18px; } .runbook .check { font-weight: 600; }
 footer { color: var(--muted); font-size: 12px; margin-top: 20px; }
 .knee-legend { font-size: 12px; color: #0d47a1; margin: 6px 0 0; }

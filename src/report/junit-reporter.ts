@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { RunResult, SloVerdict } from '../result/run-result.js';
 import { formatSloValue } from '../slo/index.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { formatOffset } from './format.js';
 import type { Reporter } from './reporter.js';
 
 export const JUNIT_FILE_NAME = 'junit.xml';
@@ -29,7 +30,7 @@ export function renderJunit(result: RunResult): string {
   let errors = 0;
   if (result.status !== 'completed') {
     errors = 1;
-    const why = result.error ? `${result.error.code}: ${result.error.message}` : `the run was ${result.status}`;
+    const why = result.error ? `${result.error.code}: ${result.error.message}` : notCompleted(result);
     cases.push(
       `    <testcase name="run completed" classname="${attr(suite)}" time="${seconds}">\n` +
         `      <error message="${attr(why)}" type="RUN_${result.status.toUpperCase()}">${text(why)}</error>\n` +
@@ -61,6 +62,14 @@ export function renderJunit(result: RunResult): string {
   ].join('\n');
 }
 
+/** Why the run-completed testcase errs; an aborted run's SLO testcases judged only what it measured. */
+function notCompleted(result: RunResult): string {
+  if (result.status === 'aborted') {
+    return `the run was aborted after ${formatOffset(result.load.actualDurationMs)}: the SLO testcases judge only what it measured until then`;
+  }
+  return `the run was ${result.status}`;
+}
+
 function sloTestcase(suite: string, slo: SloVerdict): string {
   const name = `${slo.expression} (${slo.scope === 'run' ? 'whole run' : `${slo.scope} phase`})`;
   const open = `    <testcase name="${attr(name)}" classname="${attr(`${suite}.${slo.scope}`)}" time="0">`;
@@ -72,7 +81,7 @@ function sloTestcase(suite: string, slo: SloVerdict): string {
 /** "target success.rate >= 99.9%, measured 70%" (or "measured: no data, <why>"). */
 export function failureMessage(slo: SloVerdict): string {
   const target = `target ${slo.metric} ${slo.operator} ${formatSloValue(slo.threshold, slo.unit)}`;
-  const measured = slo.measured === undefined ? `measured: no data${slo.note ? ` (${slo.note})` : ''}` : `measured ${formatSloValue(slo.measured, slo.unit)}`;
+  const measured = slo.measured === undefined ? `measured: no data${slo.note ? ` (${slo.note})` : ''}` : `measured ${formatSloValue(slo.measured, slo.unit, slo.resolutionMs)}`;
   return `${target}, ${measured}`;
 }
 

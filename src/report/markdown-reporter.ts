@@ -6,6 +6,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import { runbookFor } from './category-runbook.js';
 import { formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
 import type { Reporter } from './reporter.js';
+import { sloTally, verdictLabel } from './verdict-label.js';
 
 export const SUMMARY_FILE_NAME = 'summary.md';
 
@@ -36,20 +37,13 @@ export function renderMarkdownSummary(result: RunResult): string {
 }
 
 function verdictLine(result: RunResult): string {
-  const breached = result.slos.filter((slo) => !slo.passed).length;
-  const slos =
-    result.slos.length === 0
-      ? 'no SLOs were set'
-      : breached === 0
-        ? `all ${result.slos.length} SLOs met`
-        : `${breached} of ${result.slos.length} SLOs breached`;
   const status =
     result.status === 'completed'
       ? `run completed in ${formatOffset(result.load.actualDurationMs)}`
       : result.status === 'aborted'
         ? `run aborted after ${formatOffset(result.load.actualDurationMs)}`
         : 'run failed';
-  return `**${result.verdict === 'pass' ? 'PASS' : 'FAIL'}**: ${slos} (${status}).`;
+  return `**${verdictLabel(result)}**: ${sloTally(result)} (${status}).`;
 }
 
 function errorLine(result: RunResult): string[] {
@@ -66,7 +60,7 @@ function slosSection(slos: readonly SloVerdict[]): string {
     slo.scope,
     code(slo.expression),
     `${slo.operator} ${formatSloValue(slo.threshold, slo.unit)}`,
-    slo.measured === undefined ? 'no data' : formatSloValue(slo.measured, slo.unit),
+    slo.measured === undefined ? 'no data' : formatSloValue(slo.measured, slo.unit, slo.resolutionMs),
     slo.passed ? 'PASS' : '**FAIL**',
   ]);
   const notes = slos

@@ -19,6 +19,8 @@ export interface ChartSpec {
   /** Fixed upper bound of the left axis (success rate: 100). */
   readonly yMax?: number;
   readonly series: readonly ChartSeries[];
+  /** Said under the chart: how its rates treat seconds the load covered only in part. */
+  readonly note?: string;
 }
 
 /** A fault as a shaded band on every time chart, in seconds since the load started. */
@@ -32,9 +34,14 @@ export interface FaultWindow {
 
 /** Everything the report's charts draw, embedded in report.html as JSON. */
 export interface ReportChartData {
-  /** The middle of each timeline second (bucket 6 covers 6.0-7.0 s and is drawn at 6.5). */
+  /**
+   * The middle of the part of each timeline second the load covered (bucket 6 covers 6.0-7.0 s
+   * and is drawn at 6.5; a run aborted at 10.5 s has its bucket 10 drawn at 10.25).
+   */
   readonly seconds: readonly number[];
-  /** The x axis spans 0 to this (the end of the last bucket). */
+  /** How much of each second the load covered, in seconds (1 but at the run's edges). */
+  readonly coveredS: readonly number[];
+  /** The x axis spans 0 to this (the end of the load, or of the last bucket). */
   readonly endS: number;
   readonly charts: readonly ChartSpec[];
   readonly faults: readonly FaultWindow[];
@@ -63,7 +70,16 @@ const CATEGORY_COLORS: Record<ErrorCategory, string> = {
 /** The time charts of a result: latency percentiles, success and rate, CPU, outcomes per second. */
 export function buildChartData(result: RunResult): ReportChartData {
   const timeline = result.timeline;
-  const seconds = timeline.map((bucket) => bucket.second + 0.5);
+  const spans = coveredSpans(timeline, result.load.actualDurationMs);
+  const seconds = spans.map((span) => round((span.fromS + span.untilS) / 2));
+  // Attempts per second over the part of the second the load ran: a run aborted at 10.5 s made
+  // 25 attempts in its last half second at 50/s, not a drop to 25/s. A sliver too short to hold
+  // a steady count (the wait for the last attempts after the schedule ended) gets no rate.
+  const perSecond = (count: (bucket: TimelineBucket) => number) =>
+    timeline.map((bucket) => {
+      const covered = coveredMsOf(bucket);
+      return covered < MIN_RATE_COVERED_MS ? null : round((count(bucket) * 1_000) / covered);
+    });
   // A second in which nothing completed has no latency: a gap in the line, not a zero.
   const latency = (pick: (bucket: TimelineBucket) => number) => timeline.map((bucket) => (bucket.attempts > 0 ? round(pick(bucket)) : null));
   const charts: ChartSpec[] = [
@@ -93,8 +109,9 @@ export function buildChartData(result: RunResult): ReportChartData {
           scale: 'y',
           values: timeline.map((bucket) => (bucket.attempts > 0 ? round((100 * bucket.succeeded) / bucket.attempts) : null)),
         },
-        { label: 'attempts/s', color: '#616161', dash: true, scale: 'y2', values: timeline.map((bucket) => bucket.attempts) },
+        { label: 'attempts/s', color: '#616161', dash: true, scale: 'y2', values: perSecond((bucket) => bucket.attempts) },
       ],
+      ...partialNote(timeline),
     },
     {
       id: 'cpu',
@@ -110,22 +127,75 @@ export function buildChartData(result: RunResult): ReportChartData {
     {
       id: 'categories',
       title: 'Outcomes per second, by category',
-      yLabel: 'attempts',
+      yLabel: 'attempts/s',
       series: ERROR_CATEGORIES.filter((category) => category === 'ok' || result.summary.categories[category] > 0).map((category) => ({
         label: category,
         color: CATEGORY_COLORS[category],
         scale: 'y' as const,
-        values: timeline.map((bucket) => bucket.categories[category] ?? 0),
+        values: perSecond((bucket) => bucket.categories[category] ?? 0),
       })),
+      ...partialNote(timeline),
     },
   ];
-  const endS = Math.max(result.load.actualDurationMs / 1_000, (timeline.at(-1)?.second ?? 0) + 1);
-  return { seconds, endS: round(endS), charts, faults: faultWindows(result) };
+  return { seconds, coveredS: timeline.map((bucket) => coveredMsOf(bucket) / 1_000), endS: round(chartEndS(result, spans)), charts, faults: faultWindows(result) };
+}
+
+/** The x axis ends where the run did, or where its last bucket's covered part did if later. */
+function chartEndS(result: RunResult, spans = coveredSpans(result.timeline, result.load.actualDurationMs)): number {
+  return Math.max(result.load.actualDurationMs / 1_000, spans.at(-1)?.untilS ?? 0);
+}
+
+/**
+ * Under this much of a second, a count is too few attempts for a rate (at 50/s, 0.2 s holds 10,
+ * so one attempt more or less moves it 10%): such a sliver is left out of the rate lines.
+ */
+const MIN_RATE_COVERED_MS = 250;
+
+function coveredMsOf(bucket: TimelineBucket): number {
+  return bucket.coveredMs ?? 1_000;
+}
+
+/**
+ * Where in its second each bucket's covered part lies, in seconds. Only coveredMs is recorded:
+ * a partial first second (a load that began mid-second, e.g. k6 lined up with a fault run) is
+ * covered up to its end, any other partial second from its start (the load stopped in it). A
+ * second after the load stopped (coveredMs 0) spans what is left of it until the run's end.
+ */
+function coveredSpans(timeline: readonly TimelineBucket[], actualDurationMs: number): { fromS: number; untilS: number }[] {
+  const coveredAfter = timeline.slice(1).some((bucket) => coveredMsOf(bucket) > 0);
+  let lastCoveredUntilS = 0;
+  return timeline.map((bucket, index) => {
+    const coveredS = coveredMsOf(bucket) / 1_000;
+    if (coveredS === 0) {
+      const fromS = Math.max(bucket.second, lastCoveredUntilS);
+      return { fromS, untilS: Math.min(bucket.second + 1, Math.max(fromS, actualDurationMs / 1_000)) };
+    }
+    const span = index === 0 && coveredS < 1 && coveredAfter ? { fromS: bucket.second + 1 - coveredS, untilS: bucket.second + 1 } : { fromS: bucket.second, untilS: bucket.second + coveredS };
+    lastCoveredUntilS = span.untilS;
+    return span;
+  });
+}
+
+/** Said under the rate charts when a second was covered only in part, so a reader knows its rate is over that part. */
+function partialNote(timeline: readonly TimelineBucket[]): { note?: string } {
+  const partial = timeline.filter((bucket) => coveredMsOf(bucket) > 0 && coveredMsOf(bucket) < 1_000);
+  const uncovered = timeline.filter((bucket) => coveredMsOf(bucket) === 0).length;
+  if (partial.length === 0 && uncovered === 0) return {};
+  const parts = partial.map((bucket) => `second ${bucket.second} ran ${coveredMsOf(bucket)} ms`);
+  const sentences = [
+    partial.length > 0
+      ? `Rates are per second of load: where the load ran only part of a second (${parts.join(', ')}), the rate is over that part${
+          partial.some((bucket) => coveredMsOf(bucket) < MIN_RATE_COVERED_MS) ? `, and left out under ${MIN_RATE_COVERED_MS} ms (too few attempts to tell)` : ''
+        }.`
+      : '',
+    uncovered > 0 ? `Attempts that ended after the load stopped are counted in the totals, not drawn as a rate.` : '',
+  ];
+  return { note: sentences.filter((sentence) => sentence !== '').join(' ') };
 }
 
 /** Each fault that was injected, from its injection to its heal (or the end of the run). */
 export function faultWindows(result: RunResult): FaultWindow[] {
-  const endMs = Math.max(result.load.actualDurationMs, (result.timeline.at(-1)?.second ?? 0) * 1_000 + 1_000);
+  const endMs = chartEndS(result) * 1_000;
   return result.faults.flatMap((fault) => {
     if (fault.injectedAtMs === undefined) return [];
     return [

@@ -87,7 +87,10 @@ const runResultSchema = z.looseObject({
       unit: z.enum(['ms', 'ratio', 'percent', 'count', 'per_second']),
       passed: z.boolean(),
       note: z.string().optional(),
-    }),
+      resolutionMs: finite.optional(),
+    })
+    // Before resolutionMs was recorded, recovery.time was measured in one-second buckets all the same.
+    .transform((slo) => (slo.metric === 'recovery.time' && slo.measured !== undefined && slo.resolutionMs === undefined ? { ...slo, resolutionMs: 1_000 } : slo)),
   ),
   faults: z.array(
     z.looseObject({
@@ -100,7 +103,8 @@ const runResultSchema = z.looseObject({
       error: z.string().optional(),
     }),
   ),
-  recovery: z.looseObject({ healedAtMs: finite, timeMs: finite.optional(), targetSuccessRate: finite }).optional(),
+  // Results written before resolutionMs was recorded measured recovery in one-second buckets too.
+  recovery: z.looseObject({ healedAtMs: finite, timeMs: finite.optional(), targetSuccessRate: finite, resolutionMs: finite.default(1_000) }).optional(),
   blastRadius: finite.optional(),
   warnings: z.array(z.looseObject({ code: z.string(), message: z.string() })),
   error: z.looseObject({ code: z.string(), message: z.string() }).optional(),

@@ -56,6 +56,13 @@ export interface TimelineBucket {
   /** Attempts due in this second (whenever they ended) and how many of them succeeded: recovery is measured on these. */
   readonly startedAttempts?: number;
   readonly startedSucceeded?: number;
+  /**
+   * How much of this second the load was offered in, ms: 1000 for a whole second, less for the
+   * second an abort cut (stopped at 10.5 s: 500) or a load that began mid-second, 0 for a second
+   * after the load stopped where only its last attempts ended. Per-second rates divide by this,
+   * never by a whole second. Absent in results written before it was recorded: read as 1000.
+   */
+  readonly coveredMs?: number;
 }
 
 export interface CpuSeries {
@@ -95,6 +102,11 @@ export interface SloVerdict {
   readonly unit: 'ms' | 'ratio' | 'percent' | 'count' | 'per_second';
   readonly passed: boolean;
   readonly note?: string;
+  /**
+   * Set when the metric is known only to this step (recovery.time: 1000): a measured value below
+   * it reads "< 1 s", and differences below it are not changes.
+   */
+  readonly resolutionMs?: number;
 }
 
 /** One fault of the timeline as it happened: planned times and the actual inject/heal moments. */
@@ -127,6 +139,12 @@ export interface RecoverySummary {
   readonly timeMs?: number;
   /** The success rate counted as recovered (the baseline success SLO's threshold, else 99%). */
   readonly targetSuccessRate: number;
+  /**
+   * How finely timeMs is known (ms): the timeline's one-second buckets. A heal at 5.999 s followed
+   * by a clean second 6 gives timeMs 1, which means "within the heal's second" (render "< 1 s"),
+   * not "1 ms". timeMs is an upper bound: the system was back by then.
+   */
+  readonly resolutionMs: number;
 }
 
 export interface RunWarning {

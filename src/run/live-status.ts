@@ -46,7 +46,7 @@ export function liveStatus(snapshot: ProgressSnapshot, scenario: Scenario, timel
       expression: verdict.expression,
       scope: verdict.scope,
       state: verdict.measured === undefined ? 'pending' : verdict.passed ? 'met' : 'breached',
-      ...(verdict.measured === undefined ? {} : { measured: formatSloValue(verdict.measured, verdict.unit) }),
+      ...(verdict.measured === undefined ? {} : { measured: formatSloValue(verdict.measured, verdict.unit, verdict.resolutionMs) }),
     })),
   };
 }

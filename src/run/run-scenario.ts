@@ -219,7 +219,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await registry.remove();
     watchdog.stop();
   }
-  recorded = recorder.finish(outcome?.durationMs ?? 0);
+  // The load was offered until its schedule ended or the abort cut it; what follows is the wait
+  // for the last attempts to end, which must not count as time the load ran (the last second's
+  // rates). A load that broke (no outcome) has no known end: its seconds are taken as whole.
+  const loadDurationMs = outcome?.durationMs ?? 0;
+  recorded = recorder.finish(loadDurationMs, { fromMs: 0, untilMs: outcome ? Math.min(loadDurationMs, plannedDurationMs) : Number.POSITIVE_INFINITY });
 
   const aborted = options.signal.aborted;
   const status: RunResult['status'] = aborted ? 'aborted' : failure ? 'failed' : 'completed';

@@ -2,8 +2,16 @@ import type { SloVerdict } from '../result/run-result.js';
 import type { ParsedSlo } from './parse-slo.js';
 import { SLO_METRICS, type SloUnit } from './slo-metrics.js';
 
-/** A value in the metric's unit, as a person reads it: "150 ms", "99.9%", "80%", "12", "200/s". */
-export function formatSloValue(value: number, unit: SloUnit): string {
+/**
+ * A value in the metric's unit, as a person reads it: "150 ms", "99.9%", "80%", "12", "200/s".
+ * With a resolution (a figure known to one-second steps, like recovery.time) a value below one
+ * step is "< 1 s", and others are in seconds: "1 ms" would claim a precision never measured.
+ */
+export function formatSloValue(value: number, unit: SloUnit, resolutionMs?: number): string {
+  if (unit === 'ms' && resolutionMs !== undefined && resolutionMs > 0) {
+    const inUnits = (ms: number) => (resolutionMs >= 1_000 ? `${trim(ms / 1_000, 1)} s` : `${trim(ms, 0)} ms`);
+    return value < resolutionMs ? `< ${inUnits(resolutionMs)}` : inUnits(value);
+  }
   switch (unit) {
     case 'ms':
       return value >= 10_000 ? `${trim(value / 1_000, 2)} s` : `${trim(value, 2)} ms`;

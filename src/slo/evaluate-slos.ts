@@ -37,7 +37,9 @@ export function evaluateSlos(slos: readonly ScopedSlo[], result: SloEvidenceSour
     const evidence = { ...evidenceFor(scope, result), recovery: result.recovery, blastRadius: result.blastRadius, faults: result.faults };
     const measurement = metric.measure(evidence);
     if ('note' in measurement) return { ...base, passed: false, note: measurement.note };
-    return { ...base, measured: measurement.value, passed: compare(measurement.value, slo.operator, slo.threshold) };
+    // Judged on the value itself: for recovery.time it is an upper bound (back by then), so "<" holds.
+    const verdict = { ...base, measured: measurement.value, passed: compare(measurement.value, slo.operator, slo.threshold) };
+    return measurement.resolutionMs === undefined ? verdict : { ...verdict, resolutionMs: measurement.resolutionMs };
   });
 }
 

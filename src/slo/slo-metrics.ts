@@ -18,7 +18,8 @@ export interface SloScopeEvidence {
   readonly faults?: readonly FaultRecord[];
 }
 
-export type SloMeasurement = { readonly value: number } | { readonly note: string };
+/** `resolutionMs`: how finely the value is known, for metrics measured in steps (recovery.time). */
+export type SloMeasurement = { readonly value: number; readonly resolutionMs?: number } | { readonly note: string };
 
 export interface SloMetric {
   readonly name: string;
@@ -86,7 +87,7 @@ function buildMetrics(): SloMetric[] {
           ? { note: 'no recovery was measured: the drill has no fault that heals during the run' }
           : e.recovery.timeMs === undefined
             ? { note: `success never came back to ${(e.recovery.targetSuccessRate * 100).toFixed(1)}% after the heal` }
-            : { value: e.recovery.timeMs },
+            : { value: e.recovery.timeMs, resolutionMs: e.recovery.resolutionMs },
     },
     {
       name: 'blast.radius',

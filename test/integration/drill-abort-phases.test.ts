@@ -44,7 +44,7 @@ describe.concurrent('a signal in each phase of a run', () => {
     expect(result.status).toBe('aborted');
     expect(result.byPhase.baseline?.attempts).toBeGreaterThan(0);
     expect(result.faults[0]?.injectedAtMs).toBeUndefined();
-    expect(run.stdout).toMatch(/FAIL \(aborted/);
+    expect(run.stdout).toMatch(/^mtls-chaos tiny: ABORTED \(aborted, /m);
     await expectNothingLeft(run);
   }, 60_000);
 

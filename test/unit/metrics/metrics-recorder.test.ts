@@ -249,11 +249,55 @@ describe('MetricsRecorder.snapshot (checkpoints of a long run)', () => {
     const snapshot = checkpointed.snapshot(2_500);
     expect(snapshot.summary.attempts).toBe(250);
     expect(snapshot.timeline).toHaveLength(3);
-    expect(snapshot.timeline[2]).toMatchObject({ second: 2, attempts: 50 });
+    expect(snapshot.timeline[2]).toMatchObject({ second: 2, attempts: 50, coveredMs: 500 });
     expect(snapshot.timeline[2]!.tlsHandshake.max).toBeGreaterThan(0);
     record(checkpointed, 2_500, 4_000);
     record(plain, 2_500, 4_000);
     // Second 2's percentiles include the attempts after the checkpoint, exactly as without one.
     expect(checkpointed.finish(4_000)).toEqual(plain.finish(4_000));
+  });
+});
+
+describe('MetricsRecorder timeline: how much of each second the load covered', () => {
+  /** 50/s from `fromMs`, each attempt ending 5 ms after it was due, until `untilMs`. */
+  function recordAt50PerSecond(recorder: MetricsRecorder, fromMs: number, untilMs: number): void {
+    for (let ms = fromMs; ms < untilMs; ms += 20) recorder.record(attempt({ scheduledAtMs: ms, totalMs: 5 }));
+  }
+
+  it('gives the second an abort cut its real length, so that its 25 attempts read 50/s, not 25/s', () => {
+    const recorder = new MetricsRecorder({ phaseAt: alwaysBaseline });
+    recordAt50PerSecond(recorder, 0, 2_500);
+    const { timeline } = recorder.finish(2_500, { fromMs: 0, untilMs: 2_500 });
+    expect(timeline.map((bucket) => [bucket.attempts, bucket.coveredMs])).toEqual([
+      [50, 1_000],
+      [50, 1_000],
+      [25, 500],
+    ]);
+  });
+
+  it('gives no covered time to the wait for the last attempts after the schedule ended', () => {
+    const recorder = new MetricsRecorder({ phaseAt: alwaysBaseline });
+    recordAt50PerSecond(recorder, 0, 2_000);
+    recorder.record(attempt({ scheduledAtMs: 1_990, totalMs: 15 })); // ends at 2.005 s
+    const { timeline } = recorder.finish(2_005, { fromMs: 0, untilMs: 2_000 });
+    expect(timeline.map((bucket) => bucket.coveredMs)).toEqual([1_000, 1_000, 0]);
+    expect(timeline[2]!.attempts).toBe(1);
+  });
+
+  it('covers only the rest of a first second the load began in mid-way (k6 on a fault run\'s clock)', () => {
+    const recorder = new MetricsRecorder({ phaseAt: alwaysBaseline });
+    recordAt50PerSecond(recorder, 600, 3_000);
+    const { timeline } = recorder.finish(3_000, { fromMs: 600, untilMs: 3_000 });
+    expect(timeline.map((bucket) => [bucket.attempts, bucket.coveredMs])).toEqual([
+      [20, 400],
+      [50, 1_000],
+      [50, 1_000],
+    ]);
+  });
+
+  it('without a window, covers from 0 to the duration it is given', () => {
+    const recorder = new MetricsRecorder({ phaseAt: alwaysBaseline });
+    recordAt50PerSecond(recorder, 0, 1_250);
+    expect(recorder.finish(1_250).timeline.map((bucket) => bucket.coveredMs)).toEqual([1_000, 250]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareResults, renderComparison } from '../../../src/report/index.js';
-import type { RunResult } from '../../../src/result/index.js';
-import { fixtureRunResult } from './fixtures/run-result.js';
+import { parseRunResult, type RunResult } from '../../../src/result/index.js';
+import { abortedRunResult, fixtureRunResult, recoveredRunResult } from './fixtures/run-result.js';
 
 /** The fixture with its handshake percentiles scaled, as a slower gateway would measure. */
 function slowerHandshakes(result: RunResult, factor: number): RunResult {
@@ -87,5 +87,41 @@ describe('compareResults', () => {
       'the runs are of different drills (expired-client vs other-drill): figures compare, SLOs match by expression',
       'the candidate run was aborted: its figures cover only part of the drill',
     ]);
+  });
+
+  it('treats two recoveries within the one-second resolution as the same, also against a result written before it was recorded', () => {
+    // Last night's result.json, from before resolutionMs: recovery.time measured 1 ms; read back, it is known to one second.
+    const old = JSON.parse(JSON.stringify(recoveredRunResult(1))) as { recovery: Record<string, unknown>; slos: Record<string, unknown>[] };
+    delete old.recovery['resolutionMs'];
+    for (const slo of old.slos) delete slo['resolutionMs'];
+    const baseline = parseRunResult(old, 'last-night/result.json');
+    const comparison = compareResults(baseline, recoveredRunResult(640));
+    const recovery = comparison.metrics.find((change) => change.metric === 'recovery.time')!;
+    expect(recovery).toMatchObject({ regressed: false, resolutionMs: 1_000 });
+    expect(recovery.delta).toBeUndefined();
+    expect(comparison.regressions).toBe(0);
+    const text = renderComparison(comparison);
+    expect(text).toMatch(/^ +recovery\.time +< 1 s +< 1 s +same: both within one step of the measurement$/m);
+    expect(text).toMatch(/^ +recovery +recovery\.time < 30s +PASS < 1 s +PASS < 1 s +still passing$/m);
+    expect(text).not.toContain('1 ms');
+  });
+
+  it('flags a recovery slower by more than a step and the tolerance, or one that never came', () => {
+    const slower = compareResults(recoveredRunResult(1_200), recoveredRunResult(4_000));
+    expect(slower.metrics.find((change) => change.metric === 'recovery.time')).toMatchObject({ regressed: true, delta: 2_800 });
+    expect(renderComparison(slower)).toMatch(/REGRESSED\s+recovery\.time\s+1\.2 s\s+4 s\s+\+2\.8 s/);
+    // 1.2 s -> 1.9 s: 58% slower, but within one step of a one-second measurement.
+    expect(compareResults(recoveredRunResult(1_200), recoveredRunResult(1_900)).regressions).toBe(0);
+    const never = { ...recoveredRunResult(), recovery: { healedAtMs: 19_999, targetSuccessRate: 0.999, resolutionMs: 1_000 } };
+    expect(compareResults(recoveredRunResult(1_200), never).metrics.find((change) => change.metric === 'recovery.time')).toMatchObject({
+      regressed: true,
+      note: 'the candidate never recovered before its run ended',
+    });
+  });
+
+  it('names an aborted run ABORTED in its header line', () => {
+    const text = renderComparison(compareResults(fixtureRunResult(), abortedRunResult()));
+    expect(text.split('\n')[0]).toBe('baseline:  expired-client started 2025-01-02T03:04:05.000Z (completed, FAIL)');
+    expect(text.split('\n')[1]).toBe('candidate: expired-client started 2025-01-02T03:04:05.000Z (ABORTED)');
   });
 });

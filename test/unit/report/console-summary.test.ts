@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderConsoleSummary } from '../../../src/report/index.js';
-import { fixtureRunResult } from './fixtures/run-result.js';
+import { abortedRunResult, fixtureRunResult, recoveredRunResult } from './fixtures/run-result.js';
 
 describe('renderConsoleSummary', () => {
   it('renders an aligned plain-text summary', () => {
@@ -53,6 +53,11 @@ describe('renderConsoleSummary', () => {
     expect(text).toMatch(/^FAIL +fault +success\.rate >= 99\.9% +70%$/m);
     expect(text).toMatch(/^FAIL +recovery +recovery\.time < 30s +no data: recovery time is not measured yet/m);
     expect(text.split('\n')[0]).toBe('mtls-chaos expired-client: FAIL (completed, 30s, 2 of 5 SLOs breached)');
+  });
+
+  it('badges an aborted run ABORTED, and a recovery known to one second "< 1 s"', () => {
+    expect(renderConsoleSummary(abortedRunResult()).split('\n')[0]).toBe('mtls-chaos expired-client: ABORTED (aborted, 12s, all 3 SLOs met before the abort)');
+    expect(renderConsoleSummary(recoveredRunResult(1))).toMatch(/^PASS +recovery +recovery\.time < 30s +< 1 s$/m);
   });
 
   it('handles a run with no attempts and no SLOs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildChartData, escapeHtml, loadChartAssets, renderHtmlReport } from '../../../src/report/index.js';
 import type { RunResult } from '../../../src/result/index.js';
-import { fixtureRunResult } from './fixtures/run-result.js';
+import { abortedRunResult, fixtureRunResult, recoveredRunResult } from './fixtures/run-result.js';
 
 const HOSTILE = '</script><script>alert(1)</script><!--';
 
@@ -62,11 +62,87 @@ describe('report.html', () => {
     expect(html).toContain('<td class="num">not healed</td>');
   });
 
+  it('badges an aborted run ABORTED (not FAIL beside "all SLOs met") in the header and the title', async () => {
+    const html = renderHtmlReport(abortedRunResult(), await loadChartAssets());
+    expect(html).toContain('<span class="verdict aborted" id="verdict">ABORTED</span>');
+    expect(html).toContain('<title>mtls-chaos expired-client: ABORTED</title>');
+    expect(html).toContain('all 3 SLOs met before the abort');
+    expect(html).not.toMatch(/id="verdict">FAIL/);
+  });
+
+  it('shows a recovery known to one second as "< 1 s" in the figures and the SLO table', async () => {
+    const html = renderHtmlReport(recoveredRunResult(1), await loadChartAssets());
+    expect(html).toContain('<div class="value">&lt; 1 s</div><div class="label">recovery time</div>');
+    expect(html).toContain('<td class="num">&lt; 30 s</td><td class="num">&lt; 1 s</td><td class="result">PASS</td>');
+    expect(html).not.toContain('1 ms');
+  });
+
   it('has a row per replica with its failures', async () => {
     const base = fixtureRunResult();
     const replicas: RunResult = { ...base, byReplica: { 'gateway-1': base.byPhase.baseline!, 'gateway-2': base.byPhase.fault! } };
     const html = renderHtmlReport(replicas, await loadChartAssets());
     expect(html.match(/<tr class="replica-row">/g)).toHaveLength(2);
     expect(html).toMatch(/<code>gateway-2<\/code><\/td><td class="num">2,000<\/td><td class="num">70%<\/td>.*cert_expired 590, handshake_timeout 10<\/td>/);
+  });
+});
+
+/** A run at 50/s: one bucket per entry [attempts, coveredMs (undefined: not recorded, an older result)]. */
+function runAt50PerSecond(buckets: [attempts: number, coveredMs: number | undefined][], actualDurationMs: number): RunResult {
+  const base = fixtureRunResult();
+  const percentiles = { p50: 4, p95: 8, p99: 9, max: 12 };
+  return {
+    ...base,
+    load: { ...base.load, actualDurationMs },
+    timeline: buckets.map(([attempts, coveredMs], second) => ({
+      second,
+      phase: 'baseline',
+      attempts,
+      succeeded: attempts,
+      categories: { ok: attempts },
+      tlsHandshake: percentiles,
+      total: percentiles,
+      ...(coveredMs === undefined ? {} : { coveredMs }),
+    })),
+  };
+}
+
+function series(data: ReturnType<typeof buildChartData>, chart: string, label: string): readonly (number | null)[] {
+  return data.charts.find((spec) => spec.id === chart)!.series.find((line) => line.label === label)!.values;
+}
+
+describe('report charts: rates over the part of a second the load ran', () => {
+  it('does not draw the last half second of an aborted run as a drop: 25 attempts in 0.5 s is 50/s', () => {
+    const data = buildChartData(runAt50PerSecond([[50, 1_000], [50, 1_000], [25, 500]], 2_500));
+    expect(series(data, 'throughput', 'attempts/s')).toEqual([50, 50, 50]);
+    expect(series(data, 'categories', 'ok')).toEqual([50, 50, 50]);
+    expect(data.seconds).toEqual([0.5, 1.5, 2.25]);
+    expect(data.coveredS).toEqual([1, 1, 0.5]);
+    expect(data.endS).toBe(2.5);
+    expect(data.charts.find((spec) => spec.id === 'throughput')!.note).toContain('second 2 ran 500 ms');
+  });
+
+  it('draws a first second the load began in mid-way (k6 lined up with a fault run) over its covered part', () => {
+    const data = buildChartData(runAt50PerSecond([[20, 400], [50, 1_000], [50, 1_000]], 3_000));
+    expect(series(data, 'throughput', 'attempts/s')).toEqual([50, 50, 50]);
+    expect(data.seconds).toEqual([0.8, 1.5, 2.5]);
+  });
+
+  it('gives no rate to a sliver too short to count, nor to the wait for the last attempts after the load stopped', () => {
+    const aborted = buildChartData(runAt50PerSecond([[50, 1_000], [5, 100]], 1_100));
+    expect(series(aborted, 'throughput', 'attempts/s')).toEqual([50, null]);
+    // A completed run: the schedule ended at 2 s, the last attempts ended by 2.005 s.
+    const completed = buildChartData(runAt50PerSecond([[50, 1_000], [50, 1_000], [1, 0]], 2_005));
+    expect(series(completed, 'throughput', 'attempts/s')).toEqual([50, 50, null]);
+    expect(series(completed, 'throughput', 'success %')).toEqual([100, 100, 100]);
+    expect(completed.endS).toBe(2.01);
+    expect(completed.seconds.at(-1)).toBeLessThanOrEqual(completed.endS);
+  });
+
+  it('reads a result written before coveredMs as whole seconds, as it was drawn then', () => {
+    const data = buildChartData(runAt50PerSecond([[50, undefined], [25, undefined]], 1_500));
+    expect(series(data, 'throughput', 'attempts/s')).toEqual([50, 25]);
+    expect(data.seconds).toEqual([0.5, 1.5]);
+    expect(data.endS).toBe(2);
+    expect(data.charts.find((spec) => spec.id === 'throughput')!.note).toBeUndefined();
   });
 });

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { JunitReporter, renderJunit } from '../../../src/report/index.js';
+import { JunitReporter, failureMessage, renderJunit } from '../../../src/report/index.js';
 import { parseXml } from '../../support/parse-xml.js';
-import { fixtureRunResult } from './fixtures/run-result.js';
+import { abortedRunResult, fixtureRunResult, recoveredRunResult } from './fixtures/run-result.js';
 
 describe('junit.xml', () => {
   it('matches the pinned junit.xml of the fixture run', async () => {
@@ -44,7 +44,23 @@ describe('junit.xml', () => {
     const suite = parseXml(renderJunit(aborted)).children[0]!;
     expect(suite.attributes['errors']).toBe('1');
     const run = suite.children.find((child) => child.attributes['name'] === 'run completed')!;
-    expect(run.children[0]).toMatchObject({ name: 'error', attributes: { message: 'the run was aborted', type: 'RUN_ABORTED' } });
+    expect(run.children[0]).toMatchObject({
+      name: 'error',
+      attributes: { message: 'the run was aborted after 30s: the SLO testcases judge only what it measured until then', type: 'RUN_ABORTED' },
+    });
+  });
+
+  it('turns an aborted run red by its error testcase even when every SLO it judged was met', () => {
+    const suite = parseXml(renderJunit(abortedRunResult())).children[0]!;
+    expect(suite.attributes).toMatchObject({ tests: '4', failures: '0', errors: '1' });
+    const run = suite.children.find((child) => child.attributes['name'] === 'run completed')!;
+    expect(run.children[0]!.attributes['type']).toBe('RUN_ABORTED');
+  });
+
+  it('says "< 1 s" for a recovery known to one second, and seconds above it', () => {
+    const slo = (timeMs: number) => recoveredRunResult(timeMs).slos.find((verdict) => verdict.metric === 'recovery.time')!;
+    expect(failureMessage({ ...slo(1), threshold: 0, passed: false })).toBe('target recovery.time < 0 ms, measured < 1 s');
+    expect(failureMessage({ ...slo(31_250), passed: false })).toBe('target recovery.time < 30 s, measured 31.3 s');
   });
 
   it('is written as junit.xml in the run folder', async () => {

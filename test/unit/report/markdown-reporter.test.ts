@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { MarkdownReporter, renderMarkdownSummary } from '../../../src/report/index.js';
-import { fixtureRunResult } from './fixtures/run-result.js';
+import { abortedRunResult, fixtureRunResult, recoveredRunResult } from './fixtures/run-result.js';
 
 describe('renderMarkdownSummary', () => {
   it('matches the pinned summary.md of the fixture run', async () => {
@@ -49,8 +49,19 @@ describe('renderMarkdownSummary', () => {
   it('says when the run was aborted and carries its error', () => {
     const aborted = { ...fixtureRunResult(), status: 'aborted' as const, actualDurationMs: 12_000, error: { code: 'E_ABORTED', message: 'stopped by SIGINT' } };
     const lines = renderMarkdownSummary({ ...aborted, load: { ...aborted.load, actualDurationMs: 12_000 } }).split('\n');
-    expect(lines[2]).toBe('**FAIL**: 2 of 5 SLOs breached (run aborted after 12s).');
+    expect(lines[2]).toBe('**ABORTED**: 2 of 5 SLOs breached before the abort (run aborted after 12s).');
     expect(lines).toContain('**Error** `E_ABORTED`: stopped by SIGINT');
+  });
+
+  it('badges an aborted run ABORTED, never FAIL beside "all SLOs met"', () => {
+    const line = renderMarkdownSummary(abortedRunResult()).split('\n')[2];
+    expect(line).toBe('**ABORTED**: all 3 SLOs met before the abort (run aborted after 12s).');
+  });
+
+  it('shows a recovery measured at one-second resolution as "< 1 s", not "1 ms", and judges it', () => {
+    const rows = renderMarkdownSummary(recoveredRunResult(1)).split('\n');
+    expect(rows).toContain('| recovery | `recovery.time < 30s` | < 30 s | < 1 s | PASS |');
+    expect(renderMarkdownSummary(recoveredRunResult(1_500)).split('\n')).toContain('| recovery | `recovery.time < 30s` | < 30 s | 1.5 s | PASS |');
   });
 });
 

@@ -19,6 +19,19 @@ describe('readRunResult', () => {
     expect(await readRunResult(file)).toEqual(fixtureRunResult());
   });
 
+  it('reads a result from before resolutionMs as what it was: recovery known to one second', () => {
+    const result = fixtureRunResult();
+    const old = {
+      ...result,
+      recovery: { healedAtMs: 19_999, timeMs: 1, targetSuccessRate: 0.999 },
+      slos: result.slos.map((slo) => (slo.metric === 'recovery.time' ? { ...slo, measured: 1, passed: true, note: undefined } : slo)),
+    };
+    const read = parseRunResult(JSON.parse(JSON.stringify(old)), 'r.json');
+    expect(read.recovery).toEqual({ healedAtMs: 19_999, timeMs: 1, targetSuccessRate: 0.999, resolutionMs: 1_000 });
+    expect(read.slos.find((slo) => slo.metric === 'recovery.time')).toMatchObject({ measured: 1, resolutionMs: 1_000 });
+    expect(read.slos.find((slo) => slo.metric === 'handshake.p95')!.resolutionMs).toBeUndefined();
+  });
+
   it('refuses a file that is not JSON, naming the file', async () => {
     const file = await saved('{"schemaVersion": 1,');
     await expect(readRunResult(file)).rejects.toMatchObject({ code: 'E_RESULT_INVALID', file, message: expect.stringMatching(/^not JSON/) });

@@ -134,10 +134,13 @@ describe('evaluateSlos', () => {
     expect(result).toMatchObject({ passed: false, threshold: 30_000, unit: 'ms' });
     expect(result.measured).toBeUndefined();
     expect(result.note).toMatch(/no recovery was measured/);
-    const recovered = { ...run, recovery: { healedAtMs: 10_000, timeMs: 2_000, targetSuccessRate: 0.99 } };
-    expect(verdict('recovery.time < 3s', 'run', recovered)).toMatchObject({ passed: true, measured: 2_000 });
+    const recovered = { ...run, recovery: { healedAtMs: 10_000, timeMs: 2_000, targetSuccessRate: 0.99, resolutionMs: 1_000 } };
+    expect(verdict('recovery.time < 3s', 'run', recovered)).toMatchObject({ passed: true, measured: 2_000, resolutionMs: 1_000 });
     expect(verdict('recovery.time < 1s', 'run', recovered)).toMatchObject({ passed: false, measured: 2_000 });
-    const never = { ...run, recovery: { healedAtMs: 10_000, targetSuccessRate: 0.99 } };
+    // Back within the heal's own second: timeMs is an upper bound, so "< 30s" holds; it reads "< 1 s".
+    const withinASecond = { ...run, recovery: { healedAtMs: 5_999, timeMs: 1, targetSuccessRate: 0.99, resolutionMs: 1_000 } };
+    expect(verdict('recovery.time < 30s', 'run', withinASecond)).toMatchObject({ passed: true, measured: 1, resolutionMs: 1_000 });
+    const never = { ...run, recovery: { healedAtMs: 10_000, targetSuccessRate: 0.99, resolutionMs: 1_000 } };
     expect(verdict('recovery.time < 30s', 'run', never).note).toMatch(/never came back to 99.0%/);
   });
 
