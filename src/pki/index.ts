@@ -38,3 +38,7 @@ export type {
   ParsedOcspResponse,
 } from './ocsp-response.js';
 export { certificateFromDer, certificateFromPem } from './certificate-from-der.js';
+export { describeFetchError, queryOcsp } from './ocsp-query.js';
+export type { OcspPost, OcspQueryOptions, OcspQueryResult } from './ocsp-query.js';
+export { checkCrl, crlDistributionPointsOf } from './crl-check.js';
+export type { CrlVerdict } from './crl-check.js';
