@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import {
+  authorityKeyIdOf,
   checkCrl,
   crlDistributionPointsOf,
   describeFetchError,
@@ -97,24 +98,28 @@ export class RevocationLookup {
       notChecked.push('revocation (--revocation-fetch off)');
       return { checked, notChecked };
     }
-    if (!issuer) {
-      notChecked.push(`revocation (its issuer's certificate is needed to ask and to check the answer, and was not among the certificates given)`);
-      return { checked, notChecked };
-    }
-    for (const url of ocspUrls) {
+    // Without the issuer's certificate a responder can still be asked (the authority key
+    // identifier is the CertID's key hash), to learn whether it answers at all, the fact an
+    // OCSP outage turns on; its answer is then not judged, and a CRL cannot be checked.
+    const keyId = authorityKeyIdOf(leaf);
+    const askAs = issuer ?? (keyId ? { sha1KeyHash: keyId } : undefined);
+    if (!issuer) notChecked.push('the revocation status itself (the issuer\'s certificate, needed to check an answer\'s signature, is neither sent nor in --client-ca or --ca)');
+    for (const url of askAs ? ocspUrls : []) {
       if (!this.allowed(url, notChecked, 'OCSP responder')) continue;
-      const result = await queryOcsp(leaf, issuer, url, { timeoutMs: this.timeoutMs, now: this.now, ...(this.options.post ? { post: this.options.post } : {}) });
+      const result = await queryOcsp(leaf, askAs!, url, { timeoutMs: this.timeoutMs, now: this.now, ...(this.options.post ? { post: this.options.post } : {}) });
       if (result.kind === 'answer' && result.single.status === 'revoked') {
         const when = result.single.revokedAt ? ` since ${result.single.revokedAt.toISOString()}` : '';
         const reason = result.single.reason ? ` (${result.single.reason})` : '';
         return { revoked: `the certificate's OCSP responder ${url} answers revoked${reason}${when}`, checked, notChecked };
       }
       if (result.kind === 'answer') checked.push(`its OCSP responder ${url} answers ${result.single.status}`);
+      else if (result.kind === 'unjudged') checked.push(`its OCSP responder ${url} answers (the answer not judged)`);
       else if (result.kind === 'unreachable') {
-        checked.push(`the certificate's OCSP responder ${url} did not answer (${result.detail.replace(/^OCSP request to \S+ failed: /, '')}; the gateway may hard-fail on OCSP)`);
+        checked.push(`the certificate's OCSP responder ${url} did not answer (${result.reason}; the gateway may hard-fail on OCSP)`);
       } else checked.push(`its OCSP responder ${url} gave no usable answer (${result.detail}; the gateway may hard-fail on OCSP)`);
     }
     for (const url of crlUrls) {
+      if (!issuer) break;
       if (!this.allowed(url, notChecked, 'CRL')) continue;
       let der: Buffer;
       try {

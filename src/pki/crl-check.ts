@@ -1,6 +1,5 @@
 import * as pkijs from 'pkijs';
 import type { Certificate } from './certificate.js';
-import { OIDS } from './extensions.js';
 import { serialOf } from './ocsp-request.js';
 import { signatureProblem } from './signature-check.js';
 
@@ -33,23 +32,4 @@ export function checkCrl(der: Uint8Array, certificate: Certificate, issuer: Cert
   const nextUpdate = crl.nextUpdate?.value;
   if (nextUpdate && nextUpdate < at) return { kind: 'unusable', detail: `the CRL is stale (nextUpdate ${nextUpdate.toISOString()} passed)` };
   return { kind: 'not-listed', thisUpdate, ...(nextUpdate ? { nextUpdate } : {}) };
-}
-
-/** The http(s) URLs of a certificate's CRL distribution points (RFC 5280 4.2.1.13), in order. */
-export function crlDistributionPointsOf(certificate: Certificate): string[] {
-  let parsed: pkijs.Certificate;
-  try {
-    parsed = pkijs.Certificate.fromBER(certificate.der);
-  } catch {
-    return [];
-  }
-  const extension = parsed.extensions?.find((candidate) => candidate.extnID === OIDS.crlDistributionPoints);
-  const points = extension?.parsedValue instanceof pkijs.CRLDistributionPoints ? extension.parsedValue.distributionPoints : [];
-  const urls: string[] = [];
-  for (const point of points) {
-    const names = Array.isArray(point.distributionPoint) ? point.distributionPoint : [];
-    // GeneralName type 6: uniformResourceIdentifier.
-    for (const name of names) if (name.type === 6 && typeof name.value === 'string' && /^https?:\/\//i.test(name.value)) urls.push(name.value);
-  }
-  return urls;
 }

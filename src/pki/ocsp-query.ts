@@ -1,5 +1,5 @@
 import type { Certificate } from './certificate.js';
-import { buildOcspRequest, parseOcspRequest } from './ocsp-request.js';
+import { buildOcspRequest, parseOcspRequest, type OcspIssuerKeyId } from './ocsp-request.js';
 import { parseOcspResponse, type OcspSingleStatus } from './ocsp-response.js';
 
 /** POSTs a DER OCSP request and resolves with the DER body; rejects when no answer arrived. */
@@ -12,7 +12,10 @@ export type OcspPost = (url: string, body: Buffer, timeoutMs: number) => Promise
  */
 export type OcspQueryResult =
   | { readonly kind: 'answer'; readonly single: OcspSingleStatus }
-  | { readonly kind: 'unreachable'; readonly detail: string }
+  /** It answered, but without the issuer's certificate the answer's signature cannot be checked. */
+  | { readonly kind: 'unjudged'; readonly detail: string }
+  /** `reason`: ECONNREFUSED, "no answer within the timeout", ... */
+  | { readonly kind: 'unreachable'; readonly detail: string; readonly reason: string }
   | { readonly kind: 'unusable'; readonly detail: string };
 
 export interface OcspQueryOptions {
@@ -33,16 +36,18 @@ class OcspHttpStatusError extends Error {}
  * Shared by the gateways' client-certificate check (lab/client-ocsp-check.ts) and the load
  * generator's own look-up when a gateway refused without a reason (load/revocation-lookup.ts).
  */
-export async function queryOcsp(leaf: Certificate, issuer: Certificate, url: string, options: OcspQueryOptions): Promise<OcspQueryResult> {
+export async function queryOcsp(leaf: Certificate, issuer: Certificate | OcspIssuerKeyId, url: string, options: OcspQueryOptions): Promise<OcspQueryResult> {
   const request = buildOcspRequest(leaf, issuer);
   const nonce = parseOcspRequest(request).nonce;
   let body: Buffer;
   try {
     body = await (options.post ?? postOcsp)(url, request, options.timeoutMs);
   } catch (error) {
-    const detail = `OCSP request to ${url} failed: ${describeFetchError(error)}`;
-    return error instanceof OcspHttpStatusError ? { kind: 'unusable', detail } : { kind: 'unreachable', detail };
+    const reason = describeFetchError(error);
+    const detail = `OCSP request to ${url} failed: ${reason}`;
+    return error instanceof OcspHttpStatusError ? { kind: 'unusable', detail } : { kind: 'unreachable', detail, reason };
   }
+  if ('sha1KeyHash' in issuer) return { kind: 'unjudged', detail: `${url} answered (${body.length} bytes), not judged: the issuer's certificate was not given` };
   let parsed;
   try {
     parsed = parseOcspResponse(body, { issuer });
