@@ -1,6 +1,11 @@
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { REVOCATION_FETCH_SCOPES, type ClientIdentity, type RevocationFetchScope } from '../load/index.js';
+import {
+  DEFAULT_REVOCATION_INTERVAL_MS,
+  DEFAULT_REVOCATION_TIMEOUT_MS,
+  REVOCATION_FETCH_SCOPES,
+  type ClientIdentity,
+} from '../load/index.js';
 import { readFlagFile } from './read-flag-file.js';
 
 /** The --cert/--key/--ca/--client-ca flags of the commands that send load to a gateway you run. */
@@ -34,7 +39,8 @@ export function revocationFetchOption(): Option {
   return new Option(
     '--revocation-fetch <scope>',
     'when the gateway refuses without a reason, ask the certificate\'s own OCSP responder (AIA) and CRL distribution point ' +
-      '(one look-up per certificate per 10 s, 2 s timeout): loopback (only on this machine), any (also remote), off',
+      `(one look-up per certificate per ${DEFAULT_REVOCATION_INTERVAL_MS / 1_000} s, ${DEFAULT_REVOCATION_TIMEOUT_MS / 1_000} s timeout): ` +
+      'loopback (only on this machine), any (also remote), off',
   )
     .choices([...REVOCATION_FETCH_SCOPES])
     .default('loopback');

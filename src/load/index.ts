@@ -8,7 +8,13 @@ export { ANONYMOUS_IDENTITY_NAME, PreparedIdentity, splitPemCertificates } from 
 export type { ClientIdentity, ClientTlsOffer } from './client-identity.js';
 export { ClientCertificateDiagnoser } from './diagnose-client-certificate.js';
 export type { AttemptContext, Diagnosis, DiagnoserOptions, ServerReasonHook } from './diagnose-client-certificate.js';
-export { REVOCATION_FETCH_SCOPES, RevocationLookup, isLoopbackUrl } from './revocation-lookup.js';
+export {
+  DEFAULT_REVOCATION_INTERVAL_MS,
+  DEFAULT_REVOCATION_TIMEOUT_MS,
+  REVOCATION_FETCH_SCOPES,
+  RevocationLookup,
+  isLoopbackUrl,
+} from './revocation-lookup.js';
 export type { RevocationFetchScope, RevocationFinding, RevocationLookupOptions } from './revocation-lookup.js';
 export { runKeepAliveLoad } from './keep-alive-load.js';
 export type { KeepAliveLoadOptions, KeepAliveLoadResult } from './keep-alive-load.js';
