@@ -24,7 +24,7 @@ import { parseRate } from '../load/index.js';
 import { newRunId, watchInterrupts } from '../run/index.js';
 import { loadScenario, type Scenario } from '../scenario/index.js';
 import { parseSlo, type ParsedSlo } from '../slo/index.js';
-import { collect, loadIdentityFlags, wholeNumber, type IdentityFlags } from './identity-flags.js';
+import { clientCaOption, collect, loadIdentityFlags, wholeNumber, type IdentityFlags } from './identity-flags.js';
 import { writeJsonAtomically } from './write-json-file.js';
 
 interface BenchFlags extends Partial<IdentityFlags> {
@@ -60,7 +60,7 @@ export function benchCommand(): Command {
     .option('--cert <file>', 'client certificate (PEM: leaf, then intermediates); repeat for several identities', collect, [])
     .option('--key <file>', 'private key of each --cert, in the same order', collect, [])
     .option('--ca <file>', 'CA bundle (PEM) that verifies the server certificate')
-    .option('--client-ca <file>', 'CA bundle the gateway trusts for client certificates, to explain refusals (default: --ca)')
+    .addOption(clientCaOption())
     .option('--servername <name>', 'SNI and the name the server certificate must carry (default: the URL host)')
     .option('--slo <expr>', 'an SLO every step must meet, as `run` accepts them: "handshake.p95 < 100ms", "success.rate >= 99.9%"; repeatable', collect, [])
     .option('--start <rate>', 'first step rate', '50/s')

@@ -1,5 +1,11 @@
+import { Option } from 'commander';
 import { UsageError } from '../errors.js';
-import type { ClientIdentity } from '../load/index.js';
+import {
+  DEFAULT_REVOCATION_INTERVAL_MS,
+  DEFAULT_REVOCATION_TIMEOUT_MS,
+  REVOCATION_FETCH_SCOPES,
+  type ClientIdentity,
+} from '../load/index.js';
 import { readFlagFile } from './read-flag-file.js';
 
 /** The --cert/--key/--ca/--client-ca flags of the commands that send load to a gateway you run. */
@@ -14,6 +20,30 @@ export interface LoadedIdentities {
   readonly identities: ClientIdentity[];
   readonly caPem: string;
   readonly clientCaPem: string | undefined;
+}
+
+/**
+ * --client-ca, shared by probe and load: what the gateway trusts for client certificates. It is
+ * never defaulted to --ca (a server's CA says nothing about what the gateway trusts for clients).
+ */
+export function clientCaOption(): Option {
+  return new Option(
+    '--client-ca <file>',
+    'CA bundle (PEM) the gateway trusts for client certificates (nginx ssl_client_certificate + ssl_trusted_certificate, haproxy ca-file); ' +
+      'lets a refusal without a reason be diagnosed as unknown_ca. Without it the path is not checked and --ca is not taken for it',
+  );
+}
+
+/** --revocation-fetch, shared by probe and load. */
+export function revocationFetchOption(): Option {
+  return new Option(
+    '--revocation-fetch <scope>',
+    'when the gateway refuses without a reason, ask the certificate\'s own OCSP responder (AIA) and CRL distribution point ' +
+      `(one look-up per certificate per ${DEFAULT_REVOCATION_INTERVAL_MS / 1_000} s, ${DEFAULT_REVOCATION_TIMEOUT_MS / 1_000} s timeout): ` +
+      'loopback (only on this machine), any (also remote), off',
+  )
+    .choices([...REVOCATION_FETCH_SCOPES])
+    .default('loopback');
 }
 
 /** Repeatable flag values, in order. */

@@ -10,15 +10,18 @@ import {
   type LoadOutcome,
   type LoadProfile,
   type LoadProgress,
+  type Diagnosis,
+  type RevocationFetchScope,
 } from '../load/index.js';
 import type { AttemptRecord } from '../metrics/attempt-record.js';
 import { emptyCategoryCounts, type ErrorCategory } from '../metrics/error-category.js';
-import { collect, loadIdentityFlags, wholeNumber, type IdentityFlags } from './identity-flags.js';
+import { clientCaOption, collect, loadIdentityFlags, revocationFetchOption, wholeNumber, type IdentityFlags } from './identity-flags.js';
 import { writeJsonAtomically } from './write-json-file.js';
 import { LatencyHistogram } from '../metrics/index.js';
 import type { LatencySummary } from '../result/run-result.js';
 
 interface LoadFlags extends IdentityFlags {
+  revocationFetch: RevocationFetchScope;
   servername?: string;
   rate?: string;
   concurrency?: string;
@@ -42,7 +45,8 @@ export function loadCommand(): Command {
     .requiredOption('--cert <file>', 'client certificate (PEM: leaf, then intermediates); repeat for several identities, used round-robin', collect, [])
     .requiredOption('--key <file>', 'private key of each --cert, in the same order', collect, [])
     .requiredOption('--ca <file>', 'CA bundle (PEM) that verifies the server certificate')
-    .option('--client-ca <file>', 'CA bundle the gateway trusts for client certificates, to explain refusals (default: --ca)')
+    .addOption(clientCaOption())
+    .addOption(revocationFetchOption())
     .option('--servername <name>', 'SNI and the name the server certificate must carry (default: the URL host)')
     .option('--rate <rate>', 'open loop: attempts per second or minute, e.g. 200/s or 12000/m (at most 100000/s)')
     .option('--concurrency <n>', `closed loop: attempts kept in flight (1 to ${MAX_CONCURRENCY})`)
@@ -84,11 +88,12 @@ async function load(url: string, flags: LoadFlags): Promise<void> {
         timeoutMs,
         resume: flags.resume,
         ...(clientCaPem !== undefined ? { clientCaPem } : {}),
+        revocationFetch: flags.revocationFetch,
         ...(flags.servername !== undefined ? { servername: flags.servername } : {}),
       },
       {
         signal: controller.signal,
-        onAttempt: (record) => summary.add(record),
+        onAttempt: (record, diagnosis) => summary.add(record, diagnosis),
         onProgress: (state) => progress.update(state),
         ...(maxInFlight !== undefined ? { maxInFlight } : {}),
       },
@@ -136,6 +141,11 @@ export interface LoadReport {
   readonly categories: Record<ErrorCategory, number>;
   /** Raw codes behind the failures (ERR_SSL_..., HTTP_400_..., TIMEOUT_...), most frequent first. */
   readonly rawCodes: Record<string, number>;
+  /**
+   * Why refused certificates were refused, as "<category>: <reason>" (the evidence, or what was
+   * and was not checked), most frequent first, at most MAX_DIAGNOSES.
+   */
+  readonly diagnoses: Record<string, number>;
   readonly resumed: number;
   readonly lateStarts: number;
   readonly maxStartDelayMs: number;
@@ -154,15 +164,21 @@ export interface LoadReport {
 class LoadSummary {
   private readonly categories = emptyCategoryCounts();
   private readonly rawCodes = new Map<string, number>();
+  private readonly diagnoses = new Map<string, number>();
   private resumed = 0;
   private readonly tcpConnect = new LatencyHistogram();
   private readonly tlsHandshake = new LatencyHistogram();
   private readonly firstByte = new LatencyHistogram();
   private readonly total = new LatencyHistogram();
 
-  add(record: AttemptRecord): void {
+  add(record: AttemptRecord, diagnosis?: Diagnosis): void {
     this.categories[record.category] += 1;
     if (record.rawCode) this.rawCodes.set(record.rawCode, (this.rawCodes.get(record.rawCode) ?? 0) + 1);
+    if (diagnosis && record.category !== 'ok') {
+      // The record's category, which a gateway's own reason may have set over the diagnosis.
+      const key = `${record.category}: ${diagnosis.reason}`;
+      this.diagnoses.set(key, (this.diagnoses.get(key) ?? 0) + 1);
+    }
     if (record.resumed) this.resumed += 1;
     if (record.tcpConnectMs !== undefined) this.tcpConnect.record(record.tcpConnectMs);
     if (record.tlsHandshakeMs !== undefined) this.tlsHandshake.record(record.tlsHandshakeMs);
@@ -188,6 +204,7 @@ class LoadSummary {
       succeededPerSecond: seconds > 0 ? round(outcome.succeeded / seconds) : 0,
       categories: { ...this.categories },
       rawCodes: Object.fromEntries([...this.rawCodes.entries()].sort((a, b) => b[1] - a[1])),
+      diagnoses: Object.fromEntries([...this.diagnoses.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_DIAGNOSES)),
       resumed: this.resumed,
       lateStarts: outcome.lateStarts,
       maxStartDelayMs: round(outcome.maxStartDelayMs),
@@ -204,6 +221,8 @@ class LoadSummary {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
+/** Distinct diagnoses kept in the report: a refusal has a few causes, not hundreds. */
+const MAX_DIAGNOSES = 10;
 
 /** The summary table printed at the end of `load`. */
 export function formatLoadReport(report: LoadReport): string {
@@ -220,6 +239,9 @@ export function formatLoadReport(report: LoadReport): string {
   ];
   const codes = Object.entries(report.rawCodes).slice(0, 5);
   if (codes.length > 0) lines.push(`  raw codes      ${codes.map(([code, count]) => `${code} ${count}`).join(', ')}`);
+  for (const [index, [diagnosis, count]] of Object.entries(report.diagnoses).slice(0, 3).entries()) {
+    lines.push(`  ${index === 0 ? 'diagnosis' : ''.padEnd(9)}      ${count}x ${diagnosis}`);
+  }
   lines.push(
     `  resumed        ${report.resumed}`,
     `  late starts    ${report.lateStarts} (max start delay ${report.maxStartDelayMs} ms)`,

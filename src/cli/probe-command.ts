@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { parseDuration } from '../duration.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
-import { probe, type ProbeResult } from '../load/index.js';
+import { probe, type ProbeResult, type RevocationFetchScope } from '../load/index.js';
+import { clientCaOption, revocationFetchOption } from './identity-flags.js';
 import { readFlagFile } from './read-flag-file.js';
 
 interface ProbeFlags {
@@ -10,6 +11,7 @@ interface ProbeFlags {
   key?: string;
   ca: string;
   clientCa?: string;
+  revocationFetch: RevocationFetchScope;
   servername?: string;
   timeout: string;
   json: boolean;
@@ -26,7 +28,8 @@ export function probeCommand(): Command {
     .option('--cert <file>', 'client certificate (PEM: leaf, then intermediates); omit with --key to probe without one')
     .option('--key <file>', 'private key of the client certificate (PEM)')
     .requiredOption('--ca <file>', 'CA bundle (PEM) that verifies the server certificate')
-    .option('--client-ca <file>', 'CA bundle the gateway trusts for client certificates, to explain a refusal (default: --ca)')
+    .addOption(clientCaOption())
+    .addOption(revocationFetchOption())
     .option('--servername <name>', 'SNI and the name the server certificate must carry (default: the URL host)')
     .option('--timeout <duration>', 'give up after this long (handshake_timeout)', '5s')
     .option('--json', 'print one JSON object instead of text', false)
@@ -54,6 +57,7 @@ async function runProbe(url: string, flags: ProbeFlags): Promise<ProbeResult> {
     timeoutMs,
     ...(certPem !== undefined && keyPem !== undefined ? { certPem, keyPem } : {}),
     ...(clientCaPem !== undefined ? { clientCaPem } : {}),
+    revocationFetch: flags.revocationFetch,
     ...(flags.servername !== undefined ? { servername: flags.servername } : {}),
   });
 }

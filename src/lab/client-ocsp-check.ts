@@ -1,5 +1,5 @@
 import type { ErrorCategory } from '../metrics/error-category.js';
-import { buildOcspRequest, parseOcspRequest, parseOcspResponse, type Certificate } from '../pki/index.js';
+import { queryOcsp, type Certificate, type OcspPost } from '../pki/index.js';
 
 export type OcspMode = 'hard-fail' | 'soft-fail';
 
@@ -12,7 +12,7 @@ export interface ClientOcspCheckOptions {
   readonly responderUrl?: string;
   readonly now?: () => number;
   /** POSTs a DER request and returns the DER body; injectable for unit tests. */
-  readonly post?: (url: string, body: Buffer, timeoutMs: number) => Promise<Buffer>;
+  readonly post?: OcspPost;
 }
 
 /** The verdict on one client certificate: undefined means accepted. */
@@ -22,9 +22,6 @@ interface CacheEntry {
   readonly verdict: 'good' | 'revoked' | 'unknown';
   readonly expiresAtMs: number;
 }
-
-/** A response whose thisUpdate is this far ahead of our clock is still accepted (RFC 5019 4: clock skew). */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Client-certificate revocation checking over OCSP, with the behaviour of nginx `ssl_ocsp leaf`
@@ -38,13 +35,13 @@ export class ClientOcspCheck {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly inFlight = new Map<string, Promise<CacheEntry | undefined>>();
   private readonly now: () => number;
-  private readonly post: (url: string, body: Buffer, timeoutMs: number) => Promise<Buffer>;
+  private readonly post: OcspPost | undefined;
   /** Why the last check found no usable answer, for the gateway's log. */
   lastProblem: string | undefined;
 
   constructor(private readonly options: ClientOcspCheckOptions) {
     this.now = options.now ?? Date.now;
-    this.post = options.post ?? postOcsp;
+    this.post = options.post;
   }
 
   async check(leaf: Certificate, issuer: Certificate, aiaUrl: string | undefined): Promise<OcspRejection> {
@@ -75,31 +72,12 @@ export class ClientOcspCheck {
   private async query(leaf: Certificate, issuer: Certificate, aiaUrl: string | undefined): Promise<CacheEntry | undefined> {
     const url = this.options.responderUrl ?? aiaUrl;
     if (!url) return this.problem('the certificate names no OCSP responder and none is configured');
-    const request = buildOcspRequest(leaf, issuer);
-    const nonce = parseOcspRequest(request).nonce;
-    let body: Buffer;
-    try {
-      body = await this.post(url, request, this.options.timeoutMs);
-    } catch (error) {
-      return this.problem(`OCSP request to ${url} failed: ${(error as Error).message}`);
-    }
-    let parsed;
-    try {
-      parsed = parseOcspResponse(body, { issuer });
-    } catch (error) {
-      return this.problem((error as Error).message);
-    }
-    if (parsed.responseStatus !== 'successful') return this.problem(`OCSP responder answered ${parsed.responseStatus}`);
-    if (!parsed.signatureValid) return this.problem(`OCSP response not trusted: ${parsed.signatureProblem ?? 'bad signature'}`);
-    if (nonce && parsed.nonce && !parsed.nonce.equals(nonce)) return this.problem('OCSP response nonce does not match');
-    const single = parsed.singleResponses?.find((response) => response.serialNumber === leaf.serialNumber && response.issuerMatches);
-    if (!single) return this.problem('OCSP response does not answer for this certificate');
-    const nowMs = this.now();
-    if (single.thisUpdate.getTime() > nowMs + CLOCK_SKEW_MS) return this.problem('OCSP response thisUpdate is in the future');
-    if (single.nextUpdate && single.nextUpdate.getTime() < nowMs) return this.problem('OCSP response is stale (nextUpdate passed)');
+    const result = await queryOcsp(leaf, issuer, url, { timeoutMs: this.options.timeoutMs, now: this.now, ...(this.post ? { post: this.post } : {}) });
+    if (result.kind !== 'answer') return this.problem(result.detail);
     this.lastProblem = undefined;
-    const expiresAtMs = Math.min(nowMs + this.options.cacheTtlMs, single.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY);
-    const entry: CacheEntry = { verdict: single.status, expiresAtMs };
+    const nowMs = this.now();
+    const expiresAtMs = Math.min(nowMs + this.options.cacheTtlMs, result.single.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY);
+    const entry: CacheEntry = { verdict: result.single.status, expiresAtMs };
     if (this.options.cacheTtlMs > 0) this.cache.set(leaf.serialNumber, entry);
     return entry;
   }
@@ -108,16 +86,4 @@ export class ClientOcspCheck {
     this.lastProblem = detail;
     return undefined;
   }
-}
-
-async function postOcsp(url: string, body: Buffer, timeoutMs: number): Promise<Buffer> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
-    body,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return bytes;
 }

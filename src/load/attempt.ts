@@ -205,8 +205,6 @@ export function runAttempt(
 
     async function refine(result: Classification): Promise<{ category: ErrorCategory; diagnosis?: Diagnosis; serverReason?: ErrorCategory }> {
       const needsReason = result.unspecific === true;
-      const diagnosis =
-        needsReason || result.category === 'bad_certificate' ? target.diagnoser.diagnose(identity) : undefined;
       let serverReason: ErrorCategory | undefined;
       if (needsReason && target.serverReason) {
         try {
@@ -223,14 +221,21 @@ export function runAttempt(
           serverReason = undefined;
         }
       }
-      let category = result.category;
-      if (serverReason) category = serverReason;
-      else if (result.category === 'bad_certificate' && diagnosis) {
-        // An unspecific refusal takes the diagnosis; an explicit bad_certificate alert is refined
-        // only to not-yet-valid (what HAProxy/OpenSSL mean by it for a future notBefore).
-        if (result.unspecific || diagnosis.category === 'cert_not_yet_valid') category = diagnosis.category;
+      if (serverReason) {
+        const diagnosis = target.diagnoser.diagnoseStatically(identity);
+        return { category: serverReason, serverReason, ...(diagnosis ? { diagnosis } : {}) };
       }
-      return { category, ...(diagnosis ? { diagnosis } : {}), ...(serverReason ? { serverReason } : {}) };
+      // A refusal without a reason: the full diagnosis (it may ask the certificate's own OCSP
+      // responder, bounded per identity) names a cause only on evidence, else bad_certificate.
+      if (needsReason && result.category === 'bad_certificate') {
+        const diagnosis = await target.diagnoser.diagnose(identity).catch(() => undefined);
+        return { category: diagnosis?.category ?? result.category, ...(diagnosis ? { diagnosis } : {}) };
+      }
+      const diagnosis = needsReason || result.category === 'bad_certificate' ? target.diagnoser.diagnoseStatically(identity) : undefined;
+      // An explicit bad_certificate alert is refined only to not-yet-valid (what HAProxy/OpenSSL
+      // mean by it for a future notBefore); a closed socket keeps its category, the diagnosis is text.
+      const category = result.category === 'bad_certificate' && diagnosis?.category === 'cert_not_yet_valid' ? diagnosis.category : result.category;
+      return { category, ...(diagnosis ? { diagnosis } : {}) };
     }
 
     function finishIfDone(): void {

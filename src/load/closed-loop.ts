@@ -16,7 +16,7 @@ export async function runClosedLoop(concurrency: number, durationMs: number, con
       tally.started();
       const outcome = await runAttempt(context.target, context.nextIdentity(), { dueAt, scheduledAtMs: dueAt - startAt }, { signal });
       tally.finished(outcome.aborted ? undefined : outcome.record);
-      if (!outcome.aborted) context.onAttempt(outcome.record);
+      if (!outcome.aborted) context.onAttempt(outcome.record, outcome.diagnosis);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

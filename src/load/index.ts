@@ -7,7 +7,15 @@ export type { Classification, ErrorContext } from './classify-error.js';
 export { ANONYMOUS_IDENTITY_NAME, PreparedIdentity, splitPemCertificates } from './client-identity.js';
 export type { ClientIdentity, ClientTlsOffer } from './client-identity.js';
 export { ClientCertificateDiagnoser } from './diagnose-client-certificate.js';
-export type { AttemptContext, Diagnosis, ServerReasonHook } from './diagnose-client-certificate.js';
+export type { AttemptContext, Diagnosis, DiagnoserOptions, ServerReasonHook } from './diagnose-client-certificate.js';
+export {
+  DEFAULT_REVOCATION_INTERVAL_MS,
+  DEFAULT_REVOCATION_TIMEOUT_MS,
+  REVOCATION_FETCH_SCOPES,
+  RevocationLookup,
+  isLoopbackUrl,
+} from './revocation-lookup.js';
+export type { RevocationFetchScope, RevocationFinding, RevocationLookupOptions } from './revocation-lookup.js';
 export { runKeepAliveLoad } from './keep-alive-load.js';
 export type { KeepAliveLoadOptions, KeepAliveLoadResult } from './keep-alive-load.js';
 export { profileDurationMs } from './load-profile.js';

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { MtlsChaosError, UsageError } from '../errors.js';
 import { PreparedIdentity, splitPemCertificates, type ClientIdentity, type ClientTlsOffer } from './client-identity.js';
 import { ClientCertificateDiagnoser, type ServerReasonHook } from './diagnose-client-certificate.js';
+import { RevocationLookup, type RevocationFetchScope } from './revocation-lookup.js';
 
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
 
@@ -21,9 +22,12 @@ export interface LoadTargetSpec {
   readonly caPem: string;
   /**
    * CA bundle the gateway trusts for *client* certificates, used only to diagnose a refusal the
-   * gateway did not explain; defaults to caPem (a lab's one root signs both sides).
+   * gateway did not explain. No default: caPem verifies the server and says nothing about what
+   * the gateway trusts for clients, so without this the path is "not checked", never unknown_ca.
    */
   readonly clientCaPem?: string;
+  /** Which OCSP responders and CRL distribution points a diagnosis may ask; default loopback only. */
+  readonly revocationFetch?: RevocationFetchScope;
   /** SNI and the name the server certificate must carry; defaults to the URL's host name. */
   readonly servername?: string;
   readonly timeoutMs?: number;
@@ -94,8 +98,8 @@ export async function resolveTarget(spec: LoadTargetSpec): Promise<ResolvedTarge
     spec.identities.length > 0
       ? spec.identities.map((identity) => PreparedIdentity.fromIdentity(identity, spec.caPem, spec.tls))
       : [PreparedIdentity.anonymous(spec.caPem, spec.tls)];
-  const clientCaPem = spec.clientCaPem ?? spec.caPem;
-  const anchors = splitPemCertificates(clientCaPem).map((pem) => new X509Certificate(pem));
+  const parseBundle = (pem: string) => splitPemCertificates(pem).map((text) => new X509Certificate(text));
+  const clientCaAnchors = spec.clientCaPem === undefined ? undefined : parseBundle(spec.clientCaPem);
   const request = Buffer.from(
     `GET ${parsed.path} HTTP/1.1\r\nHost: ${parsed.hostHeader}\r\nUser-Agent: mtls-chaos\r\nAccept: */*\r\nConnection: close\r\n\r\n`,
     'latin1',
@@ -110,7 +114,11 @@ export async function resolveTarget(spec: LoadTargetSpec): Promise<ResolvedTarge
     timeoutMs: spec.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
     resume: spec.resume ?? true,
     identities,
-    diagnoser: new ClientCertificateDiagnoser(anchors.length > 0 ? anchors : undefined),
+    diagnoser: new ClientCertificateDiagnoser({
+      ...(clientCaAnchors && clientCaAnchors.length > 0 ? { clientCaAnchors } : {}),
+      issuerCandidates: parseBundle(spec.caPem),
+      revocation: new RevocationLookup({ scope: spec.revocationFetch ?? 'loopback' }),
+    }),
     serverReason: spec.serverReason,
   };
 }

@@ -3,6 +3,7 @@ import type { AttemptRecord } from '../metrics/attempt-record.js';
 import { arrivalTimesMs } from './arrival-schedule.js';
 import { runAttempt } from './attempt.js';
 import type { PreparedIdentity } from './client-identity.js';
+import type { Diagnosis } from './diagnose-client-certificate.js';
 import type { LoadProfile } from './load-profile.js';
 import type { LoadTally } from './load-tally.js';
 import type { ResolvedTarget } from './load-target.js';
@@ -11,7 +12,7 @@ import type { ResolvedTarget } from './load-target.js';
 export interface LoopContext {
   readonly target: ResolvedTarget;
   readonly nextIdentity: () => PreparedIdentity;
-  readonly onAttempt: (record: AttemptRecord) => void;
+  readonly onAttempt: (record: AttemptRecord, diagnosis?: Diagnosis) => void;
   readonly tally: LoadTally;
   readonly signal: AbortSignal;
   /** performance.now() at which the load started; scheduled times count from here. */
@@ -47,7 +48,7 @@ export async function runOpenLoop(
     const attempt = runAttempt(context.target, context.nextIdentity(), { dueAt: startAt + scheduledAtMs, scheduledAtMs }, { signal }).then(
       (outcome) => {
         tally.finished(outcome.aborted ? undefined : outcome.record);
-        if (!outcome.aborted) context.onAttempt(outcome.record);
+        if (!outcome.aborted) context.onAttempt(outcome.record, outcome.diagnosis);
       },
     );
     inFlight.add(attempt);

@@ -4,6 +4,7 @@ import type { ErrorCategory } from '../metrics/error-category.js';
 import { runAttempt } from './attempt.js';
 import type { ServerReasonHook } from './diagnose-client-certificate.js';
 import { resolveTarget } from './load-target.js';
+import type { RevocationFetchScope } from './revocation-lookup.js';
 
 export interface ProbeOptions {
   /** Client certificate (leaf + chain) and key; omit both to see what the gateway does without one. */
@@ -11,8 +12,10 @@ export interface ProbeOptions {
   readonly keyPem?: string;
   /** CA bundle that verifies the server. */
   readonly caPem: string;
-  /** CA bundle the gateway trusts for clients (diagnosis only); defaults to caPem. */
+  /** CA bundle the gateway trusts for clients (diagnosis only); without it the path is not judged. */
   readonly clientCaPem?: string;
+  /** Which of the certificate's own OCSP/CRL services a refusal's diagnosis may ask; default loopback. */
+  readonly revocationFetch?: RevocationFetchScope;
   readonly servername?: string;
   readonly timeoutMs?: number;
   readonly serverReason?: ServerReasonHook;
@@ -62,6 +65,7 @@ export async function probe(url: string, options: ProbeOptions): Promise<ProbeRe
     caPem: options.caPem,
     resume: false,
     ...(options.clientCaPem !== undefined ? { clientCaPem: options.clientCaPem } : {}),
+    ...(options.revocationFetch !== undefined ? { revocationFetch: options.revocationFetch } : {}),
     ...(options.servername !== undefined ? { servername: options.servername } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.serverReason ? { serverReason: options.serverReason } : {}),
@@ -78,7 +82,7 @@ export async function probe(url: string, options: ProbeOptions): Promise<ProbeRe
   // A refusal that is not explained (a socket closed after the handshake, an unknown alert) is
   // still worth a look at the client's certificate: say what it shows, without claiming a cause.
   const diagnosis =
-    outcome.diagnosis ?? (record.category !== 'ok' && identity.sendsCertificate ? target.diagnoser.diagnose(identity) : undefined);
+    outcome.diagnosis ?? (record.category !== 'ok' && identity.sendsCertificate ? target.diagnoser.diagnoseStatically(identity) : undefined);
   const serverCertificate = outcome.peerCertificate ? summarise(outcome.peerCertificate) : undefined;
   const sentence = explain(record.category, record.rawCode, record.httpStatus, diagnosis?.reason, outcome.serverReason, identity.sendsCertificate);
   return {

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import type { AttemptRecord } from '../metrics/attempt-record.js';
 import { peakRatePerSecond } from './arrival-schedule.js';
 import { runClosedLoop } from './closed-loop.js';
+import type { Diagnosis } from './diagnose-client-certificate.js';
 import { profileDurationMs, type LoadProfile } from './load-profile.js';
 import { LoadTally, type LoadProgress } from './load-tally.js';
 import { resolveTarget, type LoadTargetSpec } from './load-target.js';
@@ -19,8 +20,11 @@ export const MAX_IN_FLIGHT = 10_000;
 const SPARE_FDS = 64;
 
 export interface RunLoadOptions {
-  /** Every measured attempt, as it ends (aborted attempts are not reported: they measured nothing). */
-  readonly onAttempt?: (record: AttemptRecord) => void;
+  /**
+   * Every measured attempt, as it ends (aborted attempts are not reported: they measured nothing),
+   * with the client-side diagnosis when the gateway refused the certificate.
+   */
+  readonly onAttempt?: (record: AttemptRecord, diagnosis?: Diagnosis) => void;
   /** Stops new attempts at once and cuts in-flight ones short; runLoad then resolves with what was measured. */
   readonly signal?: AbortSignal;
   /** Called about once per second while the load runs. */

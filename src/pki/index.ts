@@ -28,7 +28,7 @@ export { splitPemBundle, trustBundlePem } from './trust-bundle.js';
 export { Crl, issueCrl } from './crl.js';
 export type { CrlOptions } from './crl.js';
 export { buildOcspRequest, parseOcspRequest } from './ocsp-request.js';
-export type { OcspCertId, OcspRequestInfo, OcspRequestOptions } from './ocsp-request.js';
+export type { OcspCertId, OcspIssuerKeyId, OcspRequestInfo, OcspRequestOptions } from './ocsp-request.js';
 export { buildOcspErrorResponse, buildOcspResponse, parseOcspResponse } from './ocsp-response.js';
 export type {
   OcspErrorStatus,
@@ -38,3 +38,8 @@ export type {
   ParsedOcspResponse,
 } from './ocsp-response.js';
 export { certificateFromDer, certificateFromPem } from './certificate-from-der.js';
+export { describeFetchError, queryOcsp } from './ocsp-query.js';
+export type { OcspPost, OcspQueryOptions, OcspQueryResult } from './ocsp-query.js';
+export { checkCrl } from './crl-check.js';
+export { authorityKeyIdOf, crlDistributionPointsOf } from './read-extensions.js';
+export type { CrlVerdict } from './crl-check.js';

@@ -74,19 +74,31 @@ export function parseOcspRequest(der: Uint8Array): OcspRequestInfo {
   return nonce ? { certIds, nonce } : { certIds };
 }
 
+/**
+ * An issuer known only from the certificate it issued: the authority key identifier, which CAs
+ * (OpenSSL's `authorityKeyIdentifier=keyid`, ours) compute as the SHA-1 of their key bits (RFC
+ * 5280 4.2.1.2 method 1), which is exactly a SHA-1 CertID's issuerKeyHash. Enough to ask a
+ * responder; not enough to check its answer's signature.
+ */
+export interface OcspIssuerKeyId {
+  readonly sha1KeyHash: Buffer;
+}
+
 /** Encodes an unsigned OCSPRequest for `certificate`, issued by `issuer` (RFC 6960 4.1.1). */
 export function buildOcspRequest(
   certificate: Certificate,
-  issuer: Certificate,
+  issuer: Certificate | OcspIssuerKeyId,
   options: OcspRequestOptions = {},
 ): Buffer {
   const hash = options.hash ?? 'sha1';
+  if ('sha1KeyHash' in issuer && hash !== 'sha1') throw new RangeError('an issuer known only by its SHA-1 key identifier needs a SHA-1 CertID');
+  const issuerKeyHash = 'sha1KeyHash' in issuer ? issuer.sha1KeyHash : digest(hash, subjectPublicKeyBits(issuer));
   const certId = new pkijs.CertID({
     // OpenSSL writes the hash AlgorithmIdentifier with NULL parameters; so do we.
     hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: HASH_OIDS[hash], algorithmParams: new asn1js.Null() }),
     // RFC 6960 4.1.1: the hash of the issuer name field *in the certificate being checked*.
     issuerNameHash: new asn1js.OctetString({ valueHex: digest(hash, certificate.issuerDer) }),
-    issuerKeyHash: new asn1js.OctetString({ valueHex: digest(hash, subjectPublicKeyBits(issuer)) }),
+    issuerKeyHash: new asn1js.OctetString({ valueHex: issuerKeyHash }),
     serialNumber: integerOf(certificate.serialNumber),
   });
   const tbsRequest = new pkijs.TBSRequest({ requestList: [new pkijs.Request({ reqCert: certId })] });

@@ -1,4 +1,4 @@
-import { createHash, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { PkiError } from '../errors.js';
@@ -18,6 +18,7 @@ import {
   type OcspRequestInfo,
 } from './ocsp-request.js';
 import { REVOCATION_REASONS, type CertificateStatus, type RevocationReason } from './revocation.js';
+import { signatureProblem } from './signature-check.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -242,19 +243,6 @@ function delegationProblem(candidate: X509Certificate, issuer: Certificate, at: 
   return undefined;
 }
 
-/** Digests of the signature algorithms our CAs and OpenSSL's responder use; null for Ed25519. */
-const SIGNATURE_DIGESTS: Record<string, 'sha1' | 'sha256' | 'sha384' | 'sha512' | null> = {
-  '1.2.840.113549.1.1.5': 'sha1',
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.1': 'sha1',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-  '1.3.101.112': null,
-};
-
 function checkSignature(
   tbs: Uint8Array,
   signature: Buffer,
@@ -262,17 +250,8 @@ function checkSignature(
   publicKey: KeyObject,
   signer: 'issuer' | 'delegated',
 ): SignatureVerdict {
-  const digest = SIGNATURE_DIGESTS[algorithmOid];
-  if (digest === undefined) {
-    return { signatureValid: false, signatureProblem: `unsupported signature algorithm ${algorithmOid}`, signer };
-  }
-  let valid = false;
-  try {
-    valid = verify(digest, tbs, publicKey, signature);
-  } catch {
-    // A key that does not fit the algorithm (an RSA key and an ECDSA OID) is just a bad signature.
-  }
-  return valid ? { signatureValid: true, signer } : { signatureValid: false, signatureProblem: 'bad signature', signer };
+  const problem = signatureProblem(tbs, signature, algorithmOid, publicKey);
+  return problem ? { signatureValid: false, signatureProblem: problem, signer } : { signatureValid: true, signer };
 }
 
 /** ResponderID (RFC 6960 4.2.2.3): byName [1] Name, or byKey [2] SHA-1 of the key bits. */

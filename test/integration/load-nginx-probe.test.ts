@@ -51,6 +51,9 @@ describe('probe against nginx 1.22 with ssl_verify_client on', () => {
     const cred = credential();
     const result = await probe(nginx.url, {
       caPem: pki.root.certificate.pem,
+      // What the lab's nginx trusts for clients (ssl_client_certificate): without it an unknown
+      // CA is "path not checked" (test/integration/diagnosis-foreign-nginx.test.ts).
+      clientCaPem: pki.root.certificate.pem,
       servername: 'localhost',
       ...(cred ? { certPem: cred.chainPem, keyPem: cred.keyPem } : {}),
     });
