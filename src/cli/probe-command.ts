@@ -4,6 +4,8 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
 import { probe, type ProbeResult } from '../load/index.js';
 import { readFlagFile } from './read-flag-file.js';
+import { printOut } from './print.js';
+import { jsonText } from '../visible-text.js';
 
 interface ProbeFlags {
   cert?: string;
@@ -32,7 +34,7 @@ export function probeCommand(): Command {
     .option('--json', 'print one JSON object instead of text', false)
     .action(async (url: string, flags: ProbeFlags) => {
       const result = await runProbe(url, flags);
-      process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : formatProbe(result));
+      printOut(flags.json ? `${jsonText(result)}\n` : formatProbe(result));
       process.exitCode = result.category === 'ok' ? ExitCode.Ok : ExitCode.SloBreached;
     });
 }

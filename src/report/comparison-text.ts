@@ -1,13 +1,14 @@
 import { formatSloValue } from '../slo/index.js';
 import type { Comparison, MetricChange, SloChange } from './compare-results.js';
 import { alignedTable, formatCpu, formatMs, formatRate, formatRatio } from './format.js';
+import { visibleText } from '../visible-text.js';
 
-/** `mtls-chaos compare` output: what changed, regressions marked; plain text for CI logs. Pure. */
+/** `mtls-chaos compare` output: what changed, regressions marked; plain text for CI logs. Pure. Values from the result files enter through visibleText (visible-text.ts). */
 export function renderComparison(comparison: Comparison): string {
   const { baseline, candidate, options } = comparison;
   const lines = [
-    `baseline:  ${baseline.scenario} started ${baseline.startedAt} (${baseline.status}, ${baseline.verdict.toUpperCase()})`,
-    `candidate: ${candidate.scenario} started ${candidate.startedAt} (${candidate.status}, ${candidate.verdict.toUpperCase()})`,
+    `baseline:  ${visibleText(baseline.scenario)} started ${visibleText(baseline.startedAt)} (${baseline.status}, ${baseline.verdict.toUpperCase()})`,
+    `candidate: ${visibleText(candidate.scenario)} started ${visibleText(candidate.startedAt)} (${candidate.status}, ${candidate.verdict.toUpperCase()})`,
     `tolerance: ${formatRatio(options.tolerance)} relative on latency, rate and CPU; ${formatPoints(options.rateTolerance)} on success and failure rates`,
     '',
     ...alignedTable(
@@ -33,7 +34,7 @@ export function renderComparison(comparison: Comparison): string {
       ),
     );
   }
-  for (const warning of comparison.warnings) lines.push('', `warning: ${warning}`);
+  for (const warning of comparison.warnings) lines.push('', `warning: ${visibleText(warning)}`);
   lines.push(
     '',
     comparison.regressions === 0 ? 'no regression beyond the tolerance' : `${comparison.regressions} regression${comparison.regressions === 1 ? '' : 's'} beyond the tolerance`,
