@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { probe, type ProbeResult } from '../load/index.js';
 import { readFlagFile } from './read-flag-file.js';
 import { printOut } from './print.js';
-import { jsonText } from '../visible-text.js';
+import { jsonText, visibleText } from '../visible-text.js';
 
 interface ProbeFlags {
   cert?: string;
@@ -83,8 +83,9 @@ export function formatProbe(result: ProbeResult): string {
   const server = result.serverCertificate;
   if (server) {
     const expiry = server.daysUntilExpiry < 0 ? `expired ${-server.daysUntilExpiry} day(s) ago` : `in ${server.daysUntilExpiry} day(s)`;
-    lines.push(`  server cert     ${server.subject}`, `  issued by       ${server.issuer}`, `  expires         ${server.notAfter} (${expiry})`);
+    // The peer's certificate names are the peer's text: shown, never acted on (visible-text.ts).
+    lines.push(`  server cert     ${visibleText(server.subject)}`, `  issued by       ${visibleText(server.issuer)}`, `  expires         ${server.notAfter} (${expiry})`);
   }
-  if (result.diagnosis) lines.push(`  diagnosis       ${result.diagnosis}`);
+  if (result.diagnosis) lines.push(`  diagnosis       ${visibleText(result.diagnosis)}`);
   return `${lines.join('\n')}\n`;
 }
