@@ -142,7 +142,7 @@ function runbookSection(result: RunResult): string {
 
 function warningsSection(result: RunResult): string {
   if (result.warnings.length === 0) return '';
-  return ['### Warnings', '', ...result.warnings.map((warning) => `- **${markdownText(warning.code)}**: ${markdownText(warning.message)}`)].join('\n');
+  return ['### Warnings', '', ...result.warnings.map((warning) => `- ${strong(markdownText(warning.code))}: ${markdownText(warning.message)}`)].join('\n');
 }
 
 function phasesSection(result: RunResult): string {
@@ -175,6 +175,11 @@ function replicasSection(result: RunResult): string {
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Bold around escaped text; nothing around nothing (`****` is no emphasis but four asterisks). */
+function strong(escaped: string): string {
+  return escaped === '' ? '' : `**${escaped}**`;
 }
 
 /** A code span for our own identifiers (outcome categories), never for a value from the result. */

@@ -13,7 +13,8 @@ import { visibleText } from '../visible-text.js';
  *   (links, images), `|` (GFM table cells: GitHub splits a row on an unescaped pipe before
  *   anything else), `~` (strikethrough, fences) and `$` (GitHub's math);
  * - what opens a block at the start of a line (`#` heading, `>` quote, `-`/`+` list or rule,
- *   `=` setext heading, `1.` ordered list, indentation for code) is escaped or trimmed there;
+ *   `=` setext heading, `1.` ordered list, indentation for code) is escaped or trimmed there,
+ *   and the end is trimmed too (`**text **` would not be bold, two trailing spaces a line break);
  * - line terminators become a space (one value is one line: a table row stays one row) and other
  *   control characters are written out (visible-text.ts).
  * A value of several lines (a description) is split by the caller and each line passed here.
@@ -27,6 +28,6 @@ export function markdownText(value: string): string {
   const text = visibleText(value.replace(LINE_TERMINATORS, ' '))
     .replace(INLINE_MARKDOWN, (character) => `\\${character}`)
     .replace(/[&<]/g, (character) => HTML[character] ?? character)
-    .trimStart();
+    .trim();
   return text.replace(BLOCK_MARKER, (marker) => `\\${marker}`).replace(/^(\d+)([.)])/, '$1\\$2');
 }

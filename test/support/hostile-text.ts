@@ -51,10 +51,11 @@ export const HOSTILE_FRAGMENTS = [
   ';globalThis.pwned = open("/etc/passwd");',
 ] as const;
 
-/** Text mixing the fragments with random strings, code points included. */
+/** Text mixing the fragments with random strings, code points included; never empty. */
 export const hostileText = fc
   .array(fc.oneof(fc.constantFrom(...HOSTILE_FRAGMENTS), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 6 })), { minLength: 1, maxLength: 10 })
-  .map((parts) => parts.join(''));
+  .map((parts) => parts.join(''))
+  .filter((text) => text.length > 0);
 
 /**
  * What no output may hold outside the newlines we put there, written independently of
