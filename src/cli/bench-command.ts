@@ -26,6 +26,8 @@ import { loadScenario, type Scenario } from '../scenario/index.js';
 import { parseSlo, type ParsedSlo } from '../slo/index.js';
 import { clientCaOption, collect, loadIdentityFlags, wholeNumber, type IdentityFlags } from './identity-flags.js';
 import { writeJsonAtomically } from './write-json-file.js';
+import { printErr, printOut } from './print.js';
+import { visibleText } from '../visible-text.js';
 
 interface BenchFlags extends Partial<IdentityFlags> {
   servername?: string;
@@ -114,12 +116,12 @@ async function bench(target: string, flags: BenchFlags): Promise<void> {
         settings,
         slos,
         signal,
-        onStep: (step) => process.stderr.write(`${formatStepLine(step)}\n`),
+        onStep: (step) => printErr(`${formatStepLine(step)}\n`),
       },
     ),
   );
   if (!report) return;
-  process.stdout.write(formatBenchReport(report));
+  printOut(formatBenchReport(report));
   await writeBenchFiles(report, flags);
   process.exitCode = benchExitCode(report);
 }
@@ -156,17 +158,17 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
   const rows: MatrixRow[] = [];
   const finished = await withInterrupts(async (signal) => {
     for (const [index, combination] of combinations.entries()) {
-      process.stderr.write(`${combinations.length > 1 ? `[${index + 1}/${combinations.length}] ` : ''}${combination.label}: starting the lab\n`);
+      printErr(`${combinations.length > 1 ? `[${index + 1}/${combinations.length}] ` : ''}${combination.label}: starting the lab\n`);
       const lab = await startBenchLab(combination.scenario, { runId: newRunId(new Date()), signal, configuration: combination.label });
       try {
         const report = await runBench(lab.target, {
           settings: { ...settings, resume: combination.scenario.load.resumption },
           slos,
           signal,
-          onStep: (step) => process.stderr.write(`${formatStepLine(step)}\n`),
+          onStep: (step) => printErr(`${formatStepLine(step)}\n`),
         });
         rows.push({ combination: combination as MatrixRow['combination'], report });
-        process.stderr.write(`${combination.label}: capacity ${report.capacityText} (limited by ${report.limitedBy})\n`);
+        printErr(`${combination.label}: capacity ${report.capacityText} (limited by ${report.limitedBy})\n`);
       } finally {
         await lab.stop();
       }
@@ -176,12 +178,12 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
   if (!finished) return;
   if (flags.matrix === undefined) {
     const report = rows[0]!.report;
-    process.stdout.write(formatBenchReport(report));
+    printOut(formatBenchReport(report));
     await writeBenchFiles(report, flags);
     process.exitCode = benchExitCode(report);
     return;
   }
-  process.stdout.write(`bench ${file} --matrix: capacity per configuration, each relative to the first\n\n${formatMatrix(rows, skipped)}`);
+  printOut(`bench ${visibleText(file)} --matrix: capacity per configuration, each relative to the first\n\n${formatMatrix(rows, skipped)}`);
   if (flags.json !== undefined) {
     await writeJsonAtomically(flags.json, {
       schemaVersion: BENCH_SCHEMA_VERSION,
@@ -266,7 +268,7 @@ export async function withInterrupts<T>(work: (signal: AbortSignal) => Promise<T
   } catch (error) {
     const received = interrupts.received();
     if (!received) throw error;
-    process.stderr.write(`bench aborted by ${received}: no result written\n`);
+    printErr(`bench aborted by ${received}: no result written\n`);
     process.exitCode = received === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
     return undefined;
   } finally {

@@ -3,6 +3,8 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { DEFAULT_COMPARE_OPTIONS, compareResults, renderComparison } from '../report/index.js';
 import { readRunResult } from '../result/index.js';
+import { printOut } from './print.js';
+import { jsonText } from '../visible-text.js';
 
 /** `mtls-chaos compare`: tonight against last night; exit 1 when something regressed beyond the tolerance. */
 export function compareCommand(): Command {
@@ -18,7 +20,7 @@ export function compareCommand(): Command {
       const rateTolerance = parsePercent(options.rateTolerance, '--rate-tolerance');
       const [baseline, candidate] = [await readRunResult(baselineFile), await readRunResult(candidateFile)];
       const comparison = compareResults(baseline, candidate, { ...DEFAULT_COMPARE_OPTIONS, tolerance, rateTolerance });
-      process.stdout.write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparison(comparison));
+      printOut(options.json ? `${jsonText(comparison, 2)}\n` : renderComparison(comparison));
       process.exitCode = comparison.regressions > 0 ? ExitCode.SloBreached : ExitCode.Ok;
     });
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { checkPrerequisites, type Prerequisite } from '../lab/prerequisites.js';
+import { printOut } from './print.js';
 
 /**
  * `doctor`: a table of what this machine has. It exits 0 whatever is missing (the local runtime
@@ -12,10 +13,10 @@ export function doctorCommand(): Command {
     .addOption(new Option('--require <runtime>', 'exit 1 when this runtime cannot run here').choices(['docker']))
     .action(async (options: { require?: 'docker' }) => {
       const checks = await checkPrerequisites();
-      process.stdout.write(`${renderTable(checks)}\n`);
+      printOut(`${renderTable(checks)}\n`);
       const missing = checks.filter((check) => !check.ok);
-      if (missing.length === 0) process.stdout.write('\neverything is available\n');
-      else process.stdout.write(`\n${missing.length} missing; the local runtime with the node gateway needs none of them\n`);
+      if (missing.length === 0) printOut('\neverything is available\n');
+      else printOut(`\n${missing.length} missing; the local runtime with the node gateway needs none of them\n`);
       if (options.require === 'docker' && missing.some((check) => check.use === 'docker runtime')) process.exitCode = 1;
     });
 }

@@ -3,6 +3,8 @@ import { UsageError } from '../errors.js';
 import { exportK6 } from '../k6/index.js';
 import { TOOL_VERSION } from '../run/index.js';
 import { loadScenario } from '../scenario/index.js';
+import { printOut } from './print.js';
+import { visibleText } from '../visible-text.js';
 
 /** `export k6`: the drill's load for k6 and the k6-operator, when one machine is not enough. */
 export function exportCommand(): Command {
@@ -26,22 +28,21 @@ export function exportCommand(): Command {
           toolVersion: TOOL_VERSION,
           ...(options.target === undefined ? {} : { target: options.target }),
         });
-        const out = process.stdout;
-        out.write(`exported ${scenario.name} for k6 into ${exported.dir}\n`);
-        for (const path of exported.files) out.write(`  ${path}\n`);
-        out.write(`PRIVATE KEY: ${exported.tlsDir} holds a client private key (folder 0700, key 0600); do not commit or share it\n`);
+        printOut(`exported ${scenario.name} for k6 into ${visibleText(exported.dir)}\n`);
+        for (const path of exported.files) printOut(`  ${visibleText(path)}\n`);
+        printOut(`PRIVATE KEY: ${visibleText(exported.tlsDir)} holds a client private key (folder 0700, key 0600); do not commit or share it\n`);
         const thresholds = exported.translations.filter((t) => t.translated);
-        out.write(`thresholds: ${thresholds.length} of ${exported.translations.length} SLOs translated\n`);
+        printOut(`thresholds: ${thresholds.length} of ${exported.translations.length} SLOs translated\n`);
         for (const translation of exported.translations) {
           if (translation.translated) {
             const list = translation.thresholds.map((t) => `${t.metric}: ${t.expression}`).join('; ');
-            out.write(`  ${translation.expression} -> ${list}${translation.note ? ` (${translation.note})` : ''}\n`);
+            printOut(`  ${visibleText(translation.expression)} -> ${list}${translation.note ? ` (${translation.note})` : ''}\n`);
           } else {
-            out.write(`  NOT TRANSLATED ${translation.expression} (${translation.scope}): ${translation.reason}\n`);
+            printOut(`  NOT TRANSLATED ${visibleText(translation.expression)} (${translation.scope}): ${translation.reason}\n`);
           }
         }
-        for (const line of exported.untranslatedLoad) out.write(`  NOT REPRODUCED ${line}\n`);
-        out.write(`see ${exported.dir}/README.txt to run it with k6 or the k6-operator\n`);
+        for (const line of exported.untranslatedLoad) printOut(`  NOT REPRODUCED ${visibleText(line)}\n`);
+        printOut(`see ${visibleText(exported.dir)}/README.txt to run it with k6 or the k6-operator\n`);
       }),
   );
   return exportRoot;

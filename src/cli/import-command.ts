@@ -9,6 +9,8 @@ import type { RunResult } from '../result/index.js';
 import { TOOL_VERSION, newRunId } from '../run/index.js';
 import { BUILT_IN_SCENARIO_DIR, loadScenario, type Scenario } from '../scenario/index.js';
 import { parseSlo, type ScopedSlo } from '../slo/index.js';
+import { printOut } from './print.js';
+import { visibleText } from '../visible-text.js';
 
 /** `import k6`: k6's measurements back into a result, judged by the drill's SLOs. */
 export function importCommand(): Command {
@@ -42,8 +44,8 @@ export function importCommand(): Command {
         });
         const dir = resolve(options.out ?? join('reports', `${drill.name}-k6-${newRunId(new Date())}`));
         const written = await writeReports(result, dir);
-        process.stdout.write(`${renderConsoleSummary(result)}\n`);
-        process.stdout.write(`reports: ${written.join(', ')}\n`);
+        printOut(`${renderConsoleSummary(result)}\n`);
+        printOut(`reports: ${written.map(visibleText).join(', ')}\n`);
         process.exitCode = result.verdict === 'pass' ? ExitCode.Ok : ExitCode.SloBreached;
       }),
   );

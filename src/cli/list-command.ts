@@ -4,6 +4,8 @@ import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { BUILT_IN_SCENARIO_DIR, ScenarioError, listScenarioFiles, loadScenario } from '../scenario/index.js';
 import { formatError } from './format-error.js';
+import { printErr, printOut } from './print.js';
+import { visibleText } from '../visible-text.js';
 
 export function listCommand(): Command {
   return new Command('list')
@@ -34,22 +36,22 @@ async function listScenarios(dir: string, debug: boolean): Promise<void> {
     const shown = fromHere && !fromHere.startsWith('..') ? fromHere : file;
     try {
       const scenario = await loadScenario(file);
-      rows.push({ name: scenario.name, file: shown, summary: scenario.summary });
+      rows.push({ name: scenario.name, file: visibleText(shown), summary: visibleText(scenario.summary) });
     } catch (error) {
       if (!(error instanceof MtlsChaosError)) throw error;
-      process.stderr.write(`${formatError(error, debug)}\n`);
+      printErr(`${formatError(error, debug)}\n`);
       invalid += 1;
     }
   }
   if (rows.length === 0 && invalid === 0) {
-    process.stdout.write(`no scenarios in ${dir}\n`);
+    printOut(`no scenarios in ${visibleText(dir)}\n`);
     return;
   }
   rows.sort((a, b) => a.name.localeCompare(b.name));
   const nameWidth = Math.max(...rows.map((row) => row.name.length));
   const fileWidth = Math.max(...rows.map((row) => row.file.length));
   for (const row of rows) {
-    process.stdout.write(`${row.name.padEnd(nameWidth)}  ${row.file.padEnd(fileWidth)}  ${row.summary}\n`);
+    printOut(`${row.name.padEnd(nameWidth)}  ${row.file.padEnd(fileWidth)}  ${row.summary}\n`);
   }
   if (invalid > 0) process.exitCode = ExitCode.InvalidInput;
 }

@@ -19,6 +19,8 @@ import { clientCaOption, collect, loadIdentityFlags, revocationFetchOption, whol
 import { writeJsonAtomically } from './write-json-file.js';
 import { LatencyHistogram } from '../metrics/index.js';
 import type { LatencySummary } from '../result/run-result.js';
+import { printErr, printOut } from './print.js';
+import { visibleText } from '../visible-text.js';
 
 interface LoadFlags extends IdentityFlags {
   revocationFetch: RevocationFetchScope;
@@ -104,7 +106,7 @@ async function load(url: string, flags: LoadFlags): Promise<void> {
     progress.end();
   }
   const report = summary.report(url, profile, flags.resume, outcome);
-  process.stdout.write(formatLoadReport(report));
+  printOut(formatLoadReport(report));
   if (flags.json !== undefined) await writeJsonAtomically(flags.json, report);
   process.exitCode = exitOnSignal ?? (report.succeeded > 0 ? ExitCode.Ok : ExitCode.SloBreached);
 }
@@ -274,12 +276,12 @@ class ProgressLine {
     const line =
       `[${Math.round(seconds)}s/${this.totalLabel}] ${state.attempts} attempts, ${state.succeeded} ok, ` +
       `${(state.attempts / Math.max(seconds, 0.001)).toFixed(1)}/s, in flight ${state.inFlight}, late ${state.lateStarts}, dropped ${state.dropped}`;
-    if (process.stderr.isTTY) process.stderr.write(`\r${line}\x1b[K`);
-    else process.stderr.write(`${line}\n`);
+    if (process.stderr.isTTY) process.stderr.write(`\r${visibleText(line)}\x1b[K`);
+    else printErr(`${line}\n`);
     this.written = true;
   }
 
   end(): void {
-    if (this.written && process.stderr.isTTY) process.stderr.write('\n');
+    if (this.written && process.stderr.isTTY) printErr('\n');
   }
 }

@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { KEY_ALGORITHMS, buildLabPki, isKeyAlgorithm, writeLabPki } from '../pki/index.js';
+import { printErr, printOut } from './print.js';
+import { visibleText } from '../visible-text.js';
 
 /** Most leaves a single `pki init` issues; beyond this, use the library's issueFleet. */
 const MAX_LEAVES = 100_000;
@@ -79,15 +81,15 @@ async function pkiInit(dir: string, options: PkiInitOptions): Promise<void> {
     ...(options.crlUrl ? { crlUrl: options.crlUrl } : {}),
     onProgress: showProgress ? (issued, all) => process.stderr.write(`\rissued ${issued}/${all} certificates`) : undefined,
   });
-  if (showProgress) process.stderr.write('\n');
+  if (showProgress) printErr('\n');
   const files = await writeLabPki(pki, dir, {
     force: options.force,
     ...(options.p12Password === undefined ? {} : { pkcs12Password: options.p12Password }),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  process.stdout.write(
-    `wrote a ${options.alg} lab PKI to ${files.dir} in ${seconds}s: root, intermediate, ` +
+  printOut(
+    `wrote a ${options.alg} lab PKI to ${visibleText(files.dir)} in ${seconds}s: root, intermediate, ` +
       `${files.servers.length} server(s), ${files.clients.length} client(s); private keys are mode 0600\n` +
-      `see ${files.readme} for what each file is\n`,
+      `see ${visibleText(files.readme)} for what each file is\n`,
   );
 }

@@ -5,6 +5,8 @@ import { UsageError } from '../errors.js';
 import { probe, type ProbeResult, type RevocationFetchScope } from '../load/index.js';
 import { clientCaOption, revocationFetchOption } from './identity-flags.js';
 import { readFlagFile } from './read-flag-file.js';
+import { printOut } from './print.js';
+import { jsonText, visibleText } from '../visible-text.js';
 
 interface ProbeFlags {
   cert?: string;
@@ -35,7 +37,7 @@ export function probeCommand(): Command {
     .option('--json', 'print one JSON object instead of text', false)
     .action(async (url: string, flags: ProbeFlags) => {
       const result = await runProbe(url, flags);
-      process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : formatProbe(result));
+      printOut(flags.json ? `${jsonText(result)}\n` : formatProbe(result));
       process.exitCode = result.category === 'ok' ? ExitCode.Ok : ExitCode.SloBreached;
     });
 }
@@ -85,8 +87,9 @@ export function formatProbe(result: ProbeResult): string {
   const server = result.serverCertificate;
   if (server) {
     const expiry = server.daysUntilExpiry < 0 ? `expired ${-server.daysUntilExpiry} day(s) ago` : `in ${server.daysUntilExpiry} day(s)`;
-    lines.push(`  server cert     ${server.subject}`, `  issued by       ${server.issuer}`, `  expires         ${server.notAfter} (${expiry})`);
+    // The peer's certificate names are the peer's text: shown, never acted on (visible-text.ts).
+    lines.push(`  server cert     ${visibleText(server.subject)}`, `  issued by       ${visibleText(server.issuer)}`, `  expires         ${server.notAfter} (${expiry})`);
   }
-  if (result.diagnosis) lines.push(`  diagnosis       ${result.diagnosis}`);
+  if (result.diagnosis) lines.push(`  diagnosis       ${visibleText(result.diagnosis)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,8 @@ import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeReports, type ReporterName } from '../report/index.js';
 import { readRunResult } from '../result/index.js';
+import { printOut } from './print.js';
+import { visibleText } from '../visible-text.js';
 
 /** `mtls-chaos report`: re-renders the reports of a saved result.json (after an upgrade, or elsewhere). */
 export function reportCommand(): Command {
@@ -22,6 +24,6 @@ export function reportCommand(): Command {
       // No flag: all three. result.json itself is never rewritten.
       const names: ReporterName[] = chosen.length > 0 ? chosen : ['html', 'junit', 'markdown'];
       const files = await writeReports(result, resolve(options.out ?? dirname(file)), names);
-      for (const path of files) process.stdout.write(`wrote ${path}\n`);
+      for (const path of files) printOut(`wrote ${visibleText(path)}\n`);
     });
 }

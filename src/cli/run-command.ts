@@ -5,6 +5,8 @@ import { ExitCode } from '../exit-codes.js';
 import { renderConsoleSummary } from '../report/index.js';
 import { LiveView, runScenario, watchInterrupts } from '../run/index.js';
 import { describePlan, loadScenario } from '../scenario/index.js';
+import { printOut } from './print.js';
+import { visibleText } from '../visible-text.js';
 
 /** After a second Ctrl-C, the longest the run may take to finish writing before the process exits. */
 const STOP_NOW_EXIT_MS = 2_000;
@@ -29,7 +31,7 @@ export function runCommand(): Command {
       }
       // Validate before anything starts: an invalid file costs no lab.
       const scenario = await loadScenario(file);
-      process.stdout.write(`${describePlan(scenario)}\n\n`);
+      printOut(`${describePlan(scenario)}\n\n`);
       const interrupts = watchInterrupts(() => {
         // The run has killed its processes and removed its keys; give it a moment to write the
         // aborted result, but never more: this is the "stop now" the person asked for.
@@ -47,7 +49,7 @@ export function runCommand(): Command {
             ? {
                 externalLoad: {
                   onReady: (info) =>
-                    process.stdout.write(
+                    printOut(
                       `external load: the lab is up; make the load now, for ${info.durationMs / 1000}s (the fault timeline starts now)\n` +
                         `  endpoint     ${info.target}\n` +
                         `  client cert  ${info.certificate}\n` +
@@ -66,8 +68,8 @@ export function runCommand(): Command {
           ...(options.quiet ? {} : { onProgress: (status) => view.update(status) }),
         });
         view.end();
-        process.stdout.write(`${renderConsoleSummary(outcome.result)}\n`);
-        process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
+        printOut(`${renderConsoleSummary(outcome.result)}\n`);
+        printOut(`reports: ${outcome.files.map(visibleText).join(', ')}\n`);
         process.exitCode = outcome.exitCode;
       } finally {
         // Also when the run throws: the error goes below the last log line, not into the block.

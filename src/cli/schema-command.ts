@@ -3,6 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MtlsChaosError } from '../errors.js';
 import { scenarioJsonSchemaText } from '../scenario/index.js';
+import { printOut } from './print.js';
+import { visibleText } from '../visible-text.js';
 
 export function schemaCommand(): Command {
   return new Command('schema')
@@ -11,7 +13,7 @@ export function schemaCommand(): Command {
     .action(async (options: { out?: string }) => {
       const text = scenarioJsonSchemaText();
       if (!options.out) {
-        process.stdout.write(text);
+        printOut(text);
         return;
       }
       try {
@@ -23,6 +25,6 @@ export function schemaCommand(): Command {
           cause: error,
         });
       }
-      process.stdout.write(`wrote the scenario JSON Schema to ${options.out}\n`);
+      printOut(`wrote the scenario JSON Schema to ${visibleText(options.out)}\n`);
     });
 }

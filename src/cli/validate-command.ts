@@ -4,6 +4,8 @@ import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { SCENARIO_EXTENSIONS, ScenarioError, describePlan, listScenarioFiles, loadScenario, summarisePlan } from '../scenario/index.js';
 import { formatError } from './format-error.js';
+import { printErr, printOut } from './print.js';
+import { visibleText } from '../visible-text.js';
 
 export function validateCommand(): Command {
   return new Command('validate')
@@ -23,12 +25,12 @@ export function validateCommand(): Command {
 async function validateOne(file: string, plan: boolean, debug: boolean): Promise<boolean> {
   try {
     const scenario = await loadScenario(file);
-    process.stdout.write(`ok ${file}: ${scenario.name}: ${summarisePlan(scenario)}\n`);
-    if (plan) process.stdout.write(`${indent(describePlan(scenario))}\n`);
+    printOut(`ok ${visibleText(file)}: ${scenario.name}: ${summarisePlan(scenario)}\n`);
+    if (plan) printOut(`${indent(describePlan(scenario))}\n`);
     return true;
   } catch (error) {
     if (!(error instanceof MtlsChaosError)) throw error;
-    process.stderr.write(`${formatError(error, debug)}\n`);
+    printErr(`${formatError(error, debug)}\n`);
     return false;
   }
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { buildLabPki } from '../pki/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { writeK6Credentials } from './k6-credentials.js';
+import { K6_CREDENTIAL_NAMES, writeK6Credentials } from './k6-credentials.js';
 import { renderExportReadme } from './k6-export-readme.js';
 import { k6LoadPhases } from './k6-load-phases.js';
 import { k6Manifests, toYaml } from './k6-manifests.js';
@@ -48,8 +48,6 @@ export async function exportK6(scenario: Scenario, options: ExportK6Options): Pr
       hint: 'export into a new or empty folder: it will hold a private key',
     });
   }
-  const translations = scenario.slos.map(({ parsed, scope }) => translateSlo(parsed, scope));
-  const untranslatedLoad = untranslatedLoadOf(scenario);
   const pki = await buildLabPki({
     algorithm: scenario.pki.algorithm,
     clients: 1,
@@ -58,16 +56,7 @@ export async function exportK6(scenario: Scenario, options: ExportK6Options): Pr
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const credentials = await writeK6Credentials(pki, join(dir, TLS_DIR));
-  const phases = k6LoadPhases(scenario);
-  const script = renderK6Script({
-    scenario,
-    phases,
-    translations,
-    untranslatedLoad,
-    identity: { certificate: credentials.names.certificate, key: credentials.names.key },
-    ...(target ? { defaultTarget: target } : {}),
-    toolVersion: options.toolVersion,
-  });
+  const { script, translations, untranslatedLoad } = k6ScriptOf(scenario, { toolVersion: options.toolVersion, ...(target ? { target } : {}) });
   const tlsFiles = [credentials.names.ca, credentials.names.certificate, credentials.names.key];
   const manifests = k6Manifests({ drill: scenario.name, parallelism: options.parallelism, scriptFile: SCRIPT_FILE, tlsDir: TLS_DIR, tlsFiles, ...(target ? { target } : {}) });
   const readme = renderExportReadme({
@@ -95,6 +84,25 @@ export async function exportK6(scenario: Scenario, options: ExportK6Options): Pr
     translations,
     untranslatedLoad,
   };
+}
+
+/** The k6 script of a drill (what `export k6` writes as script.ts), with what it translates and what not. */
+export function k6ScriptOf(
+  scenario: Scenario,
+  options: { readonly toolVersion: string; readonly target?: string },
+): { readonly script: string; readonly translations: ThresholdTranslation[]; readonly untranslatedLoad: string[] } {
+  const translations = scenario.slos.map(({ parsed, scope }) => translateSlo(parsed, scope));
+  const untranslatedLoad = untranslatedLoadOf(scenario);
+  const script = renderK6Script({
+    scenario,
+    phases: k6LoadPhases(scenario),
+    translations,
+    untranslatedLoad,
+    identity: { certificate: K6_CREDENTIAL_NAMES.certificate, key: K6_CREDENTIAL_NAMES.key },
+    ...(options.target ? { defaultTarget: options.target } : {}),
+    toolVersion: options.toolVersion,
+  });
+  return { script, translations, untranslatedLoad };
 }
 
 /** What of the drill's load a k6 script does not reproduce; said, never dropped silently. */

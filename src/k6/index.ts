@@ -1,5 +1,5 @@
 /** Scale-out on k6: export a drill's load as a k6 script and k6-operator manifests, import k6's results. */
-export { exportK6, MAX_PARALLELISM } from './export-k6.js';
+export { exportK6, k6ScriptOf, MAX_PARALLELISM } from './export-k6.js';
 export type { ExportK6Options, ExportK6Result } from './export-k6.js';
 export { translateSlo } from './k6-thresholds.js';
 export type { K6Threshold, ThresholdTranslation } from './k6-thresholds.js';

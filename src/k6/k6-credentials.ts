@@ -14,7 +14,8 @@ export interface K6CredentialFiles {
   readonly names: { readonly ca: string; readonly certificate: string; readonly key: string };
 }
 
-const NAMES = { ca: 'ca.crt', certificate: 'client-1.crt', key: 'client-1.key' } as const;
+/** The files' names in the TLS folder, as the script opens them. */
+export const K6_CREDENTIAL_NAMES = { ca: 'ca.crt', certificate: 'client-1.crt', key: 'client-1.key' } as const;
 
 /**
  * Writes the first client identity of a lab PKI for k6: the folder 0700, the key 0600 (chmod
@@ -26,10 +27,10 @@ export async function writeK6Credentials(pki: LabPki, dir: string): Promise<K6Cr
   if (!client) throw new Error('the lab PKI has no client identity to give k6');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
-  const files = { ca: join(dir, NAMES.ca), certificate: join(dir, NAMES.certificate), key: join(dir, NAMES.key) };
+  const files = { ca: join(dir, K6_CREDENTIAL_NAMES.ca), certificate: join(dir, K6_CREDENTIAL_NAMES.certificate), key: join(dir, K6_CREDENTIAL_NAMES.key) };
   await writeFile(files.ca, pki.root.certificate.pem, { mode: 0o644 });
   await writeFile(files.certificate, client.chainPem, { mode: 0o644 });
   await writeFile(files.key, client.keyPem, { mode: 0o600 });
   await chmod(files.key, 0o600);
-  return { dir, ...files, names: NAMES };
+  return { dir, ...files, names: K6_CREDENTIAL_NAMES };
 }

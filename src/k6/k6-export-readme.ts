@@ -2,6 +2,7 @@ import type { K6Manifests } from './k6-manifests.js';
 import { RUNNER_PATHS } from './k6-manifests.js';
 import { SCRIPT_ENV } from './k6-script.js';
 import type { ThresholdTranslation } from './k6-thresholds.js';
+import { visibleText } from '../visible-text.js';
 
 export interface ExportReadmeInput {
   readonly drill: string;
@@ -14,11 +15,15 @@ export interface ExportReadmeInput {
   readonly untranslatedLoad: readonly string[];
 }
 
-/** README.txt of an exported folder: how to run it with plain k6 and with the k6-operator. */
+/**
+ * README.txt of an exported folder: how to run it with plain k6 and with the k6-operator. People
+ * copy commands out of it, so text from the scenario (its file's path, its SLOs) is shown with
+ * control characters written out: a newline in a path must not add an instruction of its own.
+ */
 export function renderExportReadme(input: ExportReadmeInput): string {
   const { manifests } = input;
-  const notJudged = input.untranslated.map((t) => `  - ${t.expression} (${t.scope === 'run' ? 'whole run' : `${t.scope} phase`}): ${t.translated ? '' : t.reason}`);
-  return `mtls-chaos k6 export of the drill "${input.drill}" (${input.scenarioFile})
+  const notJudged = input.untranslated.map((t) => `  - ${visibleText(t.expression)} (${t.scope === 'run' ? 'whole run' : `${t.scope} phase`}): ${t.translated ? '' : t.reason}`);
+  return `mtls-chaos k6 export of the drill "${visibleText(input.drill)}" (${visibleText(input.scenarioFile)})
 ${'='.repeat(60)}
 
 Files
@@ -57,5 +62,5 @@ The certificates here come from a fresh lab PKI issued at export time. To drive 
 
 SLOs that are not k6 thresholds (import k6 judges them):
 ${notJudged.length === 0 ? '  none: every SLO is also a threshold in the script' : notJudged.join('\n')}
-${input.untranslatedLoad.length === 0 ? '' : `\nNot reproduced by k6:\n${input.untranslatedLoad.map((line) => `  - ${line}`).join('\n')}\n`}`;
+${input.untranslatedLoad.length === 0 ? '' : `\nNot reproduced by k6:\n${input.untranslatedLoad.map((line) => `  - ${visibleText(line)}`).join('\n')}\n`}`;
 }

@@ -2,13 +2,14 @@ import { formatSloValue } from '../slo/index.js';
 import type { Comparison, MetricChange, RunIdentity, SloChange } from './compare-results.js';
 import { alignedTable, formatCpu, formatMs, formatRate, formatRatio } from './format.js';
 import { verdictLabel } from './verdict-label.js';
+import { visibleText } from '../visible-text.js';
 
-/** `mtls-chaos compare` output: what changed, regressions marked; plain text for CI logs. Pure. */
+/** `mtls-chaos compare` output: what changed, regressions marked; plain text for CI logs. Pure. Values from the result files enter through visibleText (visible-text.ts). */
 export function renderComparison(comparison: Comparison): string {
   const { baseline, candidate, options } = comparison;
   const lines = [
-    `baseline:  ${baseline.scenario} started ${baseline.startedAt} (${runState(baseline)})`,
-    `candidate: ${candidate.scenario} started ${candidate.startedAt} (${runState(candidate)})`,
+    `baseline:  ${visibleText(baseline.scenario)} started ${visibleText(baseline.startedAt)} (${runState(baseline)})`,
+    `candidate: ${visibleText(candidate.scenario)} started ${visibleText(candidate.startedAt)} (${runState(candidate)})`,
     `tolerance: ${formatRatio(options.tolerance)} relative on latency, rate and CPU; ${formatPoints(options.rateTolerance)} on success and failure rates`,
     '',
     ...alignedTable(
@@ -34,7 +35,7 @@ export function renderComparison(comparison: Comparison): string {
       ),
     );
   }
-  for (const warning of comparison.warnings) lines.push('', `warning: ${warning}`);
+  for (const warning of comparison.warnings) lines.push('', `warning: ${visibleText(warning)}`);
   lines.push(
     '',
     comparison.regressions === 0 ? 'no regression beyond the tolerance' : `${comparison.regressions} regression${comparison.regressions === 1 ? '' : 's'} beyond the tolerance`,

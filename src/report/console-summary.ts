@@ -3,18 +3,20 @@ import type { LatencySummary, RunResult } from '../result/run-result.js';
 import { formatSloValue } from '../slo/index.js';
 import { alignedTable, formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
 import { sloTally, verdictLabel } from './verdict-label.js';
+import { visibleText } from '../visible-text.js';
 
 /**
  * The summary printed at the end of `run`: plain aligned text (it also lands in CI logs, where
- * colours turn into escape codes). A pure function, so it is tested without a terminal.
+ * colours turn into escape codes). A pure function, so it is tested without a terminal. Text from
+ * the result (names, messages; a result file can come from anywhere) enters through visibleText.
  */
 export function renderConsoleSummary(result: RunResult): string {
   const { summary } = result;
   const lines: string[] = [
-    `mtls-chaos ${result.scenario.name}: ${verdictLabel(result)} (${result.status}, ${formatOffset(result.load.actualDurationMs)}` +
+    `mtls-chaos ${visibleText(result.scenario.name)}: ${verdictLabel(result)} (${result.status}, ${formatOffset(result.load.actualDurationMs)}` +
       `${result.slos.length > 0 ? `, ${sloTally(result)}` : ', no SLOs'})`,
   ];
-  if (result.error) lines.push(`error[${result.error.code}]: ${result.error.message}`);
+  if (result.error) lines.push(`error[${visibleText(result.error.code)}]: ${visibleText(result.error.message)}`);
   lines.push(
     `${formatCount(summary.attempts)} attempts, ${formatCount(summary.succeeded)} succeeded (${formatRatio(summary.successRate)}), ` +
       `${formatRate(summary.attemptsPerSecond)}, ${formatCount(summary.resumed)} resumed, ${formatCount(summary.lateStarts)} late starts`,
@@ -73,6 +75,6 @@ export function renderConsoleSummary(result: RunResult): string {
     );
   }
 
-  for (const warning of result.warnings) lines.push('', `warning[${warning.code}]: ${warning.message}`);
+  for (const warning of result.warnings) lines.push('', `warning[${visibleText(warning.code)}]: ${visibleText(warning.message)}`);
   return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { formatDuration } from '../duration.js';
+import { visibleText } from '../visible-text.js';
 
 /** Number formats shared by the Markdown and console renderers, so both say the same thing. */
 
@@ -28,8 +29,13 @@ export function formatOffset(ms: number): string {
   return ms === 0 ? '0s' : formatDuration(ms);
 }
 
-/** Plain-text columns for terminals and CI logs: header plus rows, padded, two spaces apart. */
-export function alignedTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[]): string[] {
+/**
+ * Plain-text columns for terminals and CI logs: header plus rows, padded, two spaces apart. Cells
+ * hold values from result files (an SLO as written, a name), shown with their control characters
+ * written out (visible-text.ts) before the columns are measured.
+ */
+export function alignedTable(header: readonly string[], textRows: readonly (readonly string[])[], alignRight: readonly boolean[]): string[] {
+  const rows = textRows.map((row) => row.map(visibleText));
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
   const render = (cells: readonly string[]): string =>
     cells

@@ -1,6 +1,7 @@
 export type { Reporter } from './reporter.js';
 export { JsonReporter, RESULT_FILE_NAME } from './json-reporter.js';
 export { MarkdownReporter, SUMMARY_FILE_NAME, renderMarkdownSummary } from './markdown-reporter.js';
+export { markdownText } from './markdown-text.js';
 export { HtmlReporter, HTML_FILE_NAME, renderHtmlReport } from './html-reporter.js';
 export { escapeHtml, htmlPage, loadChartAssets } from './html-page.js';
 export type { ChartAssets } from './html-page.js';

@@ -4,6 +4,7 @@ import { formatSloValue } from '../slo/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { formatOffset } from './format.js';
 import type { Reporter } from './reporter.js';
+import { showCharacter, visibleLines } from '../visible-text.js';
 
 export const JUNIT_FILE_NAME = 'junit.xml';
 
@@ -85,13 +86,18 @@ export function failureMessage(slo: SloVerdict): string {
   return `${target}, ${measured}`;
 }
 
-/** Characters XML 1.0 forbids even escaped (C0 controls but tab, newline, carriage return). */
-const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+/**
+ * XML 1.0 forbids most C0 controls even as character references, and U+FFFE/U+FFFF and lone
+ * surrogates; a CI server's parser rejects the whole file for one of them. Rather than dropping
+ * them (a name that silently changes), every active character but the newline is written out as
+ * visible-text.ts does for terminals (\x01, \u2028), and the two non-characters likewise.
+ */
+const NON_CHARACTERS = /[\uFFFE\uFFFF]/g;
 
 function text(value: string): string {
-  return value.replace(INVALID_XML_CHARS, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return visibleLines(value).replace(NON_CHARACTERS, showCharacter).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function attr(value: string): string {
-  return text(value).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+  return text(value).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;');
 }

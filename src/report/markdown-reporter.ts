@@ -5,12 +5,17 @@ import { formatSloValue } from '../slo/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { runbookFor } from './category-runbook.js';
 import { formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
+import { markdownText } from './markdown-text.js';
 import type { Reporter } from './reporter.js';
 import { sloTally, verdictLabel } from './verdict-label.js';
 
 export const SUMMARY_FILE_NAME = 'summary.md';
 
-/** summary.md: fit for $GITHUB_STEP_SUMMARY (GitHub-flavoured tables, no HTML, no emoji). */
+/**
+ * summary.md: fit for $GITHUB_STEP_SUMMARY (GitHub-flavoured tables, no HTML, no emoji). Every
+ * value from the result goes through markdownText (markdown-text.ts); code spans hold only our
+ * own identifiers (outcome categories).
+ */
 export class MarkdownReporter implements Reporter {
   readonly name = 'markdown';
 
@@ -23,7 +28,7 @@ export class MarkdownReporter implements Reporter {
 
 export function renderMarkdownSummary(result: RunResult): string {
   const sections = [
-    [`## mtls-chaos: ${inline(result.scenario.name)}`, '', verdictLine(result), ...errorLine(result), ...description(result)].join('\n'),
+    [`## mtls-chaos: ${markdownText(result.scenario.name)}`, '', verdictLine(result), ...errorLine(result), ...description(result)].join('\n'),
     slosSection(result.slos),
     loadSection(result),
     latencySection(result.summary),
@@ -47,25 +52,26 @@ function verdictLine(result: RunResult): string {
 }
 
 function errorLine(result: RunResult): string[] {
-  return result.error ? ['', `**Error** \`${result.error.code}\`: ${result.error.message}`] : [];
+  return result.error ? ['', `**Error** ${markdownText(result.error.code)}: ${markdownText(result.error.message)}`] : [];
 }
 
 function description(result: RunResult): string[] {
-  return result.scenario.description ? ['', result.scenario.description.trim()] : [];
+  // Line by line: the description's own lines stay lines, none can open a block of its own.
+  return result.scenario.description.trim() ? ['', ...result.scenario.description.trim().split(/\r\n|\n|\r/).map(markdownText)] : [];
 }
 
 function slosSection(slos: readonly SloVerdict[]): string {
   if (slos.length === 0) return '';
   const rows = slos.map((slo) => [
     slo.scope,
-    code(slo.expression),
+    markdownText(slo.expression),
     `${slo.operator} ${formatSloValue(slo.threshold, slo.unit)}`,
     slo.measured === undefined ? 'no data' : formatSloValue(slo.measured, slo.unit, slo.resolutionMs),
     slo.passed ? 'PASS' : '**FAIL**',
   ]);
   const notes = slos
     .filter((slo) => slo.note)
-    .map((slo) => `- ${code(slo.expression)} (${slo.scope}): ${slo.note}`);
+    .map((slo) => `- ${markdownText(slo.expression)} (${slo.scope}): ${markdownText(slo.note ?? '')}`);
   return ['### SLOs', '', table(['Scope', 'SLO', 'Target', 'Measured', 'Result'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
@@ -79,7 +85,7 @@ function loadSection(result: RunResult): string {
       [[formatCount(summary.attempts), formatCount(summary.succeeded), formatRatio(summary.successRate), formatRate(summary.attemptsPerSecond), formatCount(summary.resumed), formatCount(summary.lateStarts)]],
     ),
     '',
-    `Target ${code(load.target)}, ${escapeText(load.profile)}, ${formatCount(load.identities)} client ${load.identities === 1 ? 'identity' : 'identities'}, session resumption ${load.resumption ? 'on' : 'off'}, runtime ${result.scenario.runtime}.`,
+    `Target ${markdownText(load.target)}, ${markdownText(load.profile)}, ${formatCount(load.identities)} client ${load.identities === 1 ? 'identity' : 'identities'}, session resumption ${load.resumption ? 'on' : 'off'}, runtime ${result.scenario.runtime}.`,
   ];
   const cpuParts = [
     cpu.gateway && cpu.gateway.samples.length > 0 ? `gateway p50 ${formatCpu(cpu.gateway.p50)}, p95 ${formatCpu(cpu.gateway.p95)}, max ${formatCpu(cpu.gateway.max)}` : 'gateway not measured',
@@ -113,7 +119,7 @@ function outcomesSection(result: RunResult): string {
     code(category),
     formatCount(summary.categories[category]),
     formatRatio(summary.attempts === 0 ? 0 : summary.categories[category] / summary.attempts),
-    (errorSamples[category] ?? []).map(code).join(', '),
+    (errorSamples[category] ?? []).map(markdownText).join(', '),
   ]);
   if (rows.length === 0) return '### Outcomes\n\nNo attempts were made.';
   return ['### Outcomes', '', table(['Category', 'Attempts', 'Share', 'Sample errors'], rows)].join('\n');
@@ -130,7 +136,7 @@ function runbookSection(result: RunResult): string {
 
 function warningsSection(result: RunResult): string {
   if (result.warnings.length === 0) return '';
-  return ['### Warnings', '', ...result.warnings.map((warning) => `- **${warning.code}**: ${warning.message}`)].join('\n');
+  return ['### Warnings', '', ...result.warnings.map((warning) => `- ${strong(markdownText(warning.code))}: ${markdownText(warning.message)}`)].join('\n');
 }
 
 function phasesSection(result: RunResult): string {
@@ -152,7 +158,7 @@ function replicasSection(result: RunResult): string {
   const replicas = Object.entries(result.byReplica);
   if (replicas.length === 0) return '';
   const rows = replicas.map(([replica, summary]) => [
-    code(replica),
+    markdownText(replica),
     formatCount(summary.attempts),
     formatRatio(summary.successRate),
     summary.latency.tlsHandshake.count > 0 ? formatMs(summary.latency.tlsHandshake.p95) : '-',
@@ -165,18 +171,12 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/**
- * A code span that survives a GFM table: GitHub splits table rows on "|" before it parses code
- * spans, so a pipe must be written "\|" even inside backticks; a backtick would end the span.
- */
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')}\``;
+/** Bold around escaped text; nothing around nothing (`****` is no emphasis but four asterisks). */
+function strong(escaped: string): string {
+  return escaped === '' ? '' : `**${escaped}**`;
 }
 
-function inline(text: string): string {
-  return escapeText(text);
-}
-
-function escapeText(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+/** A code span for our own identifiers (outcome categories), never for a value from the result. */
+function code(identifier: string): string {
+  return `\`${identifier}\``;
 }

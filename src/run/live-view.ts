@@ -1,4 +1,5 @@
 import { formatMs, formatOffset, formatRate, formatRatio } from '../report/index.js';
+import { visibleMessage, visibleText } from '../visible-text.js';
 import type { LiveStatus } from './live-status.js';
 
 /** Where the live view writes: a stream, and whether it is a terminal (and how wide). */
@@ -22,6 +23,8 @@ export const PLAIN_INTERVAL_MS = 5_000;
 /**
  * The block redrawn in place on a terminal while a drill runs: progress, rates, latency, phase,
  * active faults, SLO status so far. Pure: lines in, lines out, so it is tested without a terminal.
+ * The scenario's text (name, fault descriptions, SLOs) enters through visibleText: the block is
+ * redrawn with cursor movement, and only these codes of ours may move the cursor.
  */
 export function renderLiveBlock(status: LiveStatus, recent: RecentRates = {}): string[] {
   const { progress, plannedDurationMs } = status;
@@ -29,21 +32,22 @@ export function renderLiveBlock(status: LiveStatus, recent: RecentRates = {}): s
   const filled = Math.round(fraction * BAR_WIDTH);
   const average = progress.elapsedMs > 0 ? (progress.attempts / progress.elapsedMs) * 1_000 : 0;
   const lines = [
-    `mtls-chaos ${status.scenario}  [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${seconds(progress.elapsedMs)} / ${seconds(plannedDurationMs)}  phase ${status.phase}`,
+    `mtls-chaos ${visibleText(status.scenario)}  [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${seconds(progress.elapsedMs)} / ${seconds(plannedDurationMs)}  phase ${status.phase}`,
     `  attempts ${progress.attempts}  rate ${rate(recent.attemptsPerSecond ?? average)} (avg ${rate(average)})  success ${percent(successOf(progress))}` +
       `${recent.successRate === undefined ? '' : ` (last second ${percent(recent.successRate)})`}  handshake p95 ${p95(status.recentHandshakeP95Ms)}  in flight ${progress.inFlight}` +
       `${progress.dropped > 0 ? `  dropped ${progress.dropped}` : ''}`,
     status.activeFaults.length === 0
       ? '  faults: none active'
-      : `  faults: ${status.activeFaults.map((fault) => `${fault.label} (since ${formatOffset(fault.sinceMs)})`).join('; ')}`,
+      : `  faults: ${status.activeFaults.map((fault) => `${visibleText(fault.label)} (since ${formatOffset(fault.sinceMs)})`).join('; ')}`,
   ];
   if (status.slos.length > 0) {
-    const width = Math.max(...status.slos.map((slo) => slo.expression.length));
+    const expressions = status.slos.map((slo) => visibleText(slo.expression));
+    const width = Math.max(...expressions.map((expression) => expression.length));
     const scopeWidth = Math.max(...status.slos.map((slo) => slo.scope.length));
     lines.push('  SLOs so far:');
-    for (const slo of status.slos.slice(0, MAX_SLO_LINES)) {
+    for (const [index, slo] of status.slos.slice(0, MAX_SLO_LINES).entries()) {
       const mark = slo.state === 'met' ? 'met     ' : slo.state === 'breached' ? 'BREACHED' : 'pending ';
-      lines.push(`    ${mark}  ${slo.scope.padEnd(scopeWidth)}  ${slo.expression.padEnd(width)}  ${slo.measured ?? 'no data yet'}`);
+      lines.push(`    ${mark}  ${slo.scope.padEnd(scopeWidth)}  ${(expressions[index] ?? '').padEnd(width)}  ${slo.measured ?? 'no data yet'}`);
     }
     if (status.slos.length > MAX_SLO_LINES) lines.push(`    ... and ${status.slos.length - MAX_SLO_LINES} more`);
   }
@@ -57,7 +61,7 @@ export function renderPlainLine(status: LiveStatus): string {
   const counts = { met: 0, breached: 0, pending: 0 };
   for (const slo of status.slos) counts[slo.state] += 1;
   const slos = status.slos.length === 0 ? '' : `  SLOs ${counts.met} met, ${counts.breached} breached, ${counts.pending} pending`;
-  const faults = status.activeFaults.length === 0 ? '' : `  faults: ${status.activeFaults.map((fault) => fault.label).join('; ')}`;
+  const faults = status.activeFaults.length === 0 ? '' : `  faults: ${status.activeFaults.map((fault) => visibleText(fault.label)).join('; ')}`;
   return (
     `${seconds(progress.elapsedMs)}/${seconds(plannedDurationMs)} ${status.phase}  attempts ${progress.attempts} (${rate(average)})` +
     `  success ${percent(successOf(progress))}  handshake p95 ${p95(status.recentHandshakeP95Ms)}${faults}${slos}`
@@ -98,7 +102,9 @@ export class LiveView {
   }
 
   /** A line that stays (lab and fault events): above the block on a terminal. */
-  log(line: string): void {
+  log(text: string): void {
+    // Fault events quote descriptions and error messages: shown, never acted on (visible-text.ts).
+    const line = visibleMessage(text);
     if (!this.interactive) {
       this.output.write(`${line}\n`);
       return;

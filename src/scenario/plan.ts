@@ -1,16 +1,19 @@
 import { formatDuration } from '../duration.js';
 import { formatRate, type LoadProfile } from '../load/index.js';
 import { faultDefinition } from '../faults/index.js';
+import { visibleText } from '../visible-text.js';
 import type { Scenario } from './scenario-schema.js';
 
 /**
  * A scenario describes what it will do without running anything (k6's executors describe
- * themselves): what starts, what is issued, what load, for how long, judged by what.
+ * themselves): what starts, what is issued, what load, for how long, judged by what. Text from
+ * the scenario file is shown with its control characters written out (visible-text.ts): the
+ * plan goes to terminals, and one SLO or summary must not become two lines or an escape sequence.
  */
 export function describePlan(scenario: Scenario): string {
   const { pki, load } = scenario;
   const rows: [string, string][] = [
-    ['scenario', `${scenario.name} (${scenario.runtime} runtime): ${scenario.summary}`],
+    ['scenario', `${scenario.name} (${scenario.runtime} runtime): ${visibleText(scenario.summary)}`],
     ['lab', describeLab(scenario)],
     [
       'pki',
@@ -20,12 +23,12 @@ export function describePlan(scenario: Scenario): string {
     ['load', `${describeProfile(load.profile)}; ${describeAttempt(scenario)}`],
   ];
   if (scenario.slos.length === 0) rows.push(['slos', 'none (the run always exits 0 unless the lab fails)']);
-  scenario.slos.forEach((slo, index) => rows.push([index === 0 ? 'slos' : '', `${slo.expression} (${slo.scope === 'run' ? 'whole run' : `${slo.scope} phase`})`]));
+  scenario.slos.forEach((slo, index) => rows.push([index === 0 ? 'slos' : '', `${visibleText(slo.expression)} (${slo.scope === 'run' ? 'whole run' : `${slo.scope} phase`})`]));
   if (scenario.faults.length === 0) rows.push(['faults', 'none']);
   scenario.faults.forEach((entry, index) => {
     const fault = faultDefinition(entry.kind).create(entry.options);
     const when = `at ${formatDuration(entry.atMs)}${entry.forMs === undefined ? ', until the end' : ` for ${formatDuration(entry.forMs)}`}`;
-    rows.push([index === 0 ? 'faults' : '', `${entry.kind} ${when}: ${fault.describe()}`]);
+    rows.push([index === 0 ? 'faults' : '', `${entry.kind} ${when}: ${visibleText(fault.describe())}`]);
   });
   return rows.map(([label, text]) => `${label.padEnd(9)}${text}`).join('\n');
 }
@@ -80,6 +83,6 @@ function describeAttempt(scenario: Scenario): string {
   const { load } = scenario;
   return (
     `${load.identities} client identit${load.identities === 1 ? 'y' : 'ies'} round-robin, ` +
-    `resumption ${load.resumption ? 'on' : 'off'}, timeout ${formatDuration(load.timeoutMs)}, GET ${load.path}`
+    `resumption ${load.resumption ? 'on' : 'off'}, timeout ${formatDuration(load.timeoutMs)}, GET ${visibleText(load.path)}`
   );
 }

@@ -29,5 +29,18 @@ export function syntheticDrills(): Scenario[] {
       },
       'synthetic/k6-concurrency.ts',
     ),
+    // Text that ends a line comment in JavaScript (U+2028, a bare CR) or a block comment, opens a
+    // template, closes a script element or drives a terminal: all of it must stay data.
+    validateScenario(
+      {
+        name: 'k6-hostile-text',
+        description: 'Harmless.\u2028globalThis.stolen = open("./tls/client-1.key"); /* \r*/ `${1}` </script> \u001b[2J\u202e \\',
+        lab,
+        load: { rate: '10/s', duration: '10s', path: '/a"b\\c`d*/e${f}' },
+        slos: ['handshake.p95\u2028<\r150ms', { expr: 'recovery.time\u2029<\u00a03s', phase: 'recovery' }],
+        faults: [{ at: '2s', for: '3s', kind: 'gateway-pause' }],
+      },
+      'synthetic/k6-hostile-text.ts',
+    ),
   ];
 }

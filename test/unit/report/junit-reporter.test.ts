@@ -32,11 +32,14 @@ describe('junit.xml', () => {
     expect(cases[0]!.children).toEqual([]);
   });
 
-  it('escapes what a scenario can put in names, and drops characters XML cannot hold', () => {
+  it('escapes what a scenario can put in names, and writes out characters XML cannot hold', () => {
     const result = fixtureRunResult();
-    const hostile = { ...result, scenario: { ...result.scenario, name: `a"<b>&'\u0001c` } };
-    const root = parseXml(renderJunit(hostile));
-    expect(root.children[0]!.attributes['name']).toBe(`mtls-chaos.a"<b>&'c`);
+    const hostile = { ...result, scenario: { ...result.scenario, name: `a"<b>&'\u0001c\u001b[2J\uffff\ud800\u0085` } };
+    const xml = renderJunit(hostile);
+    const root = parseXml(xml);
+    expect(root.children[0]!.attributes['name']).toBe(`mtls-chaos.a"<b>&'\\x01c\\x1b[2J\\uffff\\ud800\\x85`);
+    // Nothing XML 1.0 forbids (C0 but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates), raw or as a reference.
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|&#(x0*[0-8bcef]|x0*1[0-9a-f]|0*([0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]));/i);
   });
 
   it('adds a testcase in error when the run did not complete', () => {

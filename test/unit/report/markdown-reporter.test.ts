@@ -20,12 +20,12 @@ describe('renderMarkdownSummary', () => {
 
   it('shows a failed SLO as FAIL with target and measured value both', () => {
     const rows = renderMarkdownSummary(fixtureRunResult()).split('\n');
-    expect(rows).toContain('| fault | `success.rate >= 99.9%` | >= 99.9% | 70% | **FAIL** |');
-    expect(rows).toContain('| baseline | `success.rate >= 99.9%` | >= 99.9% | 100% | PASS |');
-    expect(rows).toContain('| run | `handshake.p95 < 150ms` | < 150 ms | 9.87 ms | PASS |');
-    expect(rows).toContain('| recovery | `recovery.time < 30s` | < 30 s | no data | **FAIL** |');
+    expect(rows).toContain('| fault | success.rate >= 99.9% | >= 99.9% | 70% | **FAIL** |');
+    expect(rows).toContain('| baseline | success.rate >= 99.9% | >= 99.9% | 100% | PASS |');
+    expect(rows).toContain('| run | handshake.p95 &lt; 150ms | < 150 ms | 9.87 ms | PASS |');
+    expect(rows).toContain('| recovery | recovery.time &lt; 30s | < 30 s | no data | **FAIL** |');
     expect(rows).toContain(
-      '- `recovery.time < 30s` (recovery): recovery time is not measured yet (it comes with faults); this SLO cannot pass until then',
+      '- recovery.time &lt; 30s (recovery): recovery time is not measured yet (it comes with faults); this SLO cannot pass until then',
     );
   });
 
@@ -33,14 +33,14 @@ describe('renderMarkdownSummary', () => {
     const row = renderMarkdownSummary(fixtureRunResult())
       .split('\n')
       .find((line) => line.includes('custom'));
-    expect(row).toBe('| run | `gateway.cpu.p95 < 80% \\| custom` | < 80% | 52.4% | PASS |');
+    expect(row).toBe('| run | gateway.cpu.p95 &lt; 80% \\| custom | < 80% | 52.4% | PASS |');
     // five cells: the escaped pipe is not a separator
     expect(row?.split(/(?<!\\)\|/).length).toBe(7);
   });
 
   it('lists only categories that happened, with sample errors, and the warnings', () => {
     const markdown = renderMarkdownSummary(fixtureRunResult());
-    expect(markdown).toContain('| `cert_expired` | 590 | 9.83% | `ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED` |');
+    expect(markdown).toContain('| `cert_expired` | 590 | 9.83% | ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED |');
     expect(markdown).toContain('| `ok` | 5,400 | 90% |  |');
     expect(markdown).not.toContain('`unknown_ca`');
     expect(markdown).toContain('- **SCHEDULE_SLIPPED**: 90 of 6000 attempts');
@@ -50,7 +50,7 @@ describe('renderMarkdownSummary', () => {
     const aborted = { ...fixtureRunResult(), status: 'aborted' as const, actualDurationMs: 12_000, error: { code: 'E_ABORTED', message: 'stopped by SIGINT' } };
     const lines = renderMarkdownSummary({ ...aborted, load: { ...aborted.load, actualDurationMs: 12_000 } }).split('\n');
     expect(lines[2]).toBe('**ABORTED**: 2 of 5 SLOs breached before the abort (run aborted after 12s).');
-    expect(lines).toContain('**Error** `E_ABORTED`: stopped by SIGINT');
+    expect(lines).toContain('**Error** E_ABORTED: stopped by SIGINT');
   });
 
   it('badges an aborted run ABORTED, never FAIL beside "all SLOs met"', () => {
@@ -60,8 +60,8 @@ describe('renderMarkdownSummary', () => {
 
   it('shows a recovery measured at one-second resolution as "< 1 s", not "1 ms", and judges it', () => {
     const rows = renderMarkdownSummary(recoveredRunResult(1)).split('\n');
-    expect(rows).toContain('| recovery | `recovery.time < 30s` | < 30 s | < 1 s | PASS |');
-    expect(renderMarkdownSummary(recoveredRunResult(1_500)).split('\n')).toContain('| recovery | `recovery.time < 30s` | < 30 s | 1.5 s | PASS |');
+    expect(rows).toContain('| recovery | recovery.time &lt; 30s | < 30 s | < 1 s | PASS |');
+    expect(renderMarkdownSummary(recoveredRunResult(1_500)).split('\n')).toContain('| recovery | recovery.time &lt; 30s | < 30 s | 1.5 s | PASS |');
   });
 });
 
