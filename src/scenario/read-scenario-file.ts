@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { moduleSyntaxError } from './module-syntax-error.js';
+import { trackModuleLoad } from './modules-loading.js';
 import { ScenarioError } from './scenario-error.js';
 import { parseScenarioYaml } from './parse-yaml.js';
 
@@ -94,10 +96,11 @@ async function importScenarioModule(file: string, extension: string): Promise<un
   let module: Record<string, unknown>;
   try {
     // tsx's ESM API loads TypeScript under plain node (the built CLI) without a global loader.
-    module = extension === '.ts' || extension === '.mts'
-      ? ((await importTypeScript(url)) as Record<string, unknown>)
-      : ((await import(url)) as Record<string, unknown>);
+    const load = extension === '.ts' || extension === '.mts' ? importTypeScript(url) : import(url);
+    module = (await trackModuleLoad(file, load)) as Record<string, unknown>;
   } catch (error) {
+    const syntaxError = await moduleSyntaxError(error, file);
+    if (syntaxError) throw syntaxError;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ScenarioError('E_SCENARIO_EXPORT', `could not be loaded: ${reason}`, { file, cause: error, hint: EXPORT_HINT });
   }
