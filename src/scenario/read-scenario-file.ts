@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fsErrorReason, isFsError } from '../fs-error-reason.js';
 import { moduleSyntaxError } from './module-syntax-error.js';
 import { trackModuleLoad } from './modules-loading.js';
 import { ScenarioError } from './scenario-error.js';
@@ -37,7 +38,9 @@ export async function readScenarioFile(file: string, options: { signal?: AbortSi
     });
   }
   if ((MODULE_EXTENSIONS as readonly string[]).includes(extension)) return importScenarioModule(file, extension);
-  const bytes = await readFile(file, options.signal ? { signal: options.signal } : {});
+  const bytes = await readFile(file, options.signal ? { signal: options.signal } : {}).catch((error: unknown) => {
+    throw isFsError(error) ? unreadable(file, error) : error;
+  });
   // Checked again: the file may have grown since stat, or be a special file stat reports as small.
   if (bytes.length > MAX_SCENARIO_BYTES) {
     throw new ScenarioError('E_SCENARIO_FILE', `is larger than ${MAX_SCENARIO_BYTES} bytes (1 MiB)`, { file });
@@ -52,10 +55,13 @@ async function fileSize(file: string): Promise<number> {
     return stats.size;
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read it (${code ?? String(error)})`;
-    throw new ScenarioError('E_SCENARIO_FILE', message, { file, hint: LIST_HINT, cause: error });
+    throw unreadable(file, error);
   }
+}
+
+/** A scenario file the system will not give us: missing, no permission, a path through a file. */
+function unreadable(file: string, error: unknown): ScenarioError {
+  return new ScenarioError('E_SCENARIO_FILE', `cannot read it: ${fsErrorReason(error)}`, { file, hint: LIST_HINT, cause: error });
 }
 
 /** Text only: a NUL byte or invalid UTF-8 means a binary file, not a scenario. */
@@ -99,6 +105,8 @@ async function importScenarioModule(file: string, extension: string): Promise<un
     const load = extension === '.ts' || extension === '.mts' ? importTypeScript(url) : import(url);
     module = (await trackModuleLoad(file, load)) as Record<string, unknown>;
   } catch (error) {
+    // Read by the module loader, not by us: a file it could not open is still a file problem.
+    if (isFsError(error)) throw unreadable(file, error);
     const syntaxError = await moduleSyntaxError(error, file);
     if (syntaxError) throw syntaxError;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -93,7 +93,7 @@ describe('loadScenario: files it refuses', () => {
     const error = await loadError('/nonexistent/drill.yaml');
     expect(error.code).toBe('E_SCENARIO_FILE');
     expect(error.file).toBe('/nonexistent/drill.yaml');
-    expect(error.message).toBe('no such file');
+    expect(error.message).toBe('cannot read it: no such file or folder (ENOENT)');
     expect(error.hint).toMatch(/mtls-chaos list/);
   });
 
