@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fsErrorReason, isFsError } from '../fs-error-reason.js';
 import { moduleSyntaxError } from './module-syntax-error.js';
@@ -105,8 +105,9 @@ async function importScenarioModule(file: string, extension: string): Promise<un
     const load = extension === '.ts' || extension === '.mts' ? importTypeScript(url) : import(url);
     module = (await trackModuleLoad(file, load)) as Record<string, unknown>;
   } catch (error) {
-    // Read by the module loader, not by us: a file it could not open is still a file problem.
-    if (isFsError(error)) throw unreadable(file, error);
+    // Read by the module loader, not by us: the scenario file it could not open is still a file
+    // problem (a file the module's own code fails to read is the module's error, below).
+    if (isFsError(error) && error.path !== undefined && resolve(error.path) === resolve(file)) throw unreadable(file, error);
     const syntaxError = await moduleSyntaxError(error, file);
     if (syntaxError) throw syntaxError;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
