@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -117,6 +117,17 @@ describe('stdout closed by its reader (`mtls-chaos list | head -1`)', CLI_CASE, 
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.exitCode).toBe(0);
   });
+
+  it('run carries on: the drill completes, its reports are written, the exit code is its verdict', async () => {
+    const out = join(workDir, 'reports');
+    const result = await runCliWithClosedStdout(['run', 'scenarios/baseline.ts', '--duration', '2s', '--quiet', '--out', out], { timeoutMs: 120_000 });
+    expect(result.stderr).not.toMatch(/EPIPE|error\[/);
+    const [runDir] = await readdir(out);
+    const saved = JSON.parse(await readFile(join(out, runDir ?? '', 'result.json'), 'utf8')) as { status: string; verdict: string };
+    expect(saved.status).toBe('completed');
+    // The verdict follows the SLOs (handshake p95 can breach on a busy 2-core box); the exit code follows the verdict.
+    expect(result.exitCode).toBe(saved.verdict === 'pass' ? 0 : 1);
+  }, 150_000);
 
   it('doctor ends quietly with its own exit code', async () => {
     const open = await runCli(['doctor']);
