@@ -40,7 +40,8 @@ export async function writeReports(result: RunResult, dir: string, names: readon
     } catch (error) {
       if (!isFsError(error)) throw error;
       throw new UsageError('E_REPORT_WRITE', `cannot write the ${reporter.name} report: ${fsErrorReason(error)}`, {
-        file: error.path ?? dir,
+        // A rename's target (`dest`), not the temporary file beside it (src/report/atomic-write.ts).
+        file: (error as { dest?: string }).dest ?? error.path ?? dir,
         hint: 'write the reports into a folder you can write to, with space left (--out)',
         cause: error,
       });
