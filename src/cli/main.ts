@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { CommanderError, type Command } from 'commander';
 import { ExitCode } from '../exit-codes.js';
-import { formatError } from './format-error.js';
+import { unsettledScenarioError } from '../scenario/index.js';
+import { ignoreClosedOutput } from './closed-output.js';
+import { runGuarded } from './exit-guard.js';
 import { buildProgram } from './program.js';
 
 const program = buildProgram();
@@ -11,15 +13,17 @@ const overrideExit = (command: Command): void => {
   command.commands.forEach(overrideExit);
 };
 overrideExit(program);
+ignoreClosedOutput(process.stdout);
+ignoreClosedOutput(process.stderr);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.InvalidInput;
-  } else {
-    const debug = process.argv.includes('--debug');
-    process.stderr.write(`${formatError(error, debug)}\n`);
-    process.exitCode = ExitCode.InvalidInput;
-  }
-}
+runGuarded(
+  async () => {
+    try {
+      await program.parseAsync(process.argv);
+    } catch (error) {
+      if (!(error instanceof CommanderError)) throw error;
+      process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.InvalidInput;
+    }
+  },
+  { debug: process.argv.includes('--debug'), explainUnsettled: unsettledScenarioError },
+);

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MtlsChaosError } from '../errors.js';
+import { fsErrorReason } from '../fs-error-reason.js';
+import { createOutputDir } from '../output-dir.js';
 import { scenarioJsonSchemaText } from '../scenario/index.js';
 import { printOut } from './print.js';
 import { visibleText } from '../visible-text.js';
@@ -16,12 +18,13 @@ export function schemaCommand(): Command {
         printOut(text);
         return;
       }
+      await createOutputDir(dirname(options.out));
       try {
-        await mkdir(dirname(options.out), { recursive: true });
         await writeFile(options.out, text);
       } catch (error) {
-        throw new MtlsChaosError('E_SCHEMA_WRITE', `cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+        throw new MtlsChaosError('E_SCHEMA_WRITE', `cannot write the schema here: ${fsErrorReason(error)}`, {
           file: options.out,
+          hint: 'give --out a file path in a folder you can write to',
           cause: error,
         });
       }

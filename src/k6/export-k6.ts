@@ -1,6 +1,7 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { createOutputDir } from '../output-dir.js';
 import { buildLabPki } from '../pki/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { K6_CREDENTIAL_NAMES, writeK6Credentials } from './k6-credentials.js';
@@ -41,7 +42,7 @@ export async function exportK6(scenario: Scenario, options: ExportK6Options): Pr
   }
   const target = options.target === undefined ? undefined : checkTarget(options.target);
   const dir = resolve(options.outDir);
-  await mkdir(dir, { recursive: true });
+  await createOutputDir(dir);
   const existing = await readdir(dir);
   if (existing.length > 0) {
     throw new UsageError('E_USAGE_OUT_NOT_EMPTY', `--out ${options.outDir}: the folder is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''})`, {

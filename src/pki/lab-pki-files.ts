@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PkiError } from '../errors.js';
+import { createOutputDir } from '../output-dir.js';
 import type { Certificate } from './certificate.js';
 import type { Credential } from './credential.js';
 import { formatName } from './distinguished-name.js';
@@ -115,7 +116,7 @@ async function prepareDirectory(dir: string, force: boolean): Promise<void> {
         cause: error,
       });
     }
-    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    await createOutputDir(dir, { mode: DIR_MODE });
     return;
   }
   if (entries.length > 0 && !force) {

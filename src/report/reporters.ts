@@ -1,5 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
+import { fsErrorReason, isFsError } from '../fs-error-reason.js';
+import { createOutputDir } from '../output-dir.js';
 import type { RunResult } from '../result/run-result.js';
 import { HtmlReporter } from './html-reporter.js';
 import { JsonReporter } from './json-reporter.js';
@@ -31,8 +32,20 @@ export function createReporter(name: string): Reporter {
 /** Creates `dir` if needed and writes each report into it; returns the paths written, in order. */
 export async function writeReports(result: RunResult, dir: string, names: readonly string[] = DEFAULT_REPORTERS): Promise<string[]> {
   const reporters = names.map(createReporter); // all names checked before anything is written
-  await mkdir(dir, { recursive: true });
+  await createOutputDir(dir);
   const paths: string[] = [];
-  for (const reporter of reporters) paths.push(await reporter.write(result, dir));
+  for (const reporter of reporters) {
+    try {
+      paths.push(await reporter.write(result, dir));
+    } catch (error) {
+      if (!isFsError(error)) throw error;
+      throw new UsageError('E_REPORT_WRITE', `cannot write the ${reporter.name} report: ${fsErrorReason(error)}`, {
+        // A rename's target (`dest`), not the temporary file beside it (src/report/atomic-write.ts).
+        file: (error as { dest?: string }).dest ?? error.path ?? dir,
+        hint: 'write the reports into a folder you can write to, with space left (--out)',
+        cause: error,
+      });
+    }
+  }
   return paths;
 }

@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { createOutputDir } from '../output-dir.js';
 import { RunRegistry, startLab, startRunWatchdog, sweepDeadRuns, type StartedLab } from '../lab/index.js';
 import type { DockerRuntime } from '../lab/docker/index.js';
 import {
@@ -91,6 +92,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const runtimeKind = options.runtime ?? scenario.runtime;
   // A fault the runtime cannot host is refused before anything starts (exit code 2).
   assertRuntimeHostsFaults(scenario.faults, runtimeKind, scenario.file);
+  // So is an --out that cannot hold the reports (an existing file, no permission): no lab for nothing.
+  await createOutputDir(dirname(dir));
   // Leftovers of runs that were killed (SIGKILL, a crashed CI runner) go before this one starts.
   const swept = await sweepDeadRuns();
   if (swept.runs > 0) log(`cleaned up ${swept.runs} dead run(s): ${swept.processes} process group(s), ${swept.tempDirs} temp folder(s)`);

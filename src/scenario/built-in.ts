@@ -1,7 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fsErrorReason } from '../fs-error-reason.js';
 import { SCENARIO_EXTENSIONS } from './read-scenario-file.js';
+import { ScenarioError } from './scenario-error.js';
 
 /**
  * The package's scenarios/ folder. This file sits at src/scenario/ (run through tsx) or
@@ -11,7 +13,9 @@ export const BUILT_IN_SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', i
 
 /** Scenario files directly in `dir` (not sub-folders such as examples/), sorted by name. */
 export async function listScenarioFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+    throw new ScenarioError('E_SCENARIO_FILE', `cannot list the scenarios in this folder: ${fsErrorReason(error)}`, { file: dir, cause: error });
+  });
   return entries
     .filter((entry) => entry.isFile() && SCENARIO_EXTENSIONS.includes(extname(entry.name).toLowerCase()))
     .filter((entry) => !entry.name.endsWith('.d.ts') && !entry.name.endsWith('.schema.json'))

@@ -3,6 +3,7 @@ export { BUILT_IN_SCENARIO_DIR, listScenarioFiles } from './built-in.js';
 export { defineScenario } from './define-scenario.js';
 export { REGENERATE_SCHEMA_COMMAND, scenarioJsonSchema, scenarioJsonSchemaText } from './json-schema.js';
 export { loadScenario, validateScenario } from './load-scenario.js';
+export { unsettledScenarioError } from './modules-loading.js';
 export { describePlan, summarisePlan } from './plan.js';
 export { MAX_SCENARIO_BYTES, SCENARIO_EXTENSIONS, readScenarioFile } from './read-scenario-file.js';
 export { ScenarioError, formatFieldPath } from './scenario-error.js';

@@ -1,6 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fsErrorReason, isFsError } from '../fs-error-reason.js';
+import { moduleSyntaxError } from './module-syntax-error.js';
+import { trackModuleLoad } from './modules-loading.js';
 import { ScenarioError } from './scenario-error.js';
 import { parseScenarioYaml } from './parse-yaml.js';
 
@@ -35,7 +38,9 @@ export async function readScenarioFile(file: string, options: { signal?: AbortSi
     });
   }
   if ((MODULE_EXTENSIONS as readonly string[]).includes(extension)) return importScenarioModule(file, extension);
-  const bytes = await readFile(file, options.signal ? { signal: options.signal } : {});
+  const bytes = await readFile(file, options.signal ? { signal: options.signal } : {}).catch((error: unknown) => {
+    throw isFsError(error) ? unreadable(file, error) : error;
+  });
   // Checked again: the file may have grown since stat, or be a special file stat reports as small.
   if (bytes.length > MAX_SCENARIO_BYTES) {
     throw new ScenarioError('E_SCENARIO_FILE', `is larger than ${MAX_SCENARIO_BYTES} bytes (1 MiB)`, { file });
@@ -50,10 +55,13 @@ async function fileSize(file: string): Promise<number> {
     return stats.size;
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read it (${code ?? String(error)})`;
-    throw new ScenarioError('E_SCENARIO_FILE', message, { file, hint: LIST_HINT, cause: error });
+    throw unreadable(file, error);
   }
+}
+
+/** A scenario file the system will not give us: missing, no permission, a path through a file. */
+function unreadable(file: string, error: unknown): ScenarioError {
+  return new ScenarioError('E_SCENARIO_FILE', `cannot read it: ${fsErrorReason(error)}`, { file, hint: LIST_HINT, cause: error });
 }
 
 /** Text only: a NUL byte or invalid UTF-8 means a binary file, not a scenario. */
@@ -94,10 +102,14 @@ async function importScenarioModule(file: string, extension: string): Promise<un
   let module: Record<string, unknown>;
   try {
     // tsx's ESM API loads TypeScript under plain node (the built CLI) without a global loader.
-    module = extension === '.ts' || extension === '.mts'
-      ? ((await importTypeScript(url)) as Record<string, unknown>)
-      : ((await import(url)) as Record<string, unknown>);
+    const load = extension === '.ts' || extension === '.mts' ? importTypeScript(url) : import(url);
+    module = (await trackModuleLoad(file, load)) as Record<string, unknown>;
   } catch (error) {
+    // Read by the module loader, not by us: the scenario file it could not open is still a file
+    // problem (a file the module's own code fails to read is the module's error, below).
+    if (isFsError(error) && error.path !== undefined && resolve(error.path) === resolve(file)) throw unreadable(file, error);
+    const syntaxError = await moduleSyntaxError(error, file);
+    if (syntaxError) throw syntaxError;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ScenarioError('E_SCENARIO_EXPORT', `could not be loaded: ${reason}`, { file, cause: error, hint: EXPORT_HINT });
   }

@@ -75,7 +75,7 @@ describe('mtls-chaos validate', () => {
     const result = await runCli(['validate', good, join(dir, 'missing.yaml'), duplicate]);
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toMatch(new RegExp(`^ok ${good}: good: `));
-    expect(result.stderr).toContain(`error[E_SCENARIO_FILE]: ${join(dir, 'missing.yaml')}: no such file`);
+    expect(result.stderr).toContain(`error[E_SCENARIO_FILE]: ${join(dir, 'missing.yaml')}: cannot read it: no such file or folder (ENOENT)`);
     expect(result.stderr).toContain(`error[E_SCENARIO_SYNTAX]: ${duplicate}: duplicate key: Map keys must be unique at line 6, column 1`);
   });
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,5 +28,25 @@ export function runCli(
         resolve({ exitCode, stdout, stderr });
       },
     );
+  });
+}
+
+/**
+ * Runs the real CLI with its stdout closed by the reader before the first byte, as
+ * `mtls-chaos list | true` does: every write the CLI makes meets EPIPE. (Closing after the first
+ * chunk would race the CLI's writes: a short output may fit the pipe before the close.)
+ */
+export function runCliWithClosedStdout(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: '', stderr });
+    });
   });
 }

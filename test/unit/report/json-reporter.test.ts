@@ -77,4 +77,20 @@ describe('writeReports', () => {
     expect(() => createReporter('pdf')).toThrow('unknown reporter "pdf"');
     expect(createReporter('json').name).toBe('json');
   });
+
+  it('a report it cannot write (a folder where summary.md goes): E_REPORT_WRITE naming it, not E_INTERNAL', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'summary.md'));
+    await expect(writeReports(fixtureRunResult(), dir, ['markdown'])).rejects.toMatchObject({
+      code: 'E_REPORT_WRITE',
+      file: join(dir, 'summary.md'),
+      message: 'cannot write the markdown report: it is a folder, not a file (EISDIR)',
+    });
+  });
+
+  it('a folder that is a file: E_OUT_DIR', async () => {
+    const file = join(await tempDir(), 'reports');
+    await writeFile(file, 'x');
+    await expect(writeReports(fixtureRunResult(), file)).rejects.toMatchObject({ code: 'E_OUT_DIR', file });
+  });
 });

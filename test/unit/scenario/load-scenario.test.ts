@@ -93,7 +93,7 @@ describe('loadScenario: files it refuses', () => {
     const error = await loadError('/nonexistent/drill.yaml');
     expect(error.code).toBe('E_SCENARIO_FILE');
     expect(error.file).toBe('/nonexistent/drill.yaml');
-    expect(error.message).toBe('no such file');
+    expect(error.message).toBe('cannot read it: no such file or folder (ENOENT)');
     expect(error.hint).toMatch(/mtls-chaos list/);
   });
 
@@ -182,9 +182,9 @@ describe('loadScenario: files it refuses', () => {
     expect(await loadError(file)).toMatchObject({ code: 'E_SCENARIO_EXPORT', message: expect.stringMatching(/default export is a function; expected the scenario object/) });
   });
 
-  it('a TypeScript scenario with a syntax error', async () => {
+  it('a TypeScript scenario with a syntax error: esbuild\'s words at file:line:column', async () => {
     const file = await writeTemp('syntax.ts', `export default { name: 'x', \n`);
-    expect(await loadError(file)).toMatchObject({ code: 'E_SCENARIO_EXPORT', message: expect.stringMatching(/could not be loaded/) });
+    expect(await loadError(file)).toMatchObject({ code: 'E_SCENARIO_SYNTAX', file: `${file}:2:1`, message: expect.stringMatching(/end of file/) });
   });
 
   it('stops before reading when the signal is already aborted', async () => {
