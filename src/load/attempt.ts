@@ -112,7 +112,6 @@ export function runAttempt(
     if (target.servername !== undefined) tlsOptions.servername = target.servername;
     if (target.resume && identity.session) tlsOptions.session = identity.session;
     const socket = tls.connect(tlsOptions);
-    socket.setNoDelay(true);
     if (!options.capturePeerCertificate) useLightPeerCertificate(socket);
 
     const timer = setTimeout(() => {
@@ -127,6 +126,9 @@ export function runAttempt(
     socket.once('connect', () => {
       connectedAt = performance.now();
       localPort = socket.localPort;
+      // Here, not before connecting: one setsockopt instead of two (Node applies it again on
+      // connect). The ClientHello went out just before this, as a first segment Nagle never holds.
+      socket.setNoDelay(true);
     });
     socket.once('secureConnect', () => {
       secureAt = performance.now();
