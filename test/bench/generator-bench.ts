@@ -15,23 +15,20 @@ const ROUNDS = 5;
 const CPU_RATIO_TARGET = 1.3;
 /** Issue 16: `load --concurrency 1` at least this share of `openssl s_time -new`'s rate. */
 const RATE_RATIO_TARGET = 0.8;
-/** The open loop's row: a rate every generator here keeps up with on a busy 2-core machine. */
-const OPEN_LOOP_RATE = '50/s';
 
 interface Measurement {
   readonly attemptsPerSecond: number;
   readonly cpuMsPerAttempt: number;
 }
 
-type Generator = 'ours' | 'oursOpenLoop' | 'minimal' | 'sTime';
+type Generator = 'ours' | 'minimal' | 'sTime';
 
 /**
  * The generator's own cost, against two references measured in the same run on the same nginx
  * (1 worker, full mutual handshakes, no resumption), each in its own process one attempt at a time:
  * ours is the real `load --concurrency 1` command; "minimal" is the least a Node mTLS client does
  * per attempt (test/bench/minimal-tls-client.ts); `openssl s_time -new` does the handshake alone
- * (no request, no answer awaited). A row for `load --rate` shows what the open loop's scheduling
- * adds to an attempt's CPU.
+ * (no request, no answer awaited), which bounds what any client that waits for an answer can reach.
  * Rounds interleave the three so that a neighbour's load spike hits all of them; ratios are taken
  * within a round (paired) and the medians of rounds are printed. CPU is the process's user +
  * system time over the load (all threads) divided by the attempts it made.
@@ -43,12 +40,11 @@ export async function generatorBench(): Promise<boolean> {
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const sTime = await measureSTime(nginx);
-      const ours = await measureOurs(nginx, join(dir, `load-${round}.json`), ['--concurrency', '1']);
+      const ours = await measureOurs(nginx, join(dir, `load-${round}.json`));
       const minimal = await measureMinimal(nginx);
-      const oursOpenLoop = await measureOurs(nginx, join(dir, `load-open-${round}.json`), ['--rate', OPEN_LOOP_RATE]);
-      rounds.push({ ours, oursOpenLoop, minimal, sTime });
+      rounds.push({ ours, minimal, sTime });
       process.stdout.write(
-        `round ${round + 1}: ours ${describe(ours)}; minimal ${describe(minimal)}; s_time -new ${describe(sTime)}; ours --rate ${OPEN_LOOP_RATE} ${describe(oursOpenLoop)}\n`,
+        `round ${round + 1}: ours ${describe(ours)}; minimal ${describe(minimal)}; s_time -new ${describe(sTime)}\n`,
       );
     }
   } finally {
@@ -60,17 +56,14 @@ export async function generatorBench(): Promise<boolean> {
   const cpuRatio = median(rounds.map((r) => r.ours.cpuMsPerAttempt / r.minimal.cpuMsPerAttempt));
   const rateRatio = median(rounds.map((r) => r.ours.attemptsPerSecond / r.sTime.attemptsPerSecond));
   const minimalRateRatio = median(rounds.map((r) => r.minimal.attemptsPerSecond / r.sTime.attemptsPerSecond));
-  const openLoopCpuRatio = median(rounds.map((r) => r.oursOpenLoop.cpuMsPerAttempt / r.minimal.cpuMsPerAttempt));
   const rows = [
     ['generator (one attempt at a time)', 'attempts/s', 'CPU ms/attempt', 'ratio', 'target'],
     ['ours: load --concurrency 1 --no-resume', rate('ours').toFixed(0), cpu('ours').toFixed(2), '', ''],
     ['minimal Node mTLS client', rate('minimal').toFixed(0), cpu('minimal').toFixed(2), '', ''],
     ['openssl s_time -new', rate('sTime').toFixed(0), cpu('sTime').toFixed(2), '', ''],
-    [`ours: load --rate ${OPEN_LOOP_RATE} --no-resume`, rate('oursOpenLoop').toFixed(0), cpu('oursOpenLoop').toFixed(2), '', ''],
     ['CPU per attempt, ours / minimal', '', '', `${cpuRatio.toFixed(2)}x`, `<= ${CPU_RATIO_TARGET}x`],
     ['attempts/s, ours / s_time -new', '', '', `${rateRatio.toFixed(2)}x`, `>= ${RATE_RATIO_TARGET}x`],
     ['attempts/s, minimal / s_time -new', '', '', `${minimalRateRatio.toFixed(2)}x`, '(reference)'],
-    [`CPU per attempt, ours --rate ${OPEN_LOOP_RATE} / minimal`, '', '', `${openLoopCpuRatio.toFixed(2)}x`, ''],
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}\n`);
@@ -82,11 +75,11 @@ function describe(measurement: Measurement): string {
   return `${measurement.attemptsPerSecond.toFixed(0)}/s ${measurement.cpuMsPerAttempt.toFixed(2)} ms CPU`;
 }
 
-async function measureOurs(nginx: BenchNginx, jsonFile: string, loop: readonly string[]): Promise<Measurement> {
+async function measureOurs(nginx: BenchNginx, jsonFile: string): Promise<Measurement> {
   const client = nginx.files.clients[0]!;
   const { stdout } = await exec(process.execPath, [
     '--import', 'tsx', CLI_LOAD_CPU, nginx.url, '--cert', client.certificate, '--key', client.key, '--ca', nginx.files.trustBundle,
-    '--servername', 'localhost', ...loop, '--duration', `${ROUND_SECONDS}s`, '--no-resume', '--json', jsonFile,
+    '--servername', 'localhost', '--concurrency', '1', '--duration', `${ROUND_SECONDS}s`, '--no-resume', '--json', jsonFile,
   ]);
   const { cpuMs } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { cpuMs: number };
   const report = JSON.parse(await readFile(jsonFile, 'utf8')) as { attempts: number; succeeded: number; durationMs: number };
