@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { AttemptRecord } from '../metrics/attempt-record.js';
@@ -37,12 +36,26 @@ export interface AttemptOptions {
 
 export interface AttemptOutcome {
   readonly record: AttemptRecord;
+  /**
+   * Resolves once the attempt's socket has closed: at most CLOSE_GRACE_MS after the outcome
+   * (the server closes first, see there). The outcome itself resolves as soon as it is known, so
+   * that a closed loop's next attempt overlaps this teardown instead of waiting for it; whoever
+   * must leave no connection behind (a probe, the end of a load) awaits this too.
+   */
+  readonly socketClosed: Promise<void>;
   /** True when the attempt was cut short by the abort signal; its record measures nothing. */
   readonly aborted: boolean;
   readonly peerCertificate?: tls.DetailedPeerCertificate;
   /** The client-side diagnosis when the gateway refused without saying why. */
   readonly diagnosis?: Diagnosis;
   /** The gateway's own reason when the serverReason hook supplied one. */
+  readonly serverReason?: ErrorCategory;
+}
+
+/** The category after diagnosis and the gateway's own reason have had their say. */
+interface Refined {
+  readonly category: ErrorCategory;
+  readonly diagnosis?: Diagnosis;
   readonly serverReason?: ErrorCategory;
 }
 
@@ -80,22 +93,24 @@ export function runAttempt(
     let answer: ParsedAnswer | undefined;
     let settled = false;
     let closed = false;
+    let markClosed!: () => void;
+    const socketClosed = new Promise<void>((resolve) => (markClosed = resolve));
 
-    const raw = net.connect({ host: target.address, port: target.port, noDelay: true });
+    // One TLS socket that makes its own TCP connection (its 'connect' is the TCP connect): a
+    // separate net.Socket under it cost a second socket object and proxied calls per attempt.
     const tlsOptions: tls.ConnectionOptions = {
-      socket: raw,
+      host: target.address,
+      port: target.port,
       secureContext: identity.secureContext,
-      host: target.verifyHost,
       rejectUnauthorized: true,
+      // The name checked is the target's, not the address connected to (see ResolvedTarget.verifyHost).
+      checkServerIdentity: (_host, certificate) => {
+        if (options.capturePeerCertificate) peerCertificate = certificate as tls.DetailedPeerCertificate;
+        return tls.checkServerIdentity(target.verifyHost, certificate);
+      },
     };
     if (target.servername !== undefined) tlsOptions.servername = target.servername;
     if (target.resume && identity.session) tlsOptions.session = identity.session;
-    if (options.capturePeerCertificate) {
-      tlsOptions.checkServerIdentity = (host, certificate) => {
-        peerCertificate = certificate as tls.DetailedPeerCertificate;
-        return tls.checkServerIdentity(host, certificate);
-      };
-    }
     const socket = tls.connect(tlsOptions);
     if (!options.capturePeerCertificate) useLightPeerCertificate(socket);
 
@@ -108,9 +123,12 @@ export function runAttempt(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) queueMicrotask(onAbort);
 
-    raw.once('connect', () => {
+    socket.once('connect', () => {
       connectedAt = performance.now();
-      localPort = raw.localPort;
+      localPort = socket.localPort;
+      // Here, not before connecting: one setsockopt instead of two (Node applies it again on
+      // connect). The ClientHello went out just before this, as a first segment Nagle never holds.
+      socket.setNoDelay(true);
     });
     socket.once('secureConnect', () => {
       secureAt = performance.now();
@@ -157,11 +175,11 @@ export function runAttempt(
     });
     socket.on('close', () => {
       closed = true;
+      markClosed();
       if (!settled) {
         if (answer) settleWithAnswer();
         else settle(closedBeforeAnswer(), true);
       }
-      finishIfDone();
     });
 
     function closedBeforeAnswer(): Classification {
@@ -178,32 +196,24 @@ export function runAttempt(
       settle(classifyHttpAnswer(parsed.status, parsed.headers, snippet), false);
     }
 
-    let pending: Promise<{ category: ErrorCategory; diagnosis?: Diagnosis; serverReason?: ErrorCategory }> | undefined;
-    let classification: Classification | undefined;
-    let wasAborted = false;
-
     function settle(result: Classification, destroyNow: boolean, aborted = false): void {
       if (settled) return;
       settled = true;
       outcomeAt = performance.now();
-      classification = result;
-      wasAborted = aborted;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      pending = refine(result);
+      void refine(result).then((refined) => finish(result, refined, aborted));
       if (destroyNow || closed) {
         socket.destroy();
-        raw.destroy();
       } else {
         // Let the server close first (Connection: close), but never wait long for it.
         const linger = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
         socket.once('close', () => clearTimeout(linger));
         socket.resume();
       }
-      finishIfDone();
     }
 
-    async function refine(result: Classification): Promise<{ category: ErrorCategory; diagnosis?: Diagnosis; serverReason?: ErrorCategory }> {
+    async function refine(result: Classification): Promise<Refined> {
       const needsReason = result.unspecific === true;
       let serverReason: ErrorCategory | undefined;
       if (needsReason && target.serverReason) {
@@ -238,35 +248,31 @@ export function runAttempt(
       return { category, ...(diagnosis ? { diagnosis } : {}) };
     }
 
-    function finishIfDone(): void {
-      if (!settled || !closed || !pending) return;
-      const refined = pending;
-      pending = undefined;
-      void refined.then(({ category, diagnosis, serverReason }) => {
-        const result = classification!;
-        const record: AttemptRecord = {
-          scheduledAtMs: timing.scheduledAtMs,
-          startDelayMs: Math.max(0, startedAt - timing.dueAt),
-          ...(connectedAt !== undefined ? { tcpConnectMs: connectedAt - startedAt } : {}),
-          ...(connectedAt !== undefined && secureAt !== undefined ? { tlsHandshakeMs: secureAt - connectedAt } : {}),
-          ...(requestAt !== undefined && firstByteAt !== undefined ? { firstByteMs: firstByteAt - requestAt } : {}),
-          totalMs: (outcomeAt ?? performance.now()) - timing.dueAt,
-          category,
-          ...(category === 'ok' && !serverReason ? {} : { rawCode: result.rawCode }),
-          ...(answer ? { httpStatus: answer.status } : {}),
-          resumed,
-          identity: identity.name,
-          ...(answer?.headers[REPLICA_HEADER] ? { replica: answer.headers[REPLICA_HEADER] } : {}),
-          ...(localPort !== undefined ? { localPort } : {}),
-          ...(tlsVersion ? { tlsVersion } : {}),
-        };
-        resolve({
-          record,
-          aborted: wasAborted,
-          ...(peerCertificate ? { peerCertificate } : {}),
-          ...(diagnosis ? { diagnosis } : {}),
-          ...(serverReason ? { serverReason } : {}),
-        });
+    function finish(result: Classification, refined: Refined, aborted: boolean): void {
+      const { category, diagnosis, serverReason } = refined;
+      const record: AttemptRecord = {
+        scheduledAtMs: timing.scheduledAtMs,
+        startDelayMs: Math.max(0, startedAt - timing.dueAt),
+        ...(connectedAt !== undefined ? { tcpConnectMs: connectedAt - startedAt } : {}),
+        ...(connectedAt !== undefined && secureAt !== undefined ? { tlsHandshakeMs: secureAt - connectedAt } : {}),
+        ...(requestAt !== undefined && firstByteAt !== undefined ? { firstByteMs: firstByteAt - requestAt } : {}),
+        totalMs: (outcomeAt ?? performance.now()) - timing.dueAt,
+        category,
+        ...(category === 'ok' && !serverReason ? {} : { rawCode: result.rawCode }),
+        ...(answer ? { httpStatus: answer.status } : {}),
+        resumed,
+        identity: identity.name,
+        ...(answer?.headers[REPLICA_HEADER] ? { replica: answer.headers[REPLICA_HEADER] } : {}),
+        ...(localPort !== undefined ? { localPort } : {}),
+        ...(tlsVersion ? { tlsVersion } : {}),
+      };
+      resolve({
+        record,
+        socketClosed,
+        aborted,
+        ...(peerCertificate ? { peerCertificate } : {}),
+        ...(diagnosis ? { diagnosis } : {}),
+        ...(serverReason ? { serverReason } : {}),
       });
     }
   });

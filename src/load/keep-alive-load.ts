@@ -53,6 +53,7 @@ export async function runKeepAliveLoad(options: KeepAliveLoadOptions): Promise<K
   });
   const now = performance.now();
   const preflight = await runAttempt(target, target.identities[0]!, { dueAt: now, scheduledAtMs: 0 });
+  await preflight.socketClosed;
   if (preflight.record.category !== 'ok') {
     throw new MtlsChaosError('E_LOAD_PREFLIGHT', `the verified attempt before the keep-alive load failed: ${preflight.record.category} (${preflight.record.rawCode ?? 'no code'})`, {
       hint: `run \`mtls-chaos probe ${options.url}\` with the same --cert, --key and --ca to see why`,

@@ -78,6 +78,8 @@ export async function probe(url: string, options: ProbeOptions): Promise<ProbeRe
     { dueAt: now, scheduledAtMs: 0 },
     { capturePeerCertificate: true, ...(options.signal ? { signal: options.signal } : {}) },
   );
+  // A probe leaves no connection behind when it returns.
+  await outcome.socketClosed;
   const { record } = outcome;
   // A refusal that is not explained (a socket closed after the handshake, an unknown alert) is
   // still worth a look at the client's certificate: say what it shows, without claiming a cause.

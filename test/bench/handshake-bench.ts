@@ -1,16 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startNginxGateway } from '../../src/lab/index.js';
 import { runLoad, type LoadProfile } from '../../src/load/index.js';
-import { buildLabPki, writeLabPki } from '../../src/pki/index.js';
 import { REPO_ROOT } from '../support/run-cli.js';
+import { median, startBenchNginx } from './bench-nginx.js';
 
 const exec = promisify(execFile);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ROUND_SECONDS = 5;
 const ROUNDS = 3;
 const TARGET_RATIO = 0.7;
@@ -23,23 +20,8 @@ const RSS_TARGET_MB = 300;
  * what overlapping attempts add. Then the peak RSS of `load --concurrency 1000`.
  */
 export async function handshakeBench(): Promise<boolean> {
-  const dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-bench-handshake-'));
-  const controller = new AbortController();
-  const pki = await buildLabPki({ clients: 1 });
-  const files = await writeLabPki(pki, join(dir, 'pki'));
-  const gateway = await startNginxGateway({
-    name: 'bench-nginx',
-    dir: join(dir, 'nginx'),
-    files: {
-      certificateChain: files.servers[0]!.certificate,
-      key: files.servers[0]!.key,
-      trustBundle: files.trustBundle,
-    },
-    caPem: pki.root.certificate.pem,
-    signal: controller.signal,
-    workerProcesses: 1,
-  });
-  const url = `https://127.0.0.1:${gateway.port}/`;
+  const gateway = await startBenchNginx('handshake');
+  const { pki, files, url } = gateway;
   const client = pki.clients[0]!;
   const identity = { name: client.name, certPem: client.chainPem, keyPem: client.keyPem };
   const ours = async (concurrency: number) => {
@@ -72,8 +54,6 @@ export async function handshakeBench(): Promise<boolean> {
     rssMb = await peakRssOfLoad(url, files.clients[0]!.certificate, files.clients[0]!.key, files.trustBundle);
   } finally {
     await gateway.stop();
-    controller.abort();
-    await rm(dir, { recursive: true, force: true });
   }
   const reference = median(rates.openssl);
   const ratio1 = median(rates.c1) / reference;

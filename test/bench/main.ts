@@ -3,6 +3,7 @@
  * Areas register here; each prints its own table and returns whether its targets were met.
  */
 import { capacityBench } from './capacity-bench.js';
+import { generatorBench } from './generator-bench.js';
 import { handshakeBench } from './handshake-bench.js';
 import { k6ImportBench } from './k6-import-bench.js';
 import { ocspResponderBench } from './ocsp-responder-bench.js';
@@ -13,6 +14,7 @@ import { startupBench } from './startup-bench.js';
 const AREAS: Record<string, () => Promise<boolean>> = {
   pki: pkiBench,
   handshake: handshakeBench,
+  generator: generatorBench,
   'k6-import': k6ImportBench,
   soak: soakBench,
   startup: startupBench,

@@ -67,6 +67,22 @@ describe('an attempt against a gateway that answers in HTTP', () => {
     }
   });
 
+  it('resolves at the outcome; socketClosed resolves once the connection is gone on both sides', async () => {
+    const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem }));
+    const target = await resolveTarget({ url: server.url, identities: [identity(pki.clients[0]!)], caPem, resume: false });
+    const openConnections = () => new Promise<number>((resolve, reject) => server.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+    for (let i = 0; i < 3; i += 1) {
+      const outcome = await runAttempt(target, target.identities[0]!, { dueAt: performance.now(), scheduledAtMs: 0 });
+      expect(outcome.record.category).toBe('ok');
+      await outcome.socketClosed;
+      // The server notices the client's FIN on a later turn of its loop (the same process here, a
+      // loaded machine may delay it): poll rather than assume a delay.
+      const deadline = performance.now() + 2_000;
+      while ((await openConnections()) > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await openConnections()).toBe(0);
+    }
+  });
+
   it('leaves no connection open on the server after the attempt', async () => {
     const server = await closeAfterTest(startHttpsServer({ server: pki.servers[0]!, clientCaPem: caPem }));
     for (let i = 0; i < 5; i += 1) expect((await probe(server.url, { caPem, ...client(pki.clients[1]) })).category).toBe('ok');
