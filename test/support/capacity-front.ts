@@ -14,10 +14,17 @@ export interface CapacityFront {
 }
 
 /**
- * Starts a TLS front that admits at most `ratePerSecond` new connections in any one-second
- * window (the rest are reset at accept) and stops it when the test finishes.
+ * Starts a TLS front that admits `ratePerSecond` new connections per second (see
+ * capacity-front-process.ts; the rest are reset at accept) and stops it when the test finishes.
  */
 export async function startCapacityFront(ratePerSecond: number, files: LabPkiFiles, server: CredentialFiles = files.servers[0]!): Promise<CapacityFront> {
+  const front = await launchCapacityFront(ratePerSecond, files, server);
+  onTestFinished(() => front.close());
+  return front;
+}
+
+/** The same front outside a test (`npm run bench -- known-capacity`): the caller closes it. */
+export async function launchCapacityFront(ratePerSecond: number, files: LabPkiFiles, server: CredentialFiles = files.servers[0]!): Promise<CapacityFront> {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, String(ratePerSecond), server.certificate, server.key, files.trustBundle], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -51,6 +58,5 @@ export async function startCapacityFront(ratePerSecond: number, files: LabPkiFil
         await exited;
       })()),
   };
-  onTestFinished(() => front.close());
   return front;
 }

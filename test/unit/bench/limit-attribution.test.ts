@@ -33,8 +33,9 @@ const step = (changes: StepChanges = {}): StepMeasurement => ({
   gatewayCpu: null,
   generatorCpu: { p50: 20, p95: 25, max: 30 },
   slos: [verdict('success.rate >= 99%', true)],
+  machine: { cores: 2, loadAverageStart: 1, loadAverageEnd: 1, cpuBusyPercent: 50, stealPercent: 0 },
   ...changes,
-  generator: { workers: 1, lateStarts: 0, lateStartThresholdMs: 20, maxStartDelayMs: 1, dropped: 0, maxEventLoopUtilization: 0.3, ...changes.generator },
+  generator: { workers: 1, lateStarts: 0, lateStartThresholdMs: 20, maxStartDelayMs: 1, dropped: 0, maxEventLoopUtilization: 0.3, workerBusy: [0.3], eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2, ...changes.generator },
 });
 
 describe('judgeStep', () => {
