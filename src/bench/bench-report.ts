@@ -106,7 +106,7 @@ export function buildBenchReport(context: BenchReportContext, search: KneeSearch
     settings: context.settings,
     slos: context.slos,
     capacity: search.capacityPerSecond,
-    capacityText: search.limitedBy === 'noise' && noise ? `between ${noise.lowRate}/s and ${noise.highRate}/s (too noisy to tell)` : capacityText(search.capacityPerSecond, atLeast, search.failingRatePerSecond),
+    capacityText: search.limitedBy === 'noise' && noise ? noiseCapacityText(noise) : capacityText(search.capacityPerSecond, atLeast, search.failingRatePerSecond),
     limitedBy: search.limitedBy,
     atLeast,
     noise,
@@ -121,4 +121,8 @@ export function buildBenchReport(context: BenchReportContext, search: KneeSearch
 function capacityText(capacity: number, atLeast: boolean, failingRate: number | undefined): string {
   if (capacity === 0 && failingRate !== undefined) return `below ${failingRate}/s`;
   return `${atLeast ? 'at least ' : ''}${capacity}/s`;
+}
+
+function noiseCapacityText(noise: BenchNoise): string {
+  return `${noise.lowRate > 0 ? `between ${noise.lowRate}/s and` : 'below'} ${noise.highRate}/s (too noisy to tell)`;
 }

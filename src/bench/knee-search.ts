@@ -88,11 +88,11 @@ export interface KneeSearchResult<T extends StepVerdict> {
 export interface SearchNoise {
   /** Rates that failed only inconclusively, every time they ran. */
   readonly inconclusiveRates: readonly number[];
-  /** Rates at which one run passed and another failed conclusively. */
+  /** Rates at which one run passed and another failed conclusively on an SLO. */
   readonly disagreeingRates: readonly number[];
   /** The capacity is at least this (the highest rate that passed every time it ran)... */
   readonly lowRatePerSecond: number;
-  /** ...and below this (the lowest rate that failed conclusively; the maximum when none did). */
+  /** ...and below this (the lowest rate that failed conclusively on an SLO; the maximum when none did). */
   readonly highRatePerSecond: number;
 }
 
@@ -188,10 +188,11 @@ function assessNoise(steps: readonly SearchedStep<StepVerdict>[], passing: numbe
   let lowestConclusiveFailure = Number.POSITIVE_INFINITY;
   for (const [rate, verdicts] of byRate) {
     const passed = verdicts.some((verdict) => verdict.passed);
-    const failedConclusively = verdicts.some((verdict) => !verdict.passed && !verdict.inconclusive);
+    // A generator failure says nothing about the gateway: it neither disagrees nor bounds.
+    const failedConclusively = verdicts.some(failedOnSlo);
     if (failedConclusively) lowestConclusiveFailure = Math.min(lowestConclusiveFailure, rate);
     if (passed && failedConclusively) disagreeingRates.push(rate);
-    if (!passed && !failedConclusively) inconclusiveRates.push(rate);
+    if (!passed && !failedConclusively && verdicts.some((verdict) => verdict.inconclusive)) inconclusiveRates.push(rate);
   }
   if (inconclusiveRates.length === 0 && disagreeingRates.length === 0) return undefined;
   const sorted = (rates: number[]) => rates.sort((a, b) => a - b);
@@ -203,10 +204,21 @@ function assessNoise(steps: readonly SearchedStep<StepVerdict>[], passing: numbe
   };
 }
 
+/**
+ * The next passing bound below `below`: the highest rate whose last run passed and that never
+ * failed conclusively on an SLO (a generator failure followed by a pass is the generator's
+ * hiccup, not the gateway's verdict).
+ */
 function highestAlwaysPassing(steps: readonly SearchedStep<StepVerdict>[], below: number): number {
-  const failed = new Set(steps.filter((step) => !step.verdict.passed).map((step) => step.ratePerSecond));
-  const candidates = steps.filter((step) => step.verdict.passed && step.ratePerSecond < below && !failed.has(step.ratePerSecond));
-  return candidates.reduce((best, step) => Math.max(best, step.ratePerSecond), 0);
+  const lastPassed = new Map<number, boolean>();
+  for (const step of steps) lastPassed.set(step.ratePerSecond, step.verdict.passed);
+  const refused = new Set(steps.filter((step) => failedOnSlo(step.verdict)).map((step) => step.ratePerSecond));
+  return [...lastPassed].filter(([rate, passed]) => passed && rate < below && !refused.has(rate)).reduce((best, [rate]) => Math.max(best, rate), 0);
+}
+
+/** The gateway broke an SLO and no disturbance explains it: evidence about the gateway. */
+function failedOnSlo(verdict: StepVerdict): boolean {
+  return !verdict.passed && !verdict.inconclusive && verdict.limit !== undefined && verdict.limit !== 'generator';
 }
 
 /** Whole attempts per second from 20/s up, a tenth below: rates a person can type back. */

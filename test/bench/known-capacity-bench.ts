@@ -28,7 +28,10 @@ export async function knownCapacityBench(): Promise<boolean> {
         const front = await launchCapacityFront(capacity, files);
         try {
           const name = `run${run}-${capacity}`;
-          const { report } = await benchKnownCapacity(front, start, files, dir, name);
+          const { report } = await benchKnownCapacity(front, start, files, dir, name).catch((error: Error) => {
+            process.stdout.write(`run ${run} ${capacity}/s: ${error.message.slice(0, 300)}\n`);
+            throw error;
+          });
           const outcome = knownCapacityOutcome(report, capacity);
           const key = `${capacity}/s ${hog ? 'busy' : 'quiet'} ${outcome}`;
           counts.set(key, (counts.get(key) ?? 0) + 1);
