@@ -8,7 +8,8 @@ const ENTRY = fileURLToPath(new URL('./capacity-front-process.ts', import.meta.u
 
 export interface CapacityFront {
   readonly url: string;
-  readonly pid: number;
+  /** The acceptor (it counts and resets) and the TLS process: both are the gateway, for its CPU. */
+  readonly pids: readonly number[];
   readonly ratePerSecond: number;
   close(): Promise<void>;
 }
@@ -30,14 +31,14 @@ export async function launchCapacityFront(ratePerSecond: number, files: LabPkiFi
   });
   let output = '';
   child.stdout.setEncoding('utf8');
-  const port = await new Promise<number>((resolve, reject) => {
+  const started = await new Promise<{ port: number; pids: number[] }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the capacity front did not start within 20 s')), 20_000);
     child.stdout.on('data', (chunk: string) => {
       output += chunk;
       const line = output.split('\n').find((candidate) => candidate.startsWith('{'));
       if (line) {
         clearTimeout(timer);
-        resolve((JSON.parse(line) as { port: number }).port);
+        resolve(JSON.parse(line) as { port: number; pids: number[] });
       }
     });
     child.once('exit', (code) => {
@@ -47,8 +48,8 @@ export async function launchCapacityFront(ratePerSecond: number, files: LabPkiFi
   });
   let closed: Promise<void> | undefined;
   const front: CapacityFront = {
-    url: `https://127.0.0.1:${port}/`,
-    pid: child.pid!,
+    url: `https://127.0.0.1:${started.port}/`,
+    pids: started.pids,
     ratePerSecond,
     close: () =>
       (closed ??= (async () => {

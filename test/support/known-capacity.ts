@@ -53,7 +53,7 @@ export async function benchKnownCapacity(
   const jsonFile = join(outDir, `${name}.json`);
   const htmlFile = join(outDir, `${name}.html`);
   const result = await runCli(
-    ['bench', front.url, ...identityFlags(files), ...KNOWN_CAPACITY_FLAGS, '--start', start, '--gateway-pid', String(front.pid), ...extraFlags, '--json', jsonFile, '--html', htmlFile],
+    ['bench', front.url, ...identityFlags(files), ...KNOWN_CAPACITY_FLAGS, '--start', start, ...front.pids.flatMap((pid) => ['--gateway-pid', String(pid)]), ...extraFlags, '--json', jsonFile, '--html', htmlFile],
     { timeoutMs: 150_000 },
   );
   // 0: a capacity; 1: not even the lowest rate passed (a result too: it can say noise); 2: an error.
