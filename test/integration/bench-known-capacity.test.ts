@@ -138,7 +138,8 @@ describe('mtls-chaos bench finds a known capacity', () => {
   it('says "generator" and "at least" when the generator is what cannot keep up', async () => {
     // The front admits far more than offered; one attempt in flight at most caps the generator.
     const front = await startCapacityFront(5_000, files);
-    const { report, stdout } = await benchKnownCapacity(front, '4/s', files, dir, 'generator-bound', ['--max-in-flight', '1', '--workers', '1']);
+    // From 20/s: the 40 attempts a step needs take 2 s at most (from 4/s they took 10 s a step).
+    const { report, stdout } = await benchKnownCapacity(front, '20/s', files, dir, 'generator-bound', ['--max-in-flight', '1', '--workers', '1', '--max-steps', '12']);
     expect(report.limitedBy).toBe('generator');
     expect(report.atLeast).toBe(true);
     expect(report.capacityText).toBe(`at least ${report.capacity}/s`);
