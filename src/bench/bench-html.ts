@@ -1,6 +1,7 @@
 import { escapeHtml, formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio, htmlPage, loadChartAssets, writeFileAtomic, type ChartAssets } from '../report/index.js';
 import { BENCH_CHARTS_SCRIPT } from './bench-charts-script.js';
 import type { BenchReport, BenchStep } from './bench-report.js';
+import { workersSentence } from './bench-table.js';
 
 /** One chart of the bench page: series of values, one per step, against the offered rate. */
 export interface BenchChartSpec {
@@ -67,6 +68,7 @@ export function limitSentence(report: BenchReport): string {
   if (report.limitedBy === 'generator') return `limited by generator (at least ${report.capacity}/s): the load generator, not the gateway, ran out first`;
   if (report.limitedBy === 'max') return `limited by max (at least ${report.capacity}/s): every step passed up to --max ${report.settings.maxRate}/s`;
   if (report.limitedBy === 'steps') return `limited by steps (at least ${report.capacity}/s): the search used all ${report.settings.maxSteps} steps`;
+  if (report.limitedBy === 'noise' && report.noise) return `limited by noise: too noisy to tell, the capacity is at least ${report.noise.lowRate}/s and below ${report.noise.highRate}/s`;
   return `limited by ${report.limitedBy}`;
 }
 
@@ -98,14 +100,18 @@ ${stepsSection(report)}
 function headerSection(report: BenchReport): string {
   const found = report.capacity > 0;
   const reasons = report.generatorReasons.length > 0 ? `<ul id="generator-reasons">${report.generatorReasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul>` : '';
+  const noise = report.noise
+    ? `<div id="noise"><p>${report.limitedBy === 'noise' ? 'Too noisy to tell' : 'Noise seen, the knee still stands'}: the capacity lies between ${escapeHtml(formatRate(report.noise.lowRate))} and ${escapeHtml(formatRate(report.noise.highRate))}.</p><ul>${report.noise.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul></div>`
+    : '';
   const settings = report.settings;
   return `<header>
 <h1>bench <code>${escapeHtml(report.target)}</code> <span class="verdict ${found ? 'pass' : 'fail'}" id="capacity">${escapeHtml(report.capacityText)}</span></h1>
 <p class="limit" id="limited-by"><strong>${escapeHtml(limitSentence(report))}</strong>${report.confirmed ? ' · confirmed by a repeat step' : ''}${report.converged ? '' : ' · not converged to the resolution'}</p>
 ${reasons}
+${noise}
 ${report.configuration ? `<p class="meta" id="configuration">Configuration: ${escapeHtml(report.configuration)}</p>` : ''}
 <p class="meta">SLOs: ${report.slos.map((slo) => `<code>${escapeHtml(slo)}</code>`).join(' ')}</p>
-<p class="meta">${report.steps.length} steps of ${escapeHtml(formatOffset(settings.stepMs))} (+ ${escapeHtml(formatOffset(settings.warmupMs))} warm-up) from ${settings.startRate}/s up to ${settings.maxRate}/s, resolution ${escapeHtml(formatRatio(settings.resolution))}, session resumption ${settings.resume ? 'on' : 'off'}, ${settings.workers} generator worker${settings.workers === 1 ? '' : 's'} · started ${escapeHtml(report.startedAt)}</p>
+<p class="meta">${report.steps.length} steps of ${escapeHtml(formatOffset(settings.stepMs))} (+ ${escapeHtml(formatOffset(settings.warmupMs))} warm-up) from ${settings.startRate}/s up to ${settings.maxRate}/s, at least ${settings.minAttempts} attempts a step, resolution ${escapeHtml(formatRatio(settings.resolution))}, session resumption ${settings.resume ? 'on' : 'off'}, ${escapeHtml(workersSentence(settings))} · started ${escapeHtml(report.startedAt)}</p>
 </header>`;
 }
 
@@ -129,11 +135,11 @@ function stepsSection(report: BenchReport): string {
       ];
       return `<tr class="step-row ${step.passed ? 'pass' : 'fail'}${knee ? ' knee-row' : ''}" data-offered="${step.offeredRate}">${cells
         .map((cell) => `<td class="num">${escapeHtml(cell)}</td>`)
-        .join('')}<td class="result">${step.passed ? 'PASS' : 'FAIL'}</td><td>${escapeHtml([step.limit ?? '', ...step.generatorReasons].filter(Boolean).join('; '))}</td></tr>`;
+        .join('')}<td class="result">${step.passed ? 'PASS' : step.inconclusive ? 'INCONCLUSIVE' : 'FAIL'}</td><td>${escapeHtml([step.limit ?? '', ...step.generatorReasons].filter(Boolean).join('; '))}</td><td class="noise">${escapeHtml(step.noiseReasons.join('; '))}</td></tr>`;
     })
     .join('\n');
   return `<section id="steps"><h2>Steps, in the order they ran</h2>
-<table><thead><tr><th>#</th><th>Phase</th><th>Offered</th><th>Achieved</th><th>Attempts</th><th>Success</th><th>Handshake p50</th><th>Handshake p95</th><th>Handshake p99</th><th>Gateway CPU p95</th><th>Generator CPU p95</th><th>Result</th><th>Why it failed</th></tr></thead>
+<table><thead><tr><th>#</th><th>Phase</th><th>Offered</th><th>Achieved</th><th>Attempts</th><th>Success</th><th>Handshake p50</th><th>Handshake p95</th><th>Handshake p99</th><th>Gateway CPU p95</th><th>Generator CPU p95</th><th>Result</th><th>Why it failed</th><th>What disturbed it</th></tr></thead>
 <tbody>${rows}</tbody></table></section>`;
 }
 

@@ -31,5 +31,8 @@ export type WorkerReply =
       readonly peakInFlight: number;
       /** Share of the measured window this worker's event loop was busy (0..1). */
       readonly eventLoopUtilization: number;
+      /** How late this worker's event loop ran in the measured window (p99 and worst), ms. */
+      readonly eventLoopDelayP99Ms: number;
+      readonly eventLoopDelayMaxMs: number;
     }
   | { readonly type: 'error'; readonly id: number; readonly message: string; readonly code: string | undefined };

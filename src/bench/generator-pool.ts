@@ -8,12 +8,13 @@ import type { WorkerData, WorkerReply, WorkerRequest } from './generator-message
 export const MAX_GENERATOR_WORKERS = 16;
 
 /**
- * Worker threads by default: one per core, less one core left to the gateway (at least one).
- * DESIGN measured one Node thread at ~450 full mTLS handshakes/s; on a machine with more cores
- * than the gateway uses, more threads make the gateway, not us, what saturates.
+ * Worker threads by default: one per core when the gateway runs elsewhere (every core is ours);
+ * one per core less one left to the gateway when it runs on this machine (at least one). One
+ * Node thread does a few hundred full mTLS handshakes/s; more threads make the gateway, not us,
+ * what saturates.
  */
-export function defaultGeneratorWorkers(): number {
-  return Math.max(1, Math.min(MAX_GENERATOR_WORKERS, availableParallelism() - 1));
+export function defaultGeneratorWorkers(targetOnThisMachine: boolean, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(MAX_GENERATOR_WORKERS, targetOnThisMachine ? cores - 1 : cores));
 }
 
 export interface PoolStep {
@@ -32,13 +33,18 @@ export interface PoolStepOutcome {
   readonly peakInFlight: number;
   /** The busiest worker's event-loop utilisation over the measured window (0..1). */
   readonly maxEventLoopUtilization: number;
+  /** Each worker's event-loop utilisation over the measured window (0..1), in worker order. */
+  readonly workerBusy: readonly number[];
+  /** The worst worker's event-loop delay over the measured window: its p99 and its maximum, ms. */
+  readonly eventLoopDelayP99Ms: number;
+  readonly eventLoopDelayMaxMs: number;
 }
 
 interface PendingStep {
   readonly onAttempt: (record: AttemptRecord) => void;
   readonly offsetMs: number;
   readonly warmupMs: number;
-  readonly replies: Extract<WorkerReply, { type: 'done' }>[];
+  readonly replies: Map<Worker, Extract<WorkerReply, { type: 'done' }>>;
   readonly expected: number;
   readonly resolve: (outcome: PoolStepOutcome) => void;
   readonly reject: (error: Error) => void;
@@ -106,7 +112,7 @@ export class GeneratorPool implements AsyncDisposable {
         onAttempt: step.onAttempt,
         offsetMs: 0,
         warmupMs: step.warmupMs,
-        replies: [],
+        replies: new Map(),
         expected: count,
         resolve: (outcome) => {
           finish();
@@ -157,12 +163,16 @@ export class GeneratorPool implements AsyncDisposable {
       for (const record of reply.records) pending.onAttempt({ ...record, scheduledAtMs: record.scheduledAtMs + shiftMs });
       return;
     }
-    pending.replies.push(reply);
-    if (pending.replies.length < pending.expected) return;
+    pending.replies.set(worker, reply);
+    if (pending.replies.size < pending.expected) return;
+    const replies = this.#workers.map((each) => pending.replies.get(each)!);
     pending.resolve({
-      dropped: pending.replies.reduce((total, done) => total + done.dropped, 0),
-      peakInFlight: pending.replies.reduce((total, done) => total + done.peakInFlight, 0),
-      maxEventLoopUtilization: Math.max(...pending.replies.map((done) => done.eventLoopUtilization)),
+      dropped: replies.reduce((total, done) => total + done.dropped, 0),
+      peakInFlight: replies.reduce((total, done) => total + done.peakInFlight, 0),
+      maxEventLoopUtilization: Math.max(...replies.map((done) => done.eventLoopUtilization)),
+      workerBusy: replies.map((done) => Math.round(done.eventLoopUtilization * 1_000) / 1_000),
+      eventLoopDelayP99Ms: Math.max(...replies.map((done) => done.eventLoopDelayP99Ms)),
+      eventLoopDelayMaxMs: Math.max(...replies.map((done) => done.eventLoopDelayMaxMs)),
     });
   }
 }

@@ -4,13 +4,14 @@
  * Its event-loop utilisation over the measured window says whether this thread kept up: a thread
  * busy nearly all the time starts attempts late whatever the gateway does.
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { runLoad } from '../load/index.js';
 import type { AttemptRecord } from '../metrics/index.js';
 import type { WorkerData, WorkerReply, WorkerRequest } from './generator-messages.js';
 
 const BATCH_MS = 250;
+const EVENT_LOOP_RESOLUTION_MS = 10;
 const port = parentPort;
 if (!port) throw new Error('generator-worker runs as a worker thread');
 const { target } = workerData as WorkerData;
@@ -32,7 +33,7 @@ async function runStep(request: Extract<WorkerRequest, { type: 'step' }>): Promi
   const signal = controller.signal;
   if (request.warmupMs + request.durationMs - request.offsetMs <= 0) {
     // A rate so low that none of this worker's arrivals falls in the step.
-    send({ type: 'done', id: request.id, dropped: 0, peakInFlight: 0, eventLoopUtilization: 0 });
+    send({ type: 'done', id: request.id, dropped: 0, peakInFlight: 0, eventLoopUtilization: 0, eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0 });
     return;
   }
   // Workers start a fraction of an interval apart so that their arrivals interleave.
@@ -46,13 +47,20 @@ async function runStep(request: Extract<WorkerRequest, { type: 'step' }>): Promi
   const flusher = setInterval(flush, BATCH_MS);
   let eluAtStart: ReturnType<typeof performance.eventLoopUtilization> | undefined;
   let eluMeasured: ReturnType<typeof performance.eventLoopUtilization> | undefined;
+  // How late this thread's timers fired in the measured window: a thread descheduled by a busy
+  // neighbour shows here even when its utilisation is low (it was not busy, it was not running).
+  const delay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   // Times below are on the step's clock: this worker's schedule starts offsetMs into the step, so
   // that together the workers' schedules are exactly the step's schedule, split round-robin.
   const warmupLocalMs = Math.max(0, request.warmupMs - request.offsetMs);
   const endLocalMs = request.warmupMs + request.durationMs - request.offsetMs;
-  const startTimer = setTimeout(() => (eluAtStart = performance.eventLoopUtilization()), warmupLocalMs);
+  const startTimer = setTimeout(() => {
+    eluAtStart = performance.eventLoopUtilization();
+    delay.enable();
+  }, warmupLocalMs);
   const endTimer = setTimeout(() => {
     if (eluAtStart) eluMeasured = performance.eventLoopUtilization(eluAtStart);
+    delay.disable();
   }, endLocalMs);
   try {
     const outcome = await runLoad(
@@ -73,10 +81,22 @@ async function runStep(request: Extract<WorkerRequest, { type: 'step' }>): Promi
       dropped: outcome.dropped,
       peakInFlight: outcome.peakInFlight,
       eventLoopUtilization: (eluMeasured ?? (eluAtStart ? performance.eventLoopUtilization(eluAtStart) : performance.eventLoopUtilization())).utilization,
+      ...eventLoopDelayMs(delay),
     });
   } finally {
     clearInterval(flusher);
     clearTimeout(startTimer);
     clearTimeout(endTimer);
+    delay.disable();
   }
+}
+
+/**
+ * The histogram's samples are the delay past the resolution's own timer, in ns; with no sample
+ * (a window shorter than the resolution) it reports huge minima, so 0 then.
+ */
+function eventLoopDelayMs(delay: IntervalHistogram): { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number } {
+  if (delay.count === 0) return { eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0 };
+  const ms = (ns: number) => Math.round(Math.max(0, ns / 1e6 - EVENT_LOOP_RESOLUTION_MS) * 10) / 10;
+  return { eventLoopDelayP99Ms: ms(delay.percentile(99)), eventLoopDelayMaxMs: ms(delay.max) };
 }

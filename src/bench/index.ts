@@ -1,13 +1,14 @@
 /** Capacity benchmarks: the knee search, the generator pool, the step runner, the matrix, the reports. */
 export { BENCH_SCHEMA_VERSION, buildBenchReport, toBenchStep } from './bench-report.js';
-export type { BenchReport, BenchSettings, BenchStep } from './bench-report.js';
+export type { BenchReport, BenchSettings, BenchStep, WorkersChoice } from './bench-report.js';
 export { formatBenchReport, formatStepLine, renderTable } from './bench-table.js';
 export { GeneratorPool, MAX_GENERATOR_WORKERS, defaultGeneratorWorkers } from './generator-pool.js';
 export { roundRate, searchKnee } from './knee-search.js';
-export type { KneeSearchOptions, KneeSearchResult, LimitedBy, RunStep, SearchedStep, StepLimit, StepPhase, StepVerdict } from './knee-search.js';
+export type { KneeSearchOptions, KneeSearchResult, LimitedBy, RunStep, SearchNoise, SearchedStep, StepLimit, StepPhase, StepVerdict } from './knee-search.js';
 export { GENERATOR_LIMITS, judgeStep } from './limit-attribution.js';
 export type { StepJudgement } from './limit-attribution.js';
 export { runBench } from './run-bench.js';
+export { MAX_STRETCHED_STEP_MS, stepDurationMs } from './step-runner.js';
 export type { BenchOptions, BenchTarget } from './run-bench.js';
 export type { CpuPercentiles, GeneratorHealth, LatencyPercentiles, StepMeasurement } from './step-measurement.js';
 export { startBenchLab } from './bench-lab.js';
@@ -17,3 +18,8 @@ export type { MatrixCombination, MatrixDimension, MatrixRow } from './bench-matr
 export { buildBenchChartData, limitSentence, renderBenchHtml, writeBenchHtml } from './bench-html.js';
 export type { BenchChartData, BenchChartSpec } from './bench-html.js';
 export { BENCH_CHARTS_SCRIPT } from './bench-charts-script.js';
+export { targetIsOnThisMachine } from './target-locality.js';
+export { LOAD_CHANGE_CORES, describeNoise } from './bench-noise.js';
+export type { BenchNoise } from './bench-noise.js';
+export { NOISE_LIMITS, measureDisturbance } from './limit-attribution.js';
+export type { MachineLoad } from './machine-load.js';

@@ -10,6 +10,14 @@
  * 3. Confirmation: the highest passing rate once more. A confirmation that fails makes that rate
  *    the failing bound and the search goes on below it (a knee measured once on a noisy machine
  *    is not a knee). Every loop is bounded by maxSteps.
+ *
+ * Noise. A step can fail *inconclusively*: it failed, but its measurement was disturbed (the
+ * generator's timing slipped, the machine was saturated) by about as much as the failure, so it
+ * says nothing about the gateway. Such a rate is tried again (up to maxRepeats more times); if it
+ * never fails conclusively it still bounds the bisection from above, but the knee is then not
+ * established and the result says `noise` with the range the capacity lies in, never a precise
+ * wrong figure. Likewise when runs of one rate disagree (one passed, another failed
+ * conclusively) at two or more rates: the gateway did not behave like one gateway.
  */
 
 export type StepPhase = 'ramp' | 'bisect' | 'confirm';
@@ -24,13 +32,15 @@ export interface StepVerdict {
   readonly passed: boolean;
   /** Set when the step failed. */
   readonly limit?: StepLimit;
+  /** The step failed, but a disturbance of its measurement could explain the failure. */
+  readonly inconclusive?: boolean;
 }
 
 /**
  * What limited the capacity: the failing step's limit, the configured maximum (every step passed
  * up to it), or the step budget (maxSteps ran out before anything failed).
  */
-export type LimitedBy = StepLimit | 'max' | 'steps';
+export type LimitedBy = StepLimit | 'max' | 'steps' | 'noise';
 
 export interface KneeSearchOptions {
   readonly startRatePerSecond: number;
@@ -46,6 +56,10 @@ export interface KneeSearchOptions {
    * side gets its second look from the confirmation step.
    */
   readonly repeatFailures?: boolean;
+  /** How many more times an inconclusive failure is run before the rate counts as noisy (default 2). */
+  readonly maxRepeats?: number;
+  /** Rates whose runs disagree conclusively, from which on the knee is noise (default 2). */
+  readonly maxDisagreements?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -65,7 +79,21 @@ export interface KneeSearchResult<T extends StepVerdict> {
   readonly confirmed: boolean;
   /** The bounds came within the resolution (or the maximum passed). */
   readonly converged: boolean;
+  /** Set when the result is `noise`, or when noise was seen but the knee still stands. */
+  readonly noise: SearchNoise | undefined;
   readonly steps: readonly SearchedStep<T>[];
+}
+
+/** What made the knee uncertain, and where the capacity lies despite it. */
+export interface SearchNoise {
+  /** Rates that failed only inconclusively, every time they ran. */
+  readonly inconclusiveRates: readonly number[];
+  /** Rates at which one run passed and another failed conclusively on an SLO. */
+  readonly disagreeingRates: readonly number[];
+  /** The capacity is at least this (the highest rate that passed every time it ran)... */
+  readonly lowRatePerSecond: number;
+  /** ...and below this (the lowest rate that failed conclusively on an SLO; the maximum when none did). */
+  readonly highRatePerSecond: number;
 }
 
 export type RunStep<T extends StepVerdict> = (ratePerSecond: number, phase: StepPhase, index: number) => Promise<T>;
@@ -78,15 +106,18 @@ export async function searchKnee<T extends StepVerdict>(options: KneeSearchOptio
   if (!(maxSteps >= 1)) throw new RangeError(`maxSteps must be at least 1; got ${maxSteps}`);
 
   const steps: SearchedStep<T>[] = [];
-  const step = async (rate: number, phase: StepPhase): Promise<T> => {
+  const maxRepeats = options.maxRepeats ?? 2;
+  const run = async (rate: number, phase: StepPhase): Promise<T> => {
     options.signal?.throwIfAborted();
-    let verdict = await runStep(rate, phase, steps.length);
+    const verdict = await runStep(rate, phase, steps.length);
     steps.push({ ratePerSecond: rate, phase, verdict });
-    if (!verdict.passed && (options.repeatFailures ?? true) && budgetLeft()) {
-      options.signal?.throwIfAborted();
-      verdict = await runStep(rate, phase, steps.length);
-      steps.push({ ratePerSecond: rate, phase, verdict });
-    }
+    return verdict;
+  };
+  const step = async (rate: number, phase: StepPhase): Promise<T> => {
+    let verdict = await run(rate, phase);
+    if (!verdict.passed && (options.repeatFailures ?? true) && budgetLeft()) verdict = await run(rate, phase);
+    // An inconclusive failure is no evidence either way: look again, a bounded number of times.
+    for (let repeat = 1; !verdict.passed && verdict.inconclusive && repeat < maxRepeats && budgetLeft(); repeat++) verdict = await run(rate, phase);
     return verdict;
   };
   const budgetLeft = () => steps.length < maxSteps;
@@ -133,20 +164,61 @@ export async function searchKnee<T extends StepVerdict>(options: KneeSearchOptio
   }
 
   const converged = reachedMax || (failing !== undefined && (failing.rate - passing <= resolution * failing.rate || failing.rate <= minRate * 2));
+  const noise = assessNoise(steps, passing, max);
+  const kneeIsNoise =
+    noise !== undefined &&
+    (noise.disagreeingRates.length >= (options.maxDisagreements ?? 2) || (failing !== undefined && noise.inconclusiveRates.includes(failing.rate)));
   return {
     capacityPerSecond: passing,
-    limitedBy: failing ? failing.limit : reachedMax ? 'max' : 'steps',
+    limitedBy: kneeIsNoise ? 'noise' : failing ? failing.limit : reachedMax ? 'max' : 'steps',
     failingRatePerSecond: failing?.rate,
     confirmed,
     converged,
+    noise,
     steps,
   };
 }
 
+/** Inconclusive rates and disagreeing runs; undefined when every rate told one story. */
+function assessNoise(steps: readonly SearchedStep<StepVerdict>[], passing: number, max: number): SearchNoise | undefined {
+  const byRate = new Map<number, StepVerdict[]>();
+  for (const step of steps) byRate.set(step.ratePerSecond, [...(byRate.get(step.ratePerSecond) ?? []), step.verdict]);
+  const inconclusiveRates: number[] = [];
+  const disagreeingRates: number[] = [];
+  let lowestConclusiveFailure = Number.POSITIVE_INFINITY;
+  for (const [rate, verdicts] of byRate) {
+    const passed = verdicts.some((verdict) => verdict.passed);
+    // A generator failure says nothing about the gateway: it neither disagrees nor bounds.
+    const failedConclusively = verdicts.some(failedOnSlo);
+    if (failedConclusively) lowestConclusiveFailure = Math.min(lowestConclusiveFailure, rate);
+    if (passed && failedConclusively) disagreeingRates.push(rate);
+    if (!passed && !failedConclusively && verdicts.some((verdict) => verdict.inconclusive)) inconclusiveRates.push(rate);
+  }
+  if (inconclusiveRates.length === 0 && disagreeingRates.length === 0) return undefined;
+  const sorted = (rates: number[]) => rates.sort((a, b) => a - b);
+  return {
+    inconclusiveRates: sorted(inconclusiveRates),
+    disagreeingRates: sorted(disagreeingRates),
+    lowRatePerSecond: passing,
+    highRatePerSecond: Number.isFinite(lowestConclusiveFailure) ? Math.max(lowestConclusiveFailure, passing) : max,
+  };
+}
+
+/**
+ * The next passing bound below `below`: the highest rate whose last run passed and that never
+ * failed conclusively on an SLO (a generator failure followed by a pass is the generator's
+ * hiccup, not the gateway's verdict).
+ */
 function highestAlwaysPassing(steps: readonly SearchedStep<StepVerdict>[], below: number): number {
-  const failed = new Set(steps.filter((step) => !step.verdict.passed).map((step) => step.ratePerSecond));
-  const candidates = steps.filter((step) => step.verdict.passed && step.ratePerSecond < below && !failed.has(step.ratePerSecond));
-  return candidates.reduce((best, step) => Math.max(best, step.ratePerSecond), 0);
+  const lastPassed = new Map<number, boolean>();
+  for (const step of steps) lastPassed.set(step.ratePerSecond, step.verdict.passed);
+  const refused = new Set(steps.filter((step) => failedOnSlo(step.verdict)).map((step) => step.ratePerSecond));
+  return [...lastPassed].filter(([rate, passed]) => passed && rate < below && !refused.has(rate)).reduce((best, [rate]) => Math.max(best, rate), 0);
+}
+
+/** The gateway broke an SLO and no disturbance explains it: evidence about the gateway. */
+function failedOnSlo(verdict: StepVerdict): boolean {
+  return !verdict.passed && !verdict.inconclusive && verdict.limit !== undefined && verdict.limit !== 'generator';
 }
 
 /** Whole attempts per second from 20/s up, a tenth below: rates a person can type back. */

@@ -1,4 +1,5 @@
 import type { StepLimit, StepVerdict } from './knee-search.js';
+import type { SloVerdict } from '../result/index.js';
 import type { StepMeasurement } from './step-measurement.js';
 
 /** Thresholds of the generator's honesty checks (documented in the README's capacity section). */
@@ -11,6 +12,20 @@ export const GENERATOR_LIMITS = {
   eventLoopUtilization: 0.9,
 } as const;
 
+/** Thresholds of the noise checks: what disturbs a step's measurement without failing the generator. */
+export const NOISE_LIMITS = {
+  /**
+   * A stall of the generator (an attempt's late start, or its event loop running late) from this
+   * long, or half an arrival interval when that is longer, moves arrivals: they bunch, and a
+   * gateway that counts connections per window sees more of them at once than were offered.
+   */
+  stallMs: 20,
+  /** Steal time from this share (percent of all cores) means the hypervisor was taking CPU. */
+  stealPercent: 5,
+  /** A machine this busy (percent of all cores) ran every process, the gateway too, in turns. */
+  busyPercent: 95,
+} as const;
+
 export interface StepJudgement extends StepVerdict {
   /** The achieved rate kept up with the offered one. */
   readonly keptUp: boolean;
@@ -18,6 +33,8 @@ export interface StepJudgement extends StepVerdict {
   readonly slosHeld: boolean;
   /** Why the generator may have been the limit in this step; empty when it kept up comfortably. */
   readonly generatorReasons: readonly string[];
+  /** What disturbed the measurement (a stall of the generator, steal, a saturated machine); empty when nothing did. */
+  readonly noiseReasons: readonly string[];
 }
 
 /**
@@ -43,10 +60,58 @@ export function judgeStep(step: StepMeasurement): StepJudgement {
   if (step.generator.maxEventLoopUtilization >= GENERATOR_LIMITS.eventLoopUtilization) {
     reasons.push(`a generator thread was busy ${Math.round(step.generator.maxEventLoopUtilization * 100)}% of the time`);
   }
-  const failedSlo = step.slos.find((slo) => !slo.passed);
+  const failedSlos = step.slos.filter((slo) => !slo.passed);
+  const failedSlo = failedSlos[0];
   const slosHeld = failedSlo === undefined && step.attempts > 0;
   const passed = slosHeld && keptUp;
   let limit: StepLimit | undefined;
   if (!passed) limit = reasons.length > 0 || !failedSlo ? 'generator' : `slo:${failedSlo.expression}`;
-  return { passed, keptUp, slosHeld, generatorReasons: reasons, ...(limit ? { limit } : {}) };
+  const disturbance = measureDisturbance(step);
+  // An SLO breach the disturbance could have caused by itself says nothing about the gateway.
+  const inconclusive = limit !== undefined && limit !== 'generator' && disturbance.stallMs > 0 && failedSlos.every((slo) => withinDisturbance(slo, step, disturbance.stallMs));
+  return { passed, keptUp, slosHeld, generatorReasons: reasons, noiseReasons: disturbance.reasons, ...(limit ? { limit } : {}), ...(inconclusive ? { inconclusive } : {}) };
+}
+
+/**
+ * How long the generator stalled in this step (0 when it never stalled past NOISE_LIMITS.stallMs),
+ * and every sign of a disturbed measurement. Steal counts as a stall of the threshold's length
+ * at least: the hypervisor stopped someone, and the generator may not have noticed.
+ */
+export function measureDisturbance(step: StepMeasurement): { stallMs: number; reasons: string[] } {
+  const reasons: string[] = [];
+  const thresholdMs = Math.max(NOISE_LIMITS.stallMs, 500 / step.offeredRate);
+  const stallMs = Math.max(step.generator.maxStartDelayMs, step.generator.eventLoopDelayMaxMs);
+  let disturbedMs = 0;
+  if (stallMs >= thresholdMs) {
+    disturbedMs = stallMs;
+    reasons.push(
+      `the generator stalled up to ${Math.round(stallMs)} ms (an attempt started ${Math.round(step.generator.maxStartDelayMs)} ms late; event loop late by up to ${Math.round(step.generator.eventLoopDelayMaxMs)} ms)`,
+    );
+  }
+  const { stealPercent, cpuBusyPercent } = step.machine;
+  if (stealPercent !== null && stealPercent >= NOISE_LIMITS.stealPercent) {
+    disturbedMs = Math.max(disturbedMs, thresholdMs);
+    reasons.push(`the hypervisor took ${stealPercent}% of the CPU (steal)`);
+  }
+  if (cpuBusyPercent !== null && cpuBusyPercent >= NOISE_LIMITS.busyPercent && reasons.length > 0) {
+    reasons.push(`the machine's ${step.machine.cores} cores were ${cpuBusyPercent}% busy`);
+  }
+  return { stallMs: disturbedMs, reasons };
+}
+
+/**
+ * Whether a failed SLO missed by no more than a stall of `stallMs` could explain: for the success
+ * or error rate, no more failures beyond its allowance than arrivals the stall could bunch (at least one);
+ * for a latency bound, by no more than the stall itself. Other SLOs: never.
+ */
+function withinDisturbance(slo: SloVerdict, step: StepMeasurement, stallMs: number): boolean {
+  if (slo.measured === undefined) return false;
+  const allowedShare = slo.metric === 'success.rate' && (slo.operator === '>=' || slo.operator === '>') ? 1 - slo.threshold : slo.metric === 'error.rate' && (slo.operator === '<=' || slo.operator === '<') ? slo.threshold : undefined;
+  if (allowedShare !== undefined) {
+    const allowedFailures = Math.floor(allowedShare * step.attempts);
+    const excess = step.attempts - step.succeeded - allowedFailures;
+    return excess <= Math.max(1, Math.ceil((step.offeredRate * stallMs) / 1_000));
+  }
+  if (slo.unit === 'ms' && (slo.operator === '<' || slo.operator === '<=')) return slo.measured - slo.threshold <= stallMs;
+  return false;
 }

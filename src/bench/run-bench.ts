@@ -4,7 +4,7 @@ import { buildBenchReport, toBenchStep, type BenchReport, type BenchSettings, ty
 import { GeneratorPool } from './generator-pool.js';
 import { searchKnee } from './knee-search.js';
 import { judgeStep } from './limit-attribution.js';
-import { runStep } from './step-runner.js';
+import { runStep, stepDurationMs } from './step-runner.js';
 
 /** Where a bench sends load: an external URL or a lab gateway. */
 export interface BenchTarget {
@@ -51,7 +51,7 @@ export async function runBench(target: BenchTarget, options: BenchOptions): Prom
           pool,
           {
             warmupMs: settings.warmupMs,
-            durationMs: settings.stepMs,
+            durationMs: stepDurationMs(rate, settings.stepMs, settings.minAttempts),
             slos: options.slos,
             gatewayPids: target.gatewayPids,
             pauseMs: options.pauseMs ?? 500,

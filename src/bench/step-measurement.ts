@@ -1,6 +1,7 @@
 import type { ErrorCategory } from '../metrics/index.js';
 import type { SloVerdict } from '../result/index.js';
 import type { StepPhase } from './knee-search.js';
+import type { MachineLoad } from './machine-load.js';
 
 export interface LatencyPercentiles {
   readonly p50: number;
@@ -26,6 +27,14 @@ export interface GeneratorHealth {
   readonly dropped: number;
   /** The busiest worker thread's event-loop utilisation in the measured window (0..1). */
   readonly maxEventLoopUtilization: number;
+  /** Each worker thread's event-loop utilisation in the measured window (0..1): its busy time. */
+  readonly workerBusy: readonly number[];
+  /**
+   * How late the generator's event loops ran in the measured window (the worst worker): p99 and
+   * maximum, ms. A thread the machine did not schedule shows here even when it was not busy.
+   */
+  readonly eventLoopDelayP99Ms: number;
+  readonly eventLoopDelayMaxMs: number;
 }
 
 /** What one step measured, warm-up excluded: one entry of `steps[]` in the bench JSON. */
@@ -50,5 +59,7 @@ export interface StepMeasurement {
   /** This process, every thread (percent of one core). */
   readonly generatorCpu: CpuPercentiles;
   readonly generator: GeneratorHealth;
+  /** The whole machine over the measured window: load average, CPU busy and steal. */
+  readonly machine: MachineLoad;
   readonly slos: readonly SloVerdict[];
 }

@@ -4,6 +4,7 @@ import type { CpuSeries, LatencySummary } from '../result/index.js';
 import { evaluateSlos, type ParsedSlo } from '../slo/index.js';
 import type { GeneratorPool } from './generator-pool.js';
 import type { StepPhase } from './knee-search.js';
+import { machineLoadBetween, readMachineSnapshot } from './machine-load.js';
 import { StepCpuSampler } from './step-cpu-sampler.js';
 import type { CpuPercentiles, LatencyPercentiles, StepMeasurement } from './step-measurement.js';
 
@@ -26,6 +27,19 @@ export interface StepSettings {
  */
 export function lateStartThresholdMs(ratePerSecond: number): number {
   return Math.max(10, 2_000 / ratePerSecond);
+}
+
+/** Longest a step is stretched to reach its minimum attempts: past this, the step stays short. */
+export const MAX_STRETCHED_STEP_MS = 60_000;
+
+/**
+ * The measured length of a step at `ratePerSecond`: `stepMs`, stretched so that the window holds
+ * at least `minAttempts` arrivals (at most MAX_STRETCHED_STEP_MS). A success SLO judged on 15
+ * attempts moves 6.7% with one stray failure; at 40, one or two stray failures still pass 95%.
+ */
+export function stepDurationMs(ratePerSecond: number, stepMs: number, minAttempts: number): number {
+  const needed = Math.ceil((minAttempts / ratePerSecond) * 1_000);
+  return Math.max(stepMs, Math.min(needed, Math.max(stepMs, MAX_STRETCHED_STEP_MS)));
 }
 
 /**
@@ -67,6 +81,7 @@ export async function runStep(
   }
   if (performance.now() - startedAt < settings.warmupMs + settings.durationMs) sampler?.stop();
   const cpuSamples = sampler ?? { gateway: [], generator: [] };
+  const machine = sampler?.machine ?? machineLoadBetween(readMachineSnapshot(), readMachineSnapshot());
   const gatewaySeries = cpuSamples.gateway.length > 0 ? series(cpuSamples.gateway) : undefined;
   const generatorSeries = series(cpuSamples.generator);
   const recorded = recorder.finish(settings.durationMs);
@@ -75,8 +90,10 @@ export async function runStep(
     settings.slos.map((slo) => ({ slo, scope: 'run' as const })),
     { summary, byPhase: recorded.byPhase, cpu: gatewaySeries ? { gateway: gatewaySeries, generator: generatorSeries } : { generator: generatorSeries } },
   );
-  // Late starts stretch the window in which the step's attempts actually started.
-  const windowMs = Math.max(settings.durationMs, lastActualStartMs);
+  // Late starts stretch the window in which the step's attempts actually started, but only past
+  // the late-start threshold: in a 1 s step one start 110 ms late (a neighbour's time slice) would
+  // otherwise cut the achieved rate by 10% and fail a step the generator kept up with.
+  const windowMs = Math.max(settings.durationMs, lastActualStartMs - lateThresholdMs);
   if (settings.pauseMs) await new Promise((resolve) => setTimeout(resolve, settings.pauseMs));
   return {
     index,
@@ -101,7 +118,11 @@ export async function runStep(
       maxStartDelayMs: round(summary.maxStartDelayMs),
       dropped: outcome.dropped,
       maxEventLoopUtilization: round(outcome.maxEventLoopUtilization),
+      workerBusy: outcome.workerBusy,
+      eventLoopDelayP99Ms: outcome.eventLoopDelayP99Ms,
+      eventLoopDelayMaxMs: outcome.eventLoopDelayMaxMs,
     },
+    machine,
     slos,
   };
 }

@@ -5,6 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import {
   BENCH_SCHEMA_VERSION,
   MAX_GENERATOR_WORKERS,
+  MAX_STRETCHED_STEP_MS,
   defaultGeneratorWorkers,
   describeConfiguration,
   formatBenchReport,
@@ -19,6 +20,7 @@ import {
   type BenchSettings,
   type MatrixRow,
 } from '../bench/index.js';
+import { targetIsOnThisMachine } from '../bench/index.js';
 import { sweepDeadRuns } from '../lab/index.js';
 import { parseRate } from '../load/index.js';
 import { newRunId, watchInterrupts } from '../run/index.js';
@@ -36,6 +38,7 @@ interface BenchFlags extends Partial<IdentityFlags> {
   max: string;
   step: string;
   warmup?: string;
+  minAttempts: string;
   resolution: string;
   maxSteps: string;
   resume: boolean;
@@ -69,12 +72,13 @@ export function benchCommand(): Command {
     .option('--max <rate>', 'highest rate tried', '5000/s')
     .option('--step <duration>', 'measured length of each step', '10s')
     .option('--warmup <duration>', 'uncounted warm-up before each step (default: a fifth of --step, 0.5s to 2s)')
+    .option('--min-attempts <n>', `stretch a step at a low rate until it holds n measured attempts (at most ${MAX_STRETCHED_STEP_MS / 1_000}s): an SLO judged on a handful of attempts flips on one stray failure`, '50')
     .option('--resolution <ratio>', 'stop bisecting when the passing and failing rates are this close, e.g. 5%', '5%')
     .option('--max-steps <n>', 'bound on the number of steps', '20')
     .option('--no-resume', 'always do full handshakes (default: offer each identity\'s last TLS session)')
     .option('--json <file>', 'write the result (capacity, limitedBy, steps[]) as JSON to <file>')
     .option('--html <file>', 'write one self-contained HTML page to <file>: latency, success and CPU against the offered rate, the knee marked, the steps')
-    .option('--workers <n>', `load generator worker threads (default: cores - 1, here ${defaultGeneratorWorkers()})`)
+    .option('--workers <n>', `load generator worker threads (default: every core, here ${defaultGeneratorWorkers(false)}, for a gateway on another machine; cores - 1, here ${defaultGeneratorWorkers(true)}, for one on this machine: a loopback or local address, a lab, or --gateway-pid)`)
     .option('--max-in-flight <n>', 'bound on attempts in flight across the generator; beyond it attempts are dropped (and blamed on the generator)')
     .option('--timeout <duration>', 'per-attempt timeout (default 5s, or the scenario\'s load.timeout)')
     .option('--gateway-pid <pid>', 'a process of the gateway, for gateway.cpu SLOs and the CPU column; repeatable', collect, [])
@@ -89,14 +93,14 @@ async function bench(target: string, flags: BenchFlags): Promise<void> {
   if (flags.matrix !== undefined) {
     throw new UsageError('E_CLI_FLAG', '--matrix needs a scenario: it starts one lab per configuration', { hint: 'e.g. mtls-chaos bench scenarios/bench-nginx.ts --matrix' });
   }
-  const settings = settingsFrom(flags);
+  const gatewayPids = flags.gatewayPid.map((pid) => wholeNumber(pid, '--gateway-pid', 1, 2 ** 22));
+  const settings = settingsFrom(flags, { targetOnThisMachine: gatewayPids.length > 0 || (await targetIsOnThisMachine(target)) });
   const slos = flags.slo.map((expression) => parseSlo(expression));
   if (slos.length === 0) {
     throw new UsageError('E_CLI_FLAG', 'bench needs at least one --slo: the knee is where an SLO breaks', {
       hint: 'e.g. --slo "handshake.p95 < 100ms" --slo "success.rate >= 99.9%"',
     });
   }
-  const gatewayPids = flags.gatewayPid.map((pid) => wholeNumber(pid, '--gateway-pid', 1, 2 ** 22));
   checkCpuSlos(slos, gatewayPids.length > 0);
   if (!flags.ca) throw new UsageError('E_CLI_FLAG', 'bench against a URL needs --ca (and --cert/--key for the client identity)', { hint: 'e.g. --cert client.crt.pem --key client.key.pem --ca trust-bundle.pem' });
   const { identities, caPem, clientCaPem } = await loadIdentityFlags({ cert: flags.cert ?? [], key: flags.key ?? [], ca: flags.ca, ...(flags.clientCa ? { clientCa: flags.clientCa } : {}) });
@@ -142,7 +146,8 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
       hint: 'bench a scenario without faults, e.g. scenarios/bench-nginx.ts',
     });
   }
-  const settings = settingsFrom(flags, scenario.load.timeoutMs);
+  // A lab runs on this machine (or its docker engine): leave the gateway a core.
+  const settings = settingsFrom(flags, { targetOnThisMachine: true, defaultTimeoutMs: scenario.load.timeoutMs });
   const slos =
     flags.slo.length > 0
       ? flags.slo.map((expression) => parseSlo(expression))
@@ -214,7 +219,8 @@ export function benchExitCode(report: BenchReport): number {
   return report.capacity > 0 ? ExitCode.Ok : ExitCode.SloBreached;
 }
 
-export function settingsFrom(flags: BenchFlags, defaultTimeoutMs = 5_000): BenchSettings {
+export function settingsFrom(flags: BenchFlags, target: { targetOnThisMachine: boolean; defaultTimeoutMs?: number }): BenchSettings {
+  const defaultTimeoutMs = target.defaultTimeoutMs ?? 5_000;
   const startRate = parseRate(flags.start, '--start');
   const maxRate = parseRate(flags.max, '--max');
   if (maxRate < startRate) throw new UsageError('E_CLI_FLAG', `--max ${flags.max} is below --start ${flags.start}`, { hint: 'give a --max at or above --start' });
@@ -229,10 +235,12 @@ export function settingsFrom(flags: BenchFlags, defaultTimeoutMs = 5_000): Bench
     maxRate,
     stepMs,
     warmupMs,
+    minAttempts: wholeNumber(flags.minAttempts, '--min-attempts', 1, 100_000),
     resolution: parseResolution(flags.resolution),
     maxSteps: wholeNumber(flags.maxSteps, '--max-steps', 1, 100),
     resume: flags.resume,
-    workers: flags.workers === undefined ? defaultGeneratorWorkers() : wholeNumber(flags.workers, '--workers', 1, MAX_GENERATOR_WORKERS),
+    workers: flags.workers === undefined ? defaultGeneratorWorkers(target.targetOnThisMachine) : wholeNumber(flags.workers, '--workers', 1, MAX_GENERATOR_WORKERS),
+    workersChosenBy: flags.workers !== undefined ? 'flag' : target.targetOnThisMachine ? 'local-target' : 'remote-target',
     timeoutMs,
     ...(flags.maxInFlight === undefined ? {} : { maxInFlight: wholeNumber(flags.maxInFlight, '--max-in-flight', 1, 100_000) }),
   };

@@ -6,6 +6,7 @@ import { capacityBench } from './capacity-bench.js';
 import { generatorBench } from './generator-bench.js';
 import { handshakeBench } from './handshake-bench.js';
 import { k6ImportBench } from './k6-import-bench.js';
+import { knownCapacityBench } from './known-capacity-bench.js';
 import { ocspResponderBench } from './ocsp-responder-bench.js';
 import { pkiBench } from './pki-bench.js';
 import { soakBench } from './soak-bench.js';
@@ -20,6 +21,7 @@ const AREAS: Record<string, () => Promise<boolean>> = {
   startup: startupBench,
   capacity: capacityBench,
   'ocsp-responder': ocspResponderBench,
+  'known-capacity': knownCapacityBench,
 };
 
 // Flags and their values (`--minutes 5`) belong to the areas that read them.

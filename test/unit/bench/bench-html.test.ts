@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBenchChartData, renderBenchHtml, writeBenchHtml, type BenchChartData } from '../../../src/bench/index.js';
+import { buildBenchChartData, formatBenchReport, renderBenchHtml, writeBenchHtml, type BenchChartData } from '../../../src/bench/index.js';
 import { escapeHtml, loadChartAssets } from '../../../src/report/index.js';
 import { fixtureBenchReport } from '../../support/bench-report-fixture.js';
 
@@ -64,6 +64,27 @@ describe('bench --html page', () => {
     const none = renderBenchHtml(fixtureBenchReport({ capacity: 0, capacityText: 'below 100/s' }), assets);
     expect(embedded(none).knee).toBeNull();
     expect(none).toContain('No knee: not even the lowest rate passed.');
+  });
+
+  it('says "too noisy to tell" with the range and each piece of evidence, and marks inconclusive steps', async () => {
+    const base = fixtureBenchReport();
+    const noisy = fixtureBenchReport({
+      limitedBy: 'noise',
+      atLeast: true,
+      capacityText: 'between 400/s and 800/s (too noisy to tell)',
+      noise: { reasons: ['500/s failed 3 times, each time by no more than its disturbance explains: the generator stalled up to 140 ms <b>'], inconclusiveRates: [500], disagreeingRates: [], lowRate: 400, highRate: 800 },
+      steps: base.steps.map((step) => (step.offeredRate === 500 ? { ...step, inconclusive: true, noiseReasons: ['the generator stalled up to 140 ms'] } : step)),
+    });
+    const html = renderBenchHtml(noisy, await loadChartAssets());
+    expect(html).toContain('limited by noise: too noisy to tell, the capacity is at least 400/s and below 800/s');
+    expect(html).toMatch(/<div id="noise"><p>Too noisy to tell: the capacity lies between 400\/s and 800\/s\.<\/p><ul><li>500\/s failed 3 times.*stalled up to 140 ms &lt;b&gt;<\/li>/);
+    expect(html).toMatch(/<td class="result">INCONCLUSIVE<\/td><td>slo:handshake.p95 &lt; 50ms<\/td><td class="noise">the generator stalled up to 140 ms<\/td>/);
+    const text = formatBenchReport(noisy);
+    expect(text).toContain('capacity: between 400/s and 800/s (too noisy to tell) (limited by noise, confirmed by a repeat step)');
+    expect(text).toContain('  too noisy to tell: the capacity is at least 400/s and below 800/s');
+    expect(text).toContain('  - 500/s failed 3 times');
+    expect(text).toMatch(/inconclusive \(slo:handshake.p95 < 50ms, disturbed\)/);
+    expect(text).toContain('generator: 2 worker threads (one core left to the target on this machine)');
   });
 
   it('writes the file atomically: the page and no temporary left behind', async () => {

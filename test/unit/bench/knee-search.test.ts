@@ -112,4 +112,89 @@ describe('searchKnee', () => {
     });
     await expect(search).rejects.toThrow();
   });
+
+  describe('noise', () => {
+    /** A gateway of capacity 15/s seen through a generator that stalls: just below 15/s, every run fails by a stall's worth. */
+    const stalledNear = (capacity: number, from: number) => async (rate: number): Promise<StepVerdict> => {
+      if (rate > capacity * 1.1) return { passed: false, limit: 'slo:success.rate >= 95%' };
+      if (rate >= from) return { passed: false, limit: 'slo:success.rate >= 95%', inconclusive: true };
+      return { passed: true };
+    };
+    const noisy = { ...options, startRatePerSecond: 9, resolution: 0.08, repeatFailures: true };
+
+    it('says noise, with the range, when the knee rests on failures a disturbance explains (the 9/s-for-15/s run)', async () => {
+      const result = await searchKnee(noisy, stalledNear(15, 9.5));
+      expect(result.limitedBy).toBe('noise');
+      expect(result.noise).toBeDefined();
+      expect(result.noise!.lowRatePerSecond).toBe(result.capacityPerSecond);
+      // The lowest conclusive failure is the ramp's 18/s: the truth (15/s) lies in the range.
+      expect(result.noise!.highRatePerSecond).toBe(18);
+      expect(result.noise!.inconclusiveRates.length).toBeGreaterThan(0);
+      expect(result.noise!.inconclusiveRates).toContain(result.failingRatePerSecond);
+      // Each inconclusive rate was looked at three times before it counted as noisy.
+      for (const rate of result.noise!.inconclusiveRates) expect(result.steps.filter((step) => step.ratePerSecond === rate)).toHaveLength(3);
+    });
+
+    it('keeps the knee when an inconclusive failure passes on a second look', async () => {
+      let looks = 0;
+      const result = await searchKnee(noisy, async (rate) => {
+        if (rate === 13.5 && looks++ === 0) return { passed: false, limit: 'slo:success.rate >= 95%', inconclusive: true };
+        return rate <= 15 ? { passed: true } : { passed: false, limit: 'slo:success.rate >= 95%' };
+      });
+      expect(result.limitedBy).toBe('slo:success.rate >= 95%');
+      expect(result.noise).toBeUndefined();
+      expect(result.capacityPerSecond).toBeGreaterThanOrEqual(15 * 0.92);
+    });
+
+    it('says noise when runs of a rate disagree conclusively at two rates', async () => {
+      const seen = new Map<number, number>();
+      const result = await searchKnee(noisy, async (rate) => {
+        const count = (seen.get(rate) ?? 0) + 1;
+        seen.set(rate, count);
+        // The first run of every rate below 30/s fails outright, the second passes: a flapping gateway.
+        if (rate < 30 && count === 1) return { passed: false, limit: 'slo:success.rate >= 95%' };
+        return rate <= 30 ? { passed: true } : { passed: false, limit: 'slo:success.rate >= 95%' };
+      });
+      expect(result.limitedBy).toBe('noise');
+      expect(result.noise!.disagreeingRates.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('notes one disagreement but keeps a knee the other steps agree on', async () => {
+      let first = true;
+      const result = await searchKnee(noisy, async (rate) => {
+        if (rate === 18 && first) {
+          first = false;
+          return { passed: false, limit: 'slo:success.rate >= 95%' };
+        }
+        return rate <= 20 ? { passed: true } : { passed: false, limit: 'slo:success.rate >= 95%' };
+      });
+      expect(result.limitedBy).toBe('slo:success.rate >= 95%');
+      expect(result.noise).toMatchObject({ disagreeingRates: [18], inconclusiveRates: [] });
+      expect(result.capacityPerSecond).toBeGreaterThanOrEqual(20 * 0.92);
+    });
+
+    it('does not count a generator failure that a repeat passes as a disagreement, nor as the gateway refusing', async () => {
+      const seen = new Map<number, number>();
+      const result = await searchKnee(noisy, async (rate) => {
+        const count = (seen.get(rate) ?? 0) + 1;
+        seen.set(rate, count);
+        if (count === 1 && rate <= 20) return { passed: false, limit: 'generator' };
+        return rate <= 20 ? { passed: true } : { passed: false, limit: 'slo:success.rate >= 95%' };
+      });
+      expect(result.noise).toBeUndefined();
+      expect(result.limitedBy).toBe('slo:success.rate >= 95%');
+      expect(result.capacityPerSecond).toBeGreaterThanOrEqual(20 * 0.92);
+    });
+
+    it('never reports a precise knee below 85% of the truth when near-knee failures are inconclusive (property)', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 10, max: 2_000 }), fc.double({ min: 0.5, max: 0.99, noNaN: true }), async (capacity, noisyFrom) => {
+          const result = await searchKnee({ ...noisy, startRatePerSecond: Math.max(1, capacity / 4) }, stalledNear(capacity, capacity * noisyFrom));
+          if (result.limitedBy !== 'noise') expect(result.capacityPerSecond).toBeGreaterThanOrEqual(capacity * 0.85);
+          else expect(result.noise!.highRatePerSecond).toBeGreaterThan(capacity);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
 });
