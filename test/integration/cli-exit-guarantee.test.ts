@@ -171,15 +171,6 @@ describe('filesystem problems name the file and the reason (exit 2, never E_INTE
     expect(result.stderr).not.toContain('E_INTERNAL');
   });
 
-  it.skipIf(process.getuid?.() === 0)('a scenario file without read permission (EACCES; root reads it anyway)', async () => {
-    const scenario = await fixture('secret.yaml', GOOD);
-    const { chmod } = await import('node:fs/promises');
-    await chmod(scenario, 0o000);
-    const result = await runCli(['validate', scenario]);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain(`error[E_SCENARIO_FILE]: ${scenario}: cannot read it: permission denied (EACCES)`);
-  });
-
   it('export k6 --out an existing file', async () => {
     const out = await fixture('not-a-folder', 'x');
     const result = await runCli(['export', 'k6', 'scenarios/baseline.ts', '--out', out]);
