@@ -25,7 +25,7 @@ const KEY_VALUES = ['ecdsa-p256', 'rsa-2048', 'ed25519'] as const satisfies read
  * What a gateway kind can be asked for, so the matrix is written once over lab.gateway.kind: a
  * new kind declares its abilities here (one line) and gets every dimension it supports.
  * Ed25519 needs OpenSSL 1.1.1+ on both sides (node and nginx here have OpenSSL 3); client OCSP
- * needs a gateway that checks it (DESIGN: HAProxy checks client certificates against CRLs only).
+ * needs a gateway that checks it (HAProxy checks client certificates against CRLs only: docs/ARCHITECTURE.md, "OCSP and CRLs in real gateways").
  */
 const GATEWAY_ABILITIES: Record<string, { readonly ed25519: boolean; readonly clientOcsp: boolean }> = {
   node: { ed25519: true, clientOcsp: true },

@@ -4,8 +4,8 @@ import type { FaultDefinition } from './fault.js';
 import { faultDurationOption } from './fault-duration.js';
 
 /**
- * The lab's OCSP responder fails in one of the ways responders fail in production (DESIGN.md,
- * Faults), and answers normally again on heal, on the same URL (the gateway is configured with it).
+ * The lab's OCSP responder fails in one of the ways responders fail in production (down, blackholed,
+ * slow, HTTP 5xx, tryLater, unauthorized, malformed, stale, revoked), and answers normally again on heal, on the same URL (the gateway is configured with it).
  *
  * What the gateway sees depends on its mode and on its cache of earlier answers: a cached `good`
  * hides any outage until it expires. Our node gateway keeps an answer min(cacheTtl, nextUpdate);

@@ -30,7 +30,7 @@ export interface AttemptTiming {
 export interface AttemptOptions {
   /** Abort: the socket is destroyed at once and the outcome is marked aborted (not a measurement). */
   readonly signal?: AbortSignal;
-  /** Keep the server's certificate (probe only: it costs ~0.85 ms per handshake, DESIGN). */
+  /** Keep the server's certificate (probe only: it costs ~0.85 ms per handshake: docs/ARCHITECTURE.md, "Load generator costs"). */
   readonly capturePeerCertificate?: boolean;
 }
 
@@ -283,7 +283,7 @@ export function runAttempt(
  * `getPeerCertificate(true)` and passing the result to `checkServerIdentity`. The detailed form
  * walks the whole chain into JS objects (and looks up the issuer of its top in the trust store):
  * measured here at ~0.65 ms per call, ~1.2 ms of client CPU per attempt in a profile, more than
- * the client's share of the TLS crypto (DESIGN: ~0.85 ms). checkServerIdentity reads only the
+ * the client's share of the TLS crypto (~0.85 ms: docs/ARCHITECTURE.md, "Load generator costs"). checkServerIdentity reads only the
  * leaf's `subjectaltname` and `subject.CN`, which the plain form (leaf only, ~0.03 ms) has, so
  * this socket answers that call with the plain form. Chain verification is untouched (OpenSSL
  * did it during the handshake) and the name check is the same function on the same names.

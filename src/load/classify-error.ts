@@ -21,7 +21,7 @@ export interface ErrorContext {
  * TLS alerts as OpenSSL reports them to Node (`ERR_SSL_<alert>`), and Node's own codes for the
  * verification of the *server's* certificate. Alerts name the reason a peer (HAProxy, OpenSSL,
  * Envoy) refused us; verification codes are the client refusing the server. Both end up in the
- * same categories: DESIGN says a category says what failed, whichever side noticed it.
+ * same categories: a category says what failed, whichever side noticed it (docs/ARCHITECTURE.md, "Error categories").
  */
 const CODE_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
   // Alerts from the server (RFC 8446 6.2; OpenSSL keeps the SSLv3/TLSv1 prefix of the alert's origin).

@@ -28,7 +28,7 @@ export interface ClientTlsOffer {
 export const ANONYMOUS_IDENTITY_NAME = 'anonymous';
 
 /**
- * Everything an attempt needs for one identity, built once per run: DESIGN measured that a new
+ * Everything an attempt needs for one identity, built once per run: docs/ARCHITECTURE.md ("Load generator costs") records that a new
  * secure context per connection halves the handshake rate, and that parsing certificates per
  * attempt costs more than the handshake's own bookkeeping. The latest TLS session is kept for
  * resumption (RFC 8446 2.2: a TLS 1.3 ticket arrives after the handshake, in the `session` event).

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 
-/** The most attempts per second one generator may be asked for: far beyond one machine (DESIGN: ~450/s per process). */
+/** The most attempts per second one generator may be asked for: far beyond one machine (~450/s per process: docs/ARCHITECTURE.md, "Load generator costs"). */
 export const MAX_RATE_PER_SECOND = 100_000;
 
 const PER_UNIT_SECONDS = { s: 1, sec: 1, m: 60, min: 60, h: 3_600 } as const;

@@ -1,6 +1,6 @@
 import type { ErrorCategory } from './error-category.js';
 
-/** The phases of a run (DESIGN: baseline before the first fault, fault while one is active, recovery after). */
+/** The phases of a run (baseline before the first fault, fault while one is active, recovery after: docs/ARCHITECTURE.md, "The life of a run"). */
 export const PHASES = ['baseline', 'fault', 'recovery'] as const;
 export type Phase = (typeof PHASES)[number];
 

@@ -3,7 +3,7 @@ import { MtlsChaosError } from '../errors.js';
 import { parseSlo, type ParsedSlo, type SloScope } from '../slo/index.js';
 import { expectedGot } from './field-types.js';
 
-/** Where an SLO is judged: the whole run, or one phase (DESIGN: baseline, fault, recovery). */
+/** Where an SLO is judged: the whole run, or one phase (baseline, fault, recovery: docs/ARCHITECTURE.md, "The life of a run"). */
 export const SLO_SCOPES = ['run', 'baseline', 'fault', 'recovery'] as const satisfies readonly SloScope[];
 
 /** One SLO of a scenario after validation: the text as written, its scope, and the parsed form. */

@@ -118,7 +118,7 @@ async function listenPlain(server: net.Server, sockets: Set<net.Socket>, accepte
 
 /**
  * `openssl s_server -verify_return_error`: refuses a client certificate with the TLS alert that
- * names the reason, as HAProxy does (DESIGN), under TLS 1.2 or 1.3.
+ * names the reason, as HAProxy does (docs/ARCHITECTURE.md, "How gateways refuse a client certificate"), under TLS 1.2 or 1.3.
  */
 export async function startAlertServer(options: {
   readonly server: Credential;

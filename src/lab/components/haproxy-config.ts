@@ -12,7 +12,7 @@ import { verifyNumbersByCategory } from '../verify-error-category.js';
  *   TLS 1.3, and the answer names the replica: the node gateway's contract.
  * - `alert`: `verify required`, what most haproxy deployments run: the handshake fails with a TLS
  *   alert naming the reason (certificate_expired, unknown_ca, certificate_revoked, bad_certificate
- *   for a not-yet-valid one; DESIGN.md "How gateways reject a client certificate"). An alert
+ *   for a not-yet-valid one; docs/ARCHITECTURE.md, "How gateways refuse a client certificate"). An alert
  *   carries no replica name, and OpenSSL sends unknown_ca for a missing CRL.
  */
 export const HAPROXY_REJECT_MODES = ['http', 'alert'] as const;

@@ -38,7 +38,7 @@ export interface NginxConfigInput {
  * The nginx.conf of a lab gateway: mTLS on 127.0.0.1 and one location that echoes what nginx
  * verified. Pure, so the exact directives are unit-tested.
  *
- * OCSP: nginx `ssl_ocsp` (1.19+) is hard-fail only (DESIGN.md, "OCSP in real gateways"), so a
+ * OCSP: nginx `ssl_ocsp` (1.19+) is hard-fail only (docs/ARCHITECTURE.md, "OCSP and CRLs in real gateways"), so a
  * soft-fail spec is refused here rather than silently run as hard-fail. It checks the leaf only
  * (`ssl_ocsp leaf`): the lab's responder answers for the intermediate's certificates.
  */

@@ -13,7 +13,7 @@ const LINE = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}) \[\w+\] (.*)$/;
 /**
  * The category of a client-certificate rejection in one nginx error-log line, or undefined for
  * any other line. nginx answers every certificate error with the same HTTP 400, and only this log
- * says why (DESIGN.md, "How gateways reject a client certificate"):
+ * says why (docs/ARCHITECTURE.md, "How gateways refuse a client certificate"):
  *   client SSL certificate verify error: (10:certificate has expired) while reading client request headers, ...
  *   client sent no required SSL certificate while reading client request headers, ...
  *   client SSL certificate verify error: certificate revoked while ... (ssl_ocsp said revoked)

@@ -3,8 +3,8 @@
  * certificate and judges it itself. Forked by components/node-gateway.ts; config file path in argv[2].
  *
  * Why rejectUnauthorized is false: with true, Node ends a TLS 1.3 connection after the client's
- * handshake has completed without an alert, so the client never learns why (DESIGN.md, "How
- * gateways reject a client certificate"). Deciding from socket.authorizationError and answering
+ * handshake has completed without an alert, so the client never learns why (docs/ARCHITECTURE.md, "How
+ * gateways refuse a client certificate"). Deciding from socket.authorizationError and answering
  * HTTP 495/496 with the reason in a header keeps the verdict visible to the load generator.
  */
 import type { X509Certificate } from 'node:crypto';

@@ -16,7 +16,7 @@ export interface OcspResponderProcessConfig {
 
 /**
  * How the responder misbehaves, for ocsp-outage drills. `normal` answers from the CA state;
- * the others are the failure modes of DESIGN.md's ocsp-outage fault.
+ * the others are the failure modes of the ocsp-outage fault (src/faults/ocsp-outage.ts).
  */
 export type OcspResponderMode =
   | { readonly kind: 'normal' }

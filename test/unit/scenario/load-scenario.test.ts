@@ -31,7 +31,7 @@ describe('loadScenario: the built-in drills and the YAML example', () => {
     expect(files.map((file) => file.slice(BUILT_IN_SCENARIO_DIR.length))).toEqual(expect.arrayContaining(['baseline.ts', 'baseline-nginx.ts']));
     for (const file of [...files, join(BUILT_IN_SCENARIO_DIR, 'examples', 'baseline.yaml')]) {
       const scenario = await loadScenario(file);
-      // DESIGN: each drill says what it breaks, what healthy looks like, what the SLOs assert.
+      // docs/ARCHITECTURE.md ("A fault kind"): each drill says what it breaks, what healthy looks like, what the SLOs assert.
       expect(scenario.description, file).toMatch(/Breaks:/);
       expect(scenario.description, file).toMatch(/Healthy:/);
       expect(scenario.description, file).toMatch(/SLOs:/);
