@@ -7,6 +7,7 @@ import { sloField } from './slo-field.js';
 import { faultDefinition, faultKinds, type TimelineEntry } from '../faults/index.js';
 import { HAPROXY_REJECT_MODES, MAX_GATEWAY_REPLICAS, type LabSpec } from '../lab/index.js';
 import { checkLinks, linkFields, linksSpecOf } from './links-field.js';
+import { checkFaultOverlaps } from './fault-overlaps.js';
 
 /**
  * The scenario schema: one zod schema is the validator, the TypeScript types (z.input for what
@@ -27,6 +28,8 @@ export const SCENARIO_LIMITS = {
   maxConcurrency: MAX_CONCURRENCY,
   maxClients: 10_000,
   maxRampStages: 100,
+  /** A fault every 90 s of a 24 h load; each fault is a timer and a window every attempt's phase is checked against. */
+  maxFaults: 1_000,
   maxCertificateLifetimeMs: 3_650 * DAY_MS,
 } as const;
 
@@ -407,6 +410,9 @@ const faultEntrySchema = z
 
 const faultsField = z
   .array(faultEntrySchema, { error: (issue) => expectedGot('a list of faults like [{ at: 20s, for: 15s, kind: gateway-pause }]', issue.input) })
+  .max(SCENARIO_LIMITS.maxFaults, {
+    error: (issue) => `expected at most ${SCENARIO_LIMITS.maxFaults} faults, got ${Array.isArray(issue.input) ? issue.input.length : '?'}`,
+  })
   .default([])
   .meta({ description: `The fault timeline. Kinds: ${faultKinds().join(', ')}.` });
 
@@ -513,34 +519,6 @@ export const scenarioSchema = z
     slos: scenario.slos,
     faults: scenario.faults,
   }));
-
-/**
- * Two faults of the same kind on the same target cannot be active at once: they act on the same
- * thing (the gateway's processes, the responder's mode, a link's one toxic), so the first heal
- * would undo the second while the timeline still calls it active. Network faults on different
- * links are independent.
- */
-function checkFaultOverlaps(faults: readonly TimelineEntry[], report: (index: number, message: string) => void): void {
-  const targetOf = (fault: TimelineEntry): string => {
-    const link = (fault.options as { link?: unknown } | undefined)?.link;
-    return typeof link === 'string' ? `${fault.kind} on link ${link}` : fault.kind;
-  };
-  faults.forEach((fault, index) => {
-    const earlier = faults.findIndex(
-      (other, otherIndex) =>
-        otherIndex < index &&
-        targetOf(other) === targetOf(fault) &&
-        fault.atMs < (other.forMs === undefined ? Number.POSITIVE_INFINITY : other.atMs + other.forMs) &&
-        other.atMs < (fault.forMs === undefined ? Number.POSITIVE_INFINITY : fault.atMs + fault.forMs),
-    );
-    if (earlier < 0) return;
-    report(
-      index,
-      `expected no overlap with faults.${earlier} (${targetOf(fault)}, from ${formatDuration(faults[earlier]!.atMs)}), got one from ${formatDuration(fault.atMs)}: ` +
-        'two faults of the same kind on the same target cannot be active at once (the first heal would undo the second); move it after the first heals',
-    );
-  });
-}
 
 /** The lab section as the lab module's LabSpec (durations in ms), for the faults' requirement checks. */
 function labSpecOf(lab: z.output<typeof labSchema>): LabSpec {
