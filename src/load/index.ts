@@ -10,7 +10,7 @@ export { ClientCertificateDiagnoser } from './diagnose-client-certificate.js';
 export type { AttemptContext, Diagnosis, ServerReasonHook } from './diagnose-client-certificate.js';
 export { runKeepAliveLoad } from './keep-alive-load.js';
 export type { KeepAliveLoadOptions, KeepAliveLoadResult } from './keep-alive-load.js';
-export { profileDurationMs } from './load-profile.js';
+export { plannedAttempts, profileDurationMs } from './load-profile.js';
 export type { LoadProfile } from './load-profile.js';
 export { LATE_START_THRESHOLD_MS } from './load-tally.js';
 export type { LoadProgress } from './load-tally.js';

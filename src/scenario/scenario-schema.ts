@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_CONCURRENCY, MAX_LOAD_DURATION_MS, MAX_RATE_PER_SECOND, type LoadProfile } from '../load/index.js';
+import { MAX_CONCURRENCY, MAX_LOAD_DURATION_MS, MAX_RATE_PER_SECOND, plannedAttempts, profileDurationMs, type LoadProfile } from '../load/index.js';
 import { formatDuration } from '../duration.js';
 import { KEY_ALGORITHMS } from '../pki/index.js';
 import { countField, durationField, expectedGot, rateField } from './field-types.js';
@@ -320,6 +320,8 @@ const loadSchema = z
       const rates = [from, ...stages.map((stage) => stage.to)];
       if (rates.every((rate) => rate === 0)) {
         context.addIssue({ code: 'custom', path: ['ramp'], message: 'expected a ramp that rises above 0/s, got one that offers no load', input: undefined });
+      } else {
+        checkAttempts(load, ['ramp'], context);
       }
       if (rampMs > SCENARIO_LIMITS.maxLoadDurationMs) {
         context.addIssue({
@@ -343,6 +345,8 @@ const loadSchema = z
         message: `is required with load.${modes[0]}: expected a duration like "30s"`,
         input: undefined,
       });
+    } else if (typeof load.rate === 'number' && typeof load.duration === 'number') {
+      checkAttempts(load, ['rate'], context);
     }
   })
   .transform((load) => {
@@ -358,6 +362,18 @@ const loadSchema = z
       ...(load.tls ? { tls: load.tls } : {}),
     };
   });
+
+/** An open loop that offers less than one attempt rounds to nothing (a rate like 0.0001/h for 10s). */
+function checkAttempts(load: Parameters<typeof toProfile>[0], path: string[], context: z.RefinementCtx): void {
+  const attempts = plannedAttempts(toProfile(load)) ?? 1;
+  if (attempts >= 1) return;
+  context.addIssue({
+    code: 'custom',
+    path,
+    message: `expected a load that offers at least one attempt, got ${Number(attempts.toPrecision(3))} attempts over ${formatDuration(profileDurationMs(toProfile(load)))}: it rounds to nothing; raise the rate or the duration`,
+    input: undefined,
+  });
+}
 
 function toProfile(load: { rate?: number; concurrency?: number; ramp?: { from: number; stages: { to: number; over: number }[] }; duration?: number }): LoadProfile {
   if (load.ramp) {
