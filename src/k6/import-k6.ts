@@ -32,6 +32,8 @@ export interface ImportK6Options {
   /** Without a fault run: the drill's planned fault timeline (phases by the k6 clock). */
   readonly plannedFaults?: readonly TimelineEntry[];
   readonly toolVersion: string;
+  /** Tests lower the bounds to reach them with small files. */
+  readonly limits?: { readonly maxSpanMs?: number; readonly maxRequests?: number };
 }
 
 const HOUR_MS = 3_600_000;
@@ -56,7 +58,8 @@ export const K6_IMPORT_LIMITS = {
  * there is no fault run), once to record.
  */
 export async function importK6(options: ImportK6Options): Promise<RunResult> {
-  const first = await scan(options.files);
+  const limits = { ...K6_IMPORT_LIMITS, ...options.limits };
+  const first = await scan(options.files, limits.maxRequests);
   if (first.requests === 0) {
     throw new UsageError('E_K6_NO_REQUESTS', `${options.files.join(', ')}: no HTTP requests (http_req_* Points) in the k6 output`, {
       file: options.files[0],
@@ -79,7 +82,7 @@ export async function importK6(options: ImportK6Options): Promise<RunResult> {
     zeroEpochMs = first.firstStart.epochMs;
     entries = options.plannedFaults ?? [];
   }
-  checkSpan(first, zeroEpochMs, faultRun);
+  checkSpan(first, zeroEpochMs, faultRun, limits.maxSpanMs);
   const timeline = new FaultTimeline(entries, placeholderFault);
   const recorder = new MetricsRecorder({
     phaseAt: (ms) => timeline.phaseAt(ms),
@@ -223,7 +226,7 @@ interface Scan {
   readonly url?: string;
 }
 
-async function scan(files: readonly string[]): Promise<Scan> {
+async function scan(files: readonly string[], maxRequests: number): Promise<Scan> {
   let requests = 0;
   let firstStart: Stamp = { epochMs: Number.POSITIVE_INFINITY, file: files[0] ?? '' };
   let lastEnd: Stamp = { epochMs: Number.NEGATIVE_INFINITY, file: files[0] ?? '' };
@@ -232,8 +235,8 @@ async function scan(files: readonly string[]): Promise<Scan> {
     for await (const item of readK6Output(file)) {
       if ('metric' in item) continue;
       requests += 1;
-      if (requests > K6_IMPORT_LIMITS.maxRequests) {
-        throw new UsageError('E_K6_IMPORT_LIMIT', `more than ${K6_IMPORT_LIMITS.maxRequests.toLocaleString('en-US')} requests in the k6 output (counting up to this file); an import may hold at most that many`, {
+      if (requests > maxRequests) {
+        throw new UsageError('E_K6_IMPORT_LIMIT', `more than ${maxRequests.toLocaleString('en-US')} requests in the k6 output (counting up to this file); an import may hold at most that many`, {
           file,
           hint: 'import the runners of one test, or split a longer test into runs of its own',
         });
@@ -251,10 +254,10 @@ async function scan(files: readonly string[]): Promise<Scan> {
  * The import's clock runs from the earliest request start (or the fault run's load start) to the
  * latest end (or the fault run's end, or its last CPU sample): one timeline entry per second of it.
  */
-function checkSpan(first: Scan, zeroEpochMs: number, faultRun: RunResult | undefined): void {
-  const bound = `an import may span at most ${K6_IMPORT_LIMITS.maxSpanMs / HOUR_MS}h (a drill's load lasts at most ${MAX_LOAD_DURATION_MS / HOUR_MS}h)`;
+function checkSpan(first: Scan, zeroEpochMs: number, faultRun: RunResult | undefined, maxSpanMs: number): void {
+  const bound = `an import may span at most ${Number((maxSpanMs / HOUR_MS).toFixed(3))}h (a drill's load lasts at most ${MAX_LOAD_DURATION_MS / HOUR_MS}h)`;
   const samples = first.lastEnd.epochMs - first.firstStart.epochMs;
-  if (!(samples <= K6_IMPORT_LIMITS.maxSpanMs)) {
+  if (!(samples <= maxSpanMs)) {
     const where = (stamp: Stamp) => `${describeEpoch(stamp.epochMs)}${first.firstStart.file === first.lastEnd.file ? '' : ` in ${stamp.file}`}`;
     throw new UsageError('E_K6_IMPORT_SPAN', `the requests span ${describeSpan(samples)}, from ${where(first.firstStart)} to ${where(first.lastEnd)}; ${bound}`, {
       file: first.lastEnd.file,
@@ -266,7 +269,7 @@ function checkSpan(first: Scan, zeroEpochMs: number, faultRun: RunResult | undef
   const faultRunEndMs = Math.max(faultRun.load.actualDurationMs, cpuSeconds * 1_000);
   const startMs = Math.min(0, first.firstStart.epochMs - zeroEpochMs);
   const endMs = Math.max(faultRunEndMs, first.lastEnd.epochMs - zeroEpochMs);
-  if (!(endMs - startMs <= K6_IMPORT_LIMITS.maxSpanMs)) {
+  if (!(endMs - startMs <= maxSpanMs)) {
     throw new UsageError(
       'E_K6_IMPORT_SPAN',
       `the k6 requests (${describeEpoch(first.firstStart.epochMs)} to ${describeEpoch(first.lastEnd.epochMs)}) and the --faults run ` +

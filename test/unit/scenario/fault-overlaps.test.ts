@@ -63,7 +63,7 @@ describe('checkFaultOverlaps', () => {
     // ~40 ms warm, up to ~2 s cold on a 2-core machine shared with other work: the bound sits
     // well above that and well below the 16 s of the quadratic check it replaced.
     const disjoint = Array.from({ length: 20_000 }, (_, index): TimelineEntry => ({ atMs: index * 2_000, forMs: 1_000, kind: 'gateway-pause', options: {} }));
-    const stacked = Array.from({ length: 20_000 }, (_, index): TimelineEntry => ({ atMs: index, kind: 'gateway-pause', options: {} }));
+    const stacked = Array.from({ length: 20_000 }, (_, index): TimelineEntry => ({ atMs: index, forMs: undefined, kind: 'gateway-pause', options: {} }));
     for (const faults of [disjoint, stacked]) {
       const started = performance.now();
       const found = reported(faults);
