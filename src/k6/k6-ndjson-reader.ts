@@ -72,62 +72,64 @@ export async function* readK6Output(file: string): AsyncGenerator<K6Request | K6
   const fail = (message: string): never => {
     throw new UsageError('E_K6_OUTPUT_FORMAT', `line ${lineNumber}: ${message}`, { file, hint: HINT });
   };
-  for await (const line of readBoundedLines(file, K6_OUTPUT_FILE)) {
-    lineNumber += 1;
-    if (line.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      fail('not a JSON line');
-    }
-    if (parsed === null || typeof parsed !== 'object') continue; // a number or a string: not a k6 line
-    const record = parsed as { type?: unknown; metric?: unknown; data?: { time?: unknown; value?: unknown; tags?: unknown } };
-    if (record.type === 'Metric') {
+  for await (const lines of readBoundedLines(file, K6_OUTPUT_FILE)) {
+    for (const line of lines) {
+      lineNumber += 1;
+      if (line.trim() === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        fail('not a JSON line');
+      }
+      if (parsed === null || typeof parsed !== 'object') continue; // a number or a string: not a k6 line
+      const record = parsed as { type?: unknown; metric?: unknown; data?: { time?: unknown; value?: unknown; tags?: unknown } };
+      if (record.type === 'Metric') {
+        k6Lines += 1;
+        continue;
+      }
+      if (record.type !== 'Point') continue;
       k6Lines += 1;
-      continue;
-    }
-    if (record.type !== 'Point') continue;
-    k6Lines += 1;
-    const metric = record.metric;
-    if (typeof metric !== 'string' || !record.data) fail('a Point without "metric" or "data"');
-    const time = typeof record.data?.time === 'string' ? parseK6Time(record.data.time) : undefined;
-    if (time === undefined) fail(`a Point with data.time ${JSON.stringify(record.data?.time)}, expected an RFC 3339 time`);
-    const value = Number(record.data?.value);
-    // Times, counts and 0/1 flags: a negative or infinite one (JSON reads 1e400 as Infinity) is no k6 sample.
-    if (!Number.isFinite(value) || value < 0) fail(`a Point with data.value ${describeNumber(record.data?.value)}, expected a number of at least 0`);
-    if (metric === 'dropped_iterations') {
-      yield { metric, endEpochMs: time as number, value };
-      continue;
-    }
-    const field = metric === 'http_req_failed' ? 'failed' : metric === 'http_reqs' ? 'reqs' : TIMING_METRICS[metric as keyof typeof TIMING_METRICS];
-    if (!field) continue;
-    const tags = normaliseTags(record.data?.tags) ?? fail(`a Point with more than ${MAX_TAGS} tags; k6 writes a few dozen at most`);
-    const key = `${time}\u0000${JSON.stringify(tags)}`;
-    let group = groups.get(key);
-    if (group && group.values[field] !== undefined) {
-      // The same metric again with the same time and tags: a second request, not more of this one.
-      groups.delete(key);
-      const request = toRequest(group);
-      if (request) yield request;
-      group = undefined;
-    }
-    if (!group) {
-      group = { endEpochMs: time as number, tags, values: {} };
-      groups.set(key, group);
-      if (groups.size > OPEN_GROUPS) {
-        const [oldestKey, oldest] = groups.entries().next().value as [string, OpenGroup];
-        groups.delete(oldestKey);
-        const request = toRequest(oldest);
+      const metric = record.metric;
+      if (typeof metric !== 'string' || !record.data) fail('a Point without "metric" or "data"');
+      const time = typeof record.data?.time === 'string' ? parseK6Time(record.data.time) : undefined;
+      if (time === undefined) fail(`a Point with data.time ${JSON.stringify(record.data?.time)}, expected an RFC 3339 time`);
+      const value = Number(record.data?.value);
+      // Times, counts and 0/1 flags: a negative or infinite one (JSON reads 1e400 as Infinity) is no k6 sample.
+      if (!Number.isFinite(value) || value < 0) fail(`a Point with data.value ${describeNumber(record.data?.value)}, expected a number of at least 0`);
+      if (metric === 'dropped_iterations') {
+        yield { metric, endEpochMs: time as number, value };
+        continue;
+      }
+      const field = metric === 'http_req_failed' ? 'failed' : metric === 'http_reqs' ? 'reqs' : TIMING_METRICS[metric as keyof typeof TIMING_METRICS];
+      if (!field) continue;
+      const tags = normaliseTags(record.data?.tags) ?? fail(`a Point with more than ${MAX_TAGS} tags; k6 writes a few dozen at most`);
+      const key = `${time}\u0000${JSON.stringify(tags)}`;
+      let group = groups.get(key);
+      if (group && group.values[field] !== undefined) {
+        // The same metric again with the same time and tags: a second request, not more of this one.
+        groups.delete(key);
+        const request = toRequest(group);
+        if (request) yield request;
+        group = undefined;
+      }
+      if (!group) {
+        group = { endEpochMs: time as number, tags, values: {} };
+        groups.set(key, group);
+        if (groups.size > OPEN_GROUPS) {
+          const [oldestKey, oldest] = groups.entries().next().value as [string, OpenGroup];
+          groups.delete(oldestKey);
+          const request = toRequest(oldest);
+          if (request) yield request;
+        }
+      }
+      group.values[field] = value;
+      if (field === 'failed' && isComplete(group)) {
+        // http_req_failed is the last sample k6 writes for a request: close it now.
+        groups.delete(key);
+        const request = toRequest(group);
         if (request) yield request;
       }
-    }
-    group.values[field] = value;
-    if (field === 'failed' && isComplete(group)) {
-      // http_req_failed is the last sample k6 writes for a request: close it now.
-      groups.delete(key);
-      const request = toRequest(group);
-      if (request) yield request;
     }
   }
   if (k6Lines === 0 && lineNumber > 0) {

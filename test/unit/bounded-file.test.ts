@@ -16,7 +16,7 @@ async function tempDir(): Promise<string> {
 
 async function lines(file: string, input = INPUT): Promise<string[]> {
   const found: string[] = [];
-  for await (const line of readBoundedLines(file, input)) found.push(line);
+  for await (const chunk of readBoundedLines(file, input)) found.push(...chunk);
   return found;
 }
 
