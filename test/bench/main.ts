@@ -4,6 +4,7 @@
  */
 import { capacityBench } from './capacity-bench.js';
 import { handshakeBench } from './handshake-bench.js';
+import { hostileBench } from './hostile-bench.js';
 import { k6ImportBench } from './k6-import-bench.js';
 import { ocspResponderBench } from './ocsp-responder-bench.js';
 import { pkiBench } from './pki-bench.js';
@@ -18,6 +19,7 @@ const AREAS: Record<string, () => Promise<boolean>> = {
   startup: startupBench,
   capacity: capacityBench,
   'ocsp-responder': ocspResponderBench,
+  hostile: hostileBench,
 };
 
 // Flags and their values (`--minutes 5`) belong to the areas that read them.
