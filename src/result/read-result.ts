@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INPUT_BOUNDS, readBoundedText, type InputFile } from '../bounded-file.js';
 import { UsageError } from '../errors.js';
+import { MAX_TIMELINE_FAULTS } from '../faults/timeline-entry.js';
 import { ERROR_CATEGORIES } from '../metrics/error-category.js';
 import { PHASES } from '../metrics/attempt-record.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
@@ -115,7 +116,8 @@ const runResultSchema = z.looseObject({
       healedAtMs: finite.optional(),
       error: z.string().optional(),
     }),
-  ),
+  )
+    .max(MAX_TIMELINE_FAULTS, `expected at most ${MAX_TIMELINE_FAULTS} faults, as a scenario holds`),
   recovery: z.looseObject({ healedAtMs: finite, timeMs: nonNegative.optional(), targetSuccessRate: ratio }).optional(),
   blastRadius: ratio.optional(),
   warnings: z.array(z.looseObject({ code: z.string(), message: z.string() })),

@@ -4,7 +4,7 @@ import { formatDuration } from '../duration.js';
 import { KEY_ALGORITHMS } from '../pki/index.js';
 import { countField, durationField, expectedGot, rateField } from './field-types.js';
 import { sloField } from './slo-field.js';
-import { faultDefinition, faultKinds, type TimelineEntry } from '../faults/index.js';
+import { MAX_TIMELINE_FAULTS, faultDefinition, faultKinds, type TimelineEntry } from '../faults/index.js';
 import { HAPROXY_REJECT_MODES, MAX_GATEWAY_REPLICAS, type LabSpec } from '../lab/index.js';
 import { checkLinks, linkFields, linksSpecOf } from './links-field.js';
 import { checkFaultOverlaps } from './fault-overlaps.js';
@@ -28,8 +28,7 @@ export const SCENARIO_LIMITS = {
   maxConcurrency: MAX_CONCURRENCY,
   maxClients: 10_000,
   maxRampStages: 100,
-  /** A fault every 90 s of a 24 h load; each fault is a timer and a window every attempt's phase is checked against. */
-  maxFaults: 1_000,
+  maxFaults: MAX_TIMELINE_FAULTS,
   maxCertificateLifetimeMs: 3_650 * DAY_MS,
 } as const;
 

@@ -51,6 +51,7 @@ describe('readRunResult', () => {
     ['a negative timeline second', (r: Json) => (r.timeline[0].second = -1), ['timeline', 0, 'second']],
     ['a start time that is not a time', (r: Json) => (r.startedAt = 'yesterday'), ['startedAt']],
     ['a blast radius above 1', (r: Json) => (r.blastRadius = 2), ['blastRadius']],
+    ['more faults than a scenario may hold', (r: Json) => (r.faults = Array.from({ length: 1_001 }, () => ({ kind: 'gateway-pause', description: 'pause', atMs: 0 }))), ['faults']],
   ])('refuses %s, naming the field', (_name, change, path) => {
     const result = JSON.parse(JSON.stringify(fixtureRunResult())) as Json;
     change(result);
