@@ -37,7 +37,7 @@ export const INPUT_BOUNDS = {
   flagFileBytes: 16 * MIB,
   /**
    * One k6 `--out json` file, on disk and again after gzip: ~2 KB per request, so ~2 million
-   * requests per runner file (an hour at ~550 requests/s); imported at ~3,000 requests/s.
+   * requests per runner file (an hour at ~550 requests/s); imported at ~10,000 requests/s (`npm run bench -- k6-import`).
    */
   k6OutputBytes: 4 * GIB,
   /** One NDJSON line: a k6 Point is ~300 bytes (tags with the URL and Go's error text). */

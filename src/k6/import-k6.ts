@@ -42,7 +42,7 @@ const HOUR_MS = 3_600_000;
  * What one import may hold. The result has one timeline entry per second of the span, so the
  * span bounds its time and memory (a week took 15 s and over 1 GB before this bound, the ends
  * of the representable time range never finished); the request count bounds the time of the
- * two streaming passes (~3,000 requests/s: `npm run bench -- k6-import`).
+ * two streaming passes (~10,000 requests/s: `npm run bench -- k6-import`).
  */
 export const K6_IMPORT_LIMITS = {
   /** A drill's load lasts at most 24 h (src/load/run-load.ts); an hour more for runners' start-up and clocks. */
