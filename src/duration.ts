@@ -20,6 +20,12 @@ export function parseDuration(text: string, field = 'duration'): number {
       hint: 'use a number followed by ms, s, m, h or d',
     });
   }
+  // 400 digits parse to Infinity: no bound compares sensibly with it, no timer or Date takes it.
+  if (!Number.isFinite(total)) {
+    throw new UsageError('E_DURATION', `${field} "${text.length > 40 ? `${text.slice(0, 37)}...` : text}" is too large to be a duration`, {
+      hint: 'use a number followed by ms, s, m, h or d, e.g. 30s or 2h',
+    });
+  }
   return total;
 }
 

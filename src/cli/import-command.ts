@@ -1,11 +1,11 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { firstRequestTags, importK6, mergeK6Summaries, readK6Summary } from '../k6/index.js';
 import { renderConsoleSummary, writeReports } from '../report/index.js';
-import type { RunResult } from '../result/index.js';
+import { readRunResult, type RunResult } from '../result/index.js';
 import { TOOL_VERSION, newRunId } from '../run/index.js';
 import { BUILT_IN_SCENARIO_DIR, loadScenario, type Scenario } from '../scenario/index.js';
 import { parseSlo, type ScopedSlo } from '../slo/index.js';
@@ -24,7 +24,8 @@ export function importCommand(): Command {
       .option('--scenario <file>', 'the drill whose SLOs judge the run (default: the drill of --faults, else the drill tag the exported script sets)')
       .option('--out <dir>', 'the folder for result.json and the reports (default: reports/<drill>-k6-<time>)')
       .action(async (files: string[], options: { summary?: string[]; faults?: string; scenario?: string; out?: string }) => {
-        const faultRun = options.faults === undefined ? undefined : await readFaultRun(options.faults);
+        // --faults is a whole result, bounded and checked as for `report`.
+        const faultRun = options.faults === undefined ? undefined : await readRunResult(options.faults);
         const scenario = await scenarioFor(options.scenario, faultRun, files[0]!);
         const slos: ScopedSlo[] = scenario
           ? scenario.slos.map(({ parsed, scope }) => ({ slo: parsed, scope }))
@@ -50,28 +51,6 @@ export function importCommand(): Command {
       }),
   );
   return importRoot;
-}
-
-async function readFaultRun(file: string): Promise<RunResult> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError('E_K6_FAULTS_READ', `--faults ${file}: cannot read a result.json: ${(error as Error).message}`, {
-      file,
-      hint: 'pass the result.json that `mtls-chaos run <drill> --load external` wrote',
-      cause: error,
-    });
-  }
-  const result = parsed as Partial<RunResult> | null;
-  if (!result || result.schemaVersion !== 1 || !Array.isArray(result.faults) || !Array.isArray(result.slos) || !result.scenario) {
-    throw new UsageError('E_K6_FAULTS_FORMAT', `--faults ${file}: not an mtls-chaos result (schemaVersion 1 with scenario, faults and slos)`, {
-      file,
-      path: ['schemaVersion'],
-      hint: 'pass the result.json that `mtls-chaos run <drill> --load external` wrote',
-    });
-  }
-  return result as RunResult;
 }
 
 /** The drill: --scenario; else none when --faults carries the SLOs; else the drill tag of the k6 output, as a built-in drill. */

@@ -8,7 +8,9 @@ import {
   type RunWarning,
 } from '../result/index.js';
 import { evaluateSlos, type ScopedSlo } from '../slo/index.js';
+import { formatDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
+import { MAX_LOAD_DURATION_MS } from '../load/index.js';
 import { readK6Output, type K6OtherSample, type K6Request } from './k6-ndjson-reader.js';
 import { categoryOfK6Request } from './k6-request-category.js';
 import type { K6Summary } from './k6-summary-reader.js';
@@ -30,7 +32,24 @@ export interface ImportK6Options {
   /** Without a fault run: the drill's planned fault timeline (phases by the k6 clock). */
   readonly plannedFaults?: readonly TimelineEntry[];
   readonly toolVersion: string;
+  /** Tests lower the bounds to reach them with small files. */
+  readonly limits?: { readonly maxSpanMs?: number; readonly maxRequests?: number };
 }
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * What one import may hold. The result has one timeline entry per second of the span, so the
+ * span bounds its time and memory (a week took 15 s and over 1 GB before this bound, the ends
+ * of the representable time range never finished); the request count bounds the time of the
+ * two streaming passes (~10,000 requests/s: `npm run bench -- k6-import`).
+ */
+export const K6_IMPORT_LIMITS = {
+  /** A drill's load lasts at most 24 h (src/load/run-load.ts); an hour more for runners' start-up and clocks. */
+  maxSpanMs: MAX_LOAD_DURATION_MS + HOUR_MS,
+  /** About an hour of importing; 10 times a 24 h drill at 100/s (8.6 million). */
+  maxRequests: 10_000_000,
+} as const;
 
 /**
  * Turns k6's per-request samples into a RunResult through the same MetricsRecorder our own load
@@ -39,7 +58,8 @@ export interface ImportK6Options {
  * there is no fault run), once to record.
  */
 export async function importK6(options: ImportK6Options): Promise<RunResult> {
-  const first = await scan(options.files);
+  const limits = { ...K6_IMPORT_LIMITS, ...options.limits };
+  const first = await scan(options.files, limits.maxRequests);
   if (first.requests === 0) {
     throw new UsageError('E_K6_NO_REQUESTS', `${options.files.join(', ')}: no HTTP requests (http_req_* Points) in the k6 output`, {
       file: options.files[0],
@@ -55,13 +75,14 @@ export async function importK6(options: ImportK6Options): Promise<RunResult> {
         hint: 'use the result.json of `mtls-chaos run <drill> --load external` that ran while k6 made the load',
       });
     }
-    zeroEpochMs = Date.parse(faultRun.loadStartedAt);
+    zeroEpochMs = Date.parse(faultRun.loadStartedAt); // an ISO time: src/result/read-result.ts checked it
     // Phases follow the planned times, as in the harness's own runs; the actual heals measure recovery.
     entries = faultRun.faults.map((fault) => ({ atMs: fault.atMs, forMs: fault.forMs, kind: fault.kind, options: {} }));
   } else {
-    zeroEpochMs = first.firstStartEpochMs;
+    zeroEpochMs = first.firstStart.epochMs;
     entries = options.plannedFaults ?? [];
   }
+  checkSpan(first, zeroEpochMs, faultRun, limits.maxSpanMs);
   const timeline = new FaultTimeline(entries, placeholderFault);
   const recorder = new MetricsRecorder({
     phaseAt: (ms) => timeline.phaseAt(ms),
@@ -95,7 +116,7 @@ export async function importK6(options: ImportK6Options): Promise<RunResult> {
   const actualDurationMs = Math.max(lastEndMs, faultRun?.load.actualDurationMs ?? 0);
   // k6's load runs from its first request's start to its last's end, on our clock: with a fault
   // run as ms 0 it can begin mid-second, and that first second's rates are over its covered part.
-  const recorded = recorder.finish(actualDurationMs, { fromMs: Math.max(0, first.firstStartEpochMs - zeroEpochMs), untilMs: lastEndMs });
+  const recorded = recorder.finish(actualDurationMs, { fromMs: Math.max(0, first.firstStart.epochMs - zeroEpochMs), untilMs: lastEndMs });
   const phases = timeline.phaseWindows(actualDurationMs);
   const faults: FaultRecord[] = effects.map(({ fault, firstSeenMs }) => {
     if (!fault.effect || fault.injectedAtMs === undefined) return fault;
@@ -131,7 +152,7 @@ export async function importK6(options: ImportK6Options): Promise<RunResult> {
       message: `${outsideClock} k6 requests ended before the fault run's load started: check that both machines' clocks agree (NTP) and that --faults is the run made alongside this k6 test`,
     });
   }
-  const firstEpoch = Math.min(zeroEpochMs, first.firstStartEpochMs);
+  const firstEpoch = Math.min(zeroEpochMs, first.firstStart.epochMs);
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'mtls-chaos', version: options.toolVersion },
@@ -144,7 +165,7 @@ export async function importK6(options: ImportK6Options): Promise<RunResult> {
     status: 'completed',
     verdict: slos.every((slo) => slo.passed) ? 'pass' : 'fail',
     startedAt: new Date(firstEpoch).toISOString(),
-    endedAt: new Date(Math.max(zeroEpochMs + actualDurationMs, first.lastEndEpochMs)).toISOString(),
+    endedAt: new Date(Math.max(zeroEpochMs + actualDurationMs, first.lastEnd.epochMs)).toISOString(),
     loadStartedAt: new Date(zeroEpochMs).toISOString(),
     load: {
       profile: `k6: ${options.plannedLoad?.profile ?? 'as its script said'} (${options.files.length} output file${options.files.length === 1 ? '' : 's'})`,
@@ -194,28 +215,79 @@ export function toAttempt(request: K6Request, zeroEpochMs: number): AttemptRecor
   };
 }
 
+/** A sample's time and the file it is in, for errors that name both. */
+interface Stamp {
+  readonly epochMs: number;
+  readonly file: string;
+}
+
 interface Scan {
   readonly requests: number;
-  readonly firstStartEpochMs: number;
-  readonly lastEndEpochMs: number;
+  readonly firstStart: Stamp;
+  readonly lastEnd: Stamp;
   readonly url?: string;
 }
 
-async function scan(files: readonly string[]): Promise<Scan> {
+async function scan(files: readonly string[], maxRequests: number): Promise<Scan> {
   let requests = 0;
-  let firstStartEpochMs = Number.POSITIVE_INFINITY;
-  let lastEndEpochMs = Number.NEGATIVE_INFINITY;
+  let firstStart: Stamp = { epochMs: Number.POSITIVE_INFINITY, file: files[0] ?? '' };
+  let lastEnd: Stamp = { epochMs: Number.NEGATIVE_INFINITY, file: files[0] ?? '' };
   let url: string | undefined;
   for (const file of files) {
     for await (const item of readK6Output(file)) {
       if ('metric' in item) continue;
       requests += 1;
+      if (requests > maxRequests) {
+        throw new UsageError('E_K6_IMPORT_LIMIT', `more than ${maxRequests.toLocaleString('en-US')} requests in the k6 output (counting up to this file); an import may hold at most that many`, {
+          file,
+          hint: 'import the runners of one test, or split a longer test into runs of its own',
+        });
+      }
       url ??= item.tags['url'] ?? item.tags['name'];
-      firstStartEpochMs = Math.min(firstStartEpochMs, item.endEpochMs - item.blockedMs - item.connectingMs - item.tlsHandshakingMs - item.durationMs);
-      lastEndEpochMs = Math.max(lastEndEpochMs, item.endEpochMs);
+      const startEpochMs = item.endEpochMs - item.blockedMs - item.connectingMs - item.tlsHandshakingMs - item.durationMs;
+      if (startEpochMs < firstStart.epochMs) firstStart = { epochMs: startEpochMs, file };
+      if (item.endEpochMs > lastEnd.epochMs) lastEnd = { epochMs: item.endEpochMs, file };
     }
   }
-  return { requests, firstStartEpochMs, lastEndEpochMs, ...(url ? { url } : {}) };
+  return { requests, firstStart, lastEnd, ...(url ? { url } : {}) };
+}
+
+/**
+ * The import's clock runs from the earliest request start (or the fault run's load start) to the
+ * latest end (or the fault run's end, or its last CPU sample): one timeline entry per second of it.
+ */
+function checkSpan(first: Scan, zeroEpochMs: number, faultRun: RunResult | undefined, maxSpanMs: number): void {
+  const bound = `an import may span at most ${Number((maxSpanMs / HOUR_MS).toFixed(3))}h (a drill's load lasts at most ${MAX_LOAD_DURATION_MS / HOUR_MS}h)`;
+  const samples = first.lastEnd.epochMs - first.firstStart.epochMs;
+  if (!(samples <= maxSpanMs)) {
+    const where = (stamp: Stamp) => `${describeEpoch(stamp.epochMs)}${first.firstStart.file === first.lastEnd.file ? '' : ` in ${stamp.file}`}`;
+    throw new UsageError('E_K6_IMPORT_SPAN', `the requests span ${describeSpan(samples)}, from ${where(first.firstStart)} to ${where(first.lastEnd)}; ${bound}`, {
+      file: first.lastEnd.file,
+      hint: 'import the files of one k6 test; a request stamped far from the rest means a runner with a wrong clock or a file from another test',
+    });
+  }
+  if (!faultRun) return;
+  const cpuSeconds = faultRun.cpu.gateway?.samples.reduce((last, sample) => Math.max(last, sample.second + 1), 0) ?? 0;
+  const faultRunEndMs = Math.max(faultRun.load.actualDurationMs, cpuSeconds * 1_000);
+  const startMs = Math.min(0, first.firstStart.epochMs - zeroEpochMs);
+  const endMs = Math.max(faultRunEndMs, first.lastEnd.epochMs - zeroEpochMs);
+  if (!(endMs - startMs <= maxSpanMs)) {
+    throw new UsageError(
+      'E_K6_IMPORT_SPAN',
+      `the k6 requests (${describeEpoch(first.firstStart.epochMs)} to ${describeEpoch(first.lastEnd.epochMs)}) and the --faults run ` +
+        `(load from ${describeEpoch(zeroEpochMs)} for ${describeSpan(faultRunEndMs)}) span ${describeSpan(endMs - startMs)} together; ${bound}`,
+      { file: first.lastEnd.file, hint: 'pass the --faults result of the run made alongside this k6 test, and check that both machines\' clocks agree (NTP)' },
+    );
+  }
+}
+
+/** An epoch time as ISO 8601 when Date can hold it (a start computed from absurd timings may not). */
+function describeEpoch(epochMs: number): string {
+  return Math.abs(epochMs) <= 8.64e15 ? new Date(epochMs).toISOString() : `${epochMs} ms since 1970`;
+}
+
+function describeSpan(ms: number): string {
+  return Number.isFinite(ms) && ms < 1e15 ? formatDuration(ms) : `${ms} ms`;
 }
 
 /**

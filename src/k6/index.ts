@@ -10,7 +10,7 @@ export { k6Manifests, toYaml, RUNNER_PATHS } from './k6-manifests.js';
 export type { K6Manifests } from './k6-manifests.js';
 export { writeK6Credentials } from './k6-credentials.js';
 export type { K6CredentialFiles } from './k6-credentials.js';
-export { importK6, toAttempt, firstRequestTags } from './import-k6.js';
+export { importK6, toAttempt, firstRequestTags, K6_IMPORT_LIMITS } from './import-k6.js';
 export type { ImportK6Options } from './import-k6.js';
 export { readK6Output } from './k6-ndjson-reader.js';
 export type { K6OtherSample, K6Request } from './k6-ndjson-reader.js';

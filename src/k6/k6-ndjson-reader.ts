@@ -1,6 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
+import { INPUT_BOUNDS, readBoundedLines, type LineInputFile } from '../bounded-file.js';
 import { UsageError } from '../errors.js';
 import { parseK6Time } from './k6-time.js';
 
@@ -52,39 +50,30 @@ interface OpenGroup {
 /** Requests interleaved in the file (several VUs writing at once) are grouped within this many open groups. */
 const OPEN_GROUPS = 256;
 
+const HINT = 'import k6 reads the NDJSON of `k6 run --out json=FILE` (lines like {"type":"Point","metric":"http_req_duration","data":{...}})';
+const K6_OUTPUT_FILE: LineInputFile = {
+  code: 'E_K6_OUTPUT_READ',
+  what: 'k6 output',
+  hint: 'pass the file written by `k6 run --out json=FILE` (.gz too)',
+  maxBytes: INPUT_BOUNDS.k6OutputBytes,
+  maxLineBytes: INPUT_BOUNDS.k6LineBytes,
+};
+
 /**
- * Streams a k6 `--out json=FILE` file (NDJSON, optionally .gz) line by line: memory stays flat
- * whatever its size. Lines other than Points of the metrics used are skipped; a line that is
- * not JSON, or a Point without a valid time, is an error naming the file and line.
+ * Streams a k6 `--out json=FILE` file (NDJSON, optionally gzip) line by line: memory stays flat
+ * whatever its size, and the file is bounded (src/bounded-file.ts: size, decompressed size, line
+ * length). Lines other than Points of the metrics used are skipped; a line that is not JSON, or a
+ * Point without a valid time, is an error naming the file and line.
  */
 export async function* readK6Output(file: string): AsyncGenerator<K6Request | K6OtherSample> {
-  const input = createReadStream(file);
-  const opened = new Promise<void>((resolve, reject) => {
-    input.once('open', () => resolve());
-    input.once('error', (error) => reject(error));
-  });
-  try {
-    await opened;
-  } catch (error) {
-    throw new UsageError('E_K6_OUTPUT_READ', `${file}: cannot read k6 output: ${(error as Error).message}`, {
-      file,
-      hint: 'pass the file written by `k6 run --out json=FILE`',
-      cause: error,
-    });
-  }
-  const stream = file.endsWith('.gz') ? input.pipe(createGunzip()) : input;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   const groups = new Map<string, OpenGroup>();
   let lineNumber = 0;
   let k6Lines = 0;
   const fail = (message: string): never => {
-    throw new UsageError('E_K6_OUTPUT_FORMAT', `${file}:${lineNumber}: ${message}`, {
-      file,
-      hint: 'import k6 reads the NDJSON of `k6 run --out json=FILE` (lines like {"type":"Point","metric":"http_req_duration","data":{...}})',
-    });
+    throw new UsageError('E_K6_OUTPUT_FORMAT', `line ${lineNumber}: ${message}`, { file, hint: HINT });
   };
-  try {
-    for await (const line of lines) {
+  for await (const lines of readBoundedLines(file, K6_OUTPUT_FILE)) {
+    for (const line of lines) {
       lineNumber += 1;
       if (line.trim() === '') continue;
       let parsed: unknown;
@@ -93,6 +82,7 @@ export async function* readK6Output(file: string): AsyncGenerator<K6Request | K6
       } catch {
         fail('not a JSON line');
       }
+      if (parsed === null || typeof parsed !== 'object') continue; // a number or a string: not a k6 line
       const record = parsed as { type?: unknown; metric?: unknown; data?: { time?: unknown; value?: unknown; tags?: unknown } };
       if (record.type === 'Metric') {
         k6Lines += 1;
@@ -105,14 +95,15 @@ export async function* readK6Output(file: string): AsyncGenerator<K6Request | K6
       const time = typeof record.data?.time === 'string' ? parseK6Time(record.data.time) : undefined;
       if (time === undefined) fail(`a Point with data.time ${JSON.stringify(record.data?.time)}, expected an RFC 3339 time`);
       const value = Number(record.data?.value);
-      if (!Number.isFinite(value)) fail(`a Point with data.value ${JSON.stringify(record.data?.value)}, expected a number`);
+      // Times, counts and 0/1 flags: a negative or infinite one (JSON reads 1e400 as Infinity) is no k6 sample.
+      if (!Number.isFinite(value) || value < 0) fail(`a Point with data.value ${describeNumber(record.data?.value)}, expected a number of at least 0`);
       if (metric === 'dropped_iterations') {
         yield { metric, endEpochMs: time as number, value };
         continue;
       }
       const field = metric === 'http_req_failed' ? 'failed' : metric === 'http_reqs' ? 'reqs' : TIMING_METRICS[metric as keyof typeof TIMING_METRICS];
       if (!field) continue;
-      const tags = normaliseTags(record.data?.tags);
+      const tags = normaliseTags(record.data?.tags) ?? fail(`a Point with more than ${MAX_TAGS} tags; k6 writes a few dozen at most`);
       const key = `${time}\u0000${JSON.stringify(tags)}`;
       let group = groups.get(key);
       if (group && group.values[field] !== undefined) {
@@ -140,9 +131,6 @@ export async function* readK6Output(file: string): AsyncGenerator<K6Request | K6
         if (request) yield request;
       }
     }
-  } finally {
-    lines.close();
-    input.destroy();
   }
   if (k6Lines === 0 && lineNumber > 0) {
     lineNumber = 1;
@@ -176,11 +164,22 @@ function toRequest(group: OpenGroup): K6Request | undefined {
   };
 }
 
-function normaliseTags(tags: unknown): Record<string, string> {
+/** k6's system tags are about fifteen; a script adds a few. More is not k6 output, and costs a sort per line. */
+const MAX_TAGS = 256;
+
+/** Sorted by key (code units: cheap, and the same order for the same tags), or undefined for too many. */
+function normaliseTags(tags: unknown): Record<string, string> | undefined {
   if (!tags || typeof tags !== 'object') return {};
-  const entries = Object.entries(tags as Record<string, unknown>)
+  const entries = Object.entries(tags as Record<string, unknown>);
+  if (entries.length > MAX_TAGS) return undefined;
+  const kept = entries
     .filter(([, value]) => value !== null && value !== undefined)
-    .map(([key, value]) => [key, String(value)] as const)
-    .sort(([a], [b]) => a.localeCompare(b));
-  return Object.fromEntries(entries);
+    .map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(kept);
+}
+
+/** A found value for a message: JSON.parse turns 1e400 into Infinity, which JSON.stringify prints as null. */
+function describeNumber(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { INPUT_BOUNDS, readBoundedText, type InputFile } from '../bounded-file.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -15,22 +15,20 @@ export interface K6Summary {
   readonly thresholdCount: number;
 }
 
+const HINT = 'pass the file written by `k6 run --summary-export=FILE`';
+const SUMMARY_FILE: InputFile = { code: 'E_K6_SUMMARY_READ', what: 'a k6 summary', hint: HINT, maxBytes: INPUT_BOUNDS.k6SummaryBytes };
+
 export async function readK6Summary(file: string): Promise<K6Summary> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError('E_K6_SUMMARY_READ', `${file}: cannot read the k6 summary: ${(error as Error).message}`, { file, cause: error });
-  }
+  const text = await readBoundedText(file, SUMMARY_FILE);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new UsageError('E_K6_SUMMARY_FORMAT', `${file}: not JSON`, { file, hint: 'pass the file written by `k6 run --summary-export=FILE`' });
+    throw new UsageError('E_K6_SUMMARY_FORMAT', 'not JSON', { file, hint: HINT });
   }
   const metrics = (parsed as { metrics?: unknown } | null)?.metrics;
   if (!metrics || typeof metrics !== 'object') {
-    throw new UsageError('E_K6_SUMMARY_FORMAT', `${file}: no "metrics" object: not a k6 --summary-export file`, {
+    throw new UsageError('E_K6_SUMMARY_FORMAT', 'no "metrics" object: not a k6 --summary-export file', {
       file,
       path: ['metrics'],
       hint: 'pass the file written by `k6 run --summary-export=FILE` (handleSummary output has another shape)',
@@ -45,8 +43,17 @@ export async function readK6Summary(file: string): Promise<K6Summary> {
     }
   }
   const count = (metric: string): number | undefined => {
-    const value = (metrics as Record<string, { count?: unknown }>)[metric]?.count;
-    return typeof value === 'number' ? value : undefined;
+    const value = (metrics as Record<string, { count?: unknown } | null>)[metric]?.count;
+    if (value === undefined) return undefined;
+    // JSON.parse reads 1e400 as Infinity: a count must be a whole number, as k6 writes it.
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw new UsageError('E_K6_SUMMARY_FORMAT', `expected a count of at least 0, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`, {
+        file,
+        path: ['metrics', metric, 'count'],
+        hint: HINT,
+      });
+    }
+    return value;
   };
   const requests = count('http_reqs');
   const droppedIterations = count('dropped_iterations');

@@ -18,7 +18,7 @@ export {
 export type { RevocationFetchScope, RevocationFinding, RevocationLookupOptions } from './revocation-lookup.js';
 export { runKeepAliveLoad } from './keep-alive-load.js';
 export type { KeepAliveLoadOptions, KeepAliveLoadResult } from './keep-alive-load.js';
-export { profileDurationMs } from './load-profile.js';
+export { plannedAttempts, profileDurationMs } from './load-profile.js';
 export type { LoadProfile } from './load-profile.js';
 export { LATE_START_THRESHOLD_MS } from './load-tally.js';
 export type { LoadProgress } from './load-tally.js';

@@ -13,6 +13,23 @@ export type LoadProfile =
     }
   | { readonly kind: 'concurrency'; readonly concurrency: number; readonly durationMs: number };
 
+/**
+ * How many attempts an open-loop profile offers: rate x duration, a trapezoid per ramp stage
+ * (the rate moves linearly). Undefined for the closed loop, which keeps attempts in flight for
+ * as long as it runs. Below 1 the plan rounds to nothing: a rate or duration too small to mean load.
+ */
+export function plannedAttempts(profile: LoadProfile): number | undefined {
+  if (profile.kind === 'concurrency') return undefined;
+  if (profile.kind === 'constant-rate') return (profile.ratePerSecond * profile.durationMs) / 1_000;
+  let rate = profile.startRatePerSecond;
+  let attempts = 0;
+  for (const stage of profile.stages) {
+    attempts += ((rate + stage.toRatePerSecond) / 2) * (stage.durationMs / 1_000);
+    rate = stage.toRatePerSecond;
+  }
+  return attempts;
+}
+
 export function profileDurationMs(profile: LoadProfile): number {
   return profile.kind === 'ramp'
     ? profile.stages.reduce((total, stage) => total + stage.durationMs, 0)

@@ -6,7 +6,7 @@ import type { AttemptRecord } from '../metrics/attempt-record.js';
 import { peakRatePerSecond } from './arrival-schedule.js';
 import { runClosedLoop } from './closed-loop.js';
 import type { Diagnosis } from './diagnose-client-certificate.js';
-import { profileDurationMs, type LoadProfile } from './load-profile.js';
+import { plannedAttempts, profileDurationMs, type LoadProfile } from './load-profile.js';
 import { LoadTally, type LoadProgress } from './load-tally.js';
 import { resolveTarget, type LoadTargetSpec } from './load-target.js';
 import { runOpenLoop } from './open-loop.js';
@@ -82,6 +82,8 @@ export function checkLoadProfile(profile: LoadProfile): void {
     fail(`rates must be above 0 and at most ${MAX_RATE_PER_SECOND}/s; got ${rates.join(', ')}`, 'use a rate such as 200/s');
   }
   if (profile.kind === 'ramp' && profile.stages.some((stage) => !(stage.durationMs > 0))) fail('every ramp stage needs a positive duration', 'e.g. { toRatePerSecond: 500, durationMs: 30000 }');
+  const attempts = plannedAttempts(profile) ?? 1;
+  if (!(attempts >= 1)) fail(`the load offers ${attempts} attempts: less than one, so it rounds to nothing`, 'raise the rate or the duration, e.g. 1/s for 10s');
 }
 
 /**

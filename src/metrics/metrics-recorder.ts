@@ -179,12 +179,14 @@ export class MetricsRecorder {
 
   /** Dense: a second in which nothing completed is a fact worth charting (a blackholed gateway). */
   #timeline(actualDurationMs: number, peek: boolean, loadWindow: LoadWindow): TimelineBucket[] {
-    const lastSecond = Math.max(
-      Math.ceil(actualDurationMs / 1_000) - 1,
-      this.#newestSecond,
-      ...this.#cpu.gateway.keys(),
-      ...this.#cpu.generator.keys(),
-    );
+    // A loop, not Math.max(...keys): spreading more than ~120k CPU seconds (a 33 h run) overflows the stack.
+    let lastSecond = Math.max(Math.ceil(actualDurationMs / 1_000) - 1, this.#newestSecond);
+    for (const second of this.#cpu.gateway.keys()) lastSecond = Math.max(lastSecond, second);
+    for (const second of this.#cpu.generator.keys()) lastSecond = Math.max(lastSecond, second);
+    if (!Number.isSafeInteger(lastSecond)) {
+      // second++ would stop advancing; callers bound the span first (src/k6/import-k6.ts does for imports).
+      throw new RangeError(`timeline of ${lastSecond} seconds: the span must be bounded before recording`);
+    }
     const timeline: TimelineBucket[] = [];
     for (let second = 0; second <= lastSecond; second++) {
       const bucket = this.#buckets.get(second) ?? new TimelineBucketBuilder(second, this.#phaseAt(second * 1_000));

@@ -8,6 +8,8 @@ import { PHASES, type Phase } from './attempt-record.js';
 export function phaseDurationsMs(phaseAt: (msSinceLoadStart: number) => Phase, durationMs: number): Record<Phase, number> {
   const durations = Object.fromEntries(PHASES.map((phase) => [phase, 0])) as Record<Phase, number>;
   const end = Math.max(0, Math.floor(durationMs));
+  // Beyond 2^53 a step of 1000 ms can round to nothing and the loop below would never end.
+  if (!Number.isSafeInteger(end)) throw new RangeError(`phase durations over ${durationMs} ms: the span must be bounded first`);
   let segmentStart = 0;
   let segmentPhase = end > 0 ? phaseAt(0) : undefined;
   for (let stepStart = 0; stepStart < end; ) {

@@ -18,10 +18,9 @@ export class TimelineBucketBuilder {
   #attempts = 0;
   #succeeded = 0;
   readonly #categories: Partial<Record<ErrorCategory, number>> = {};
-  #open: { tlsHandshake: LatencyHistogram; total: LatencyHistogram } | undefined = {
-    tlsHandshake: new LatencyHistogram(),
-    total: new LatencyHistogram(),
-  };
+  #closed = false;
+  /** Made by the first attempt: the empty seconds of a long, sparse timeline cost no histograms. */
+  #open: { tlsHandshake: LatencyHistogram; total: LatencyHistogram } | undefined;
   #tlsHandshake: Percentiles = ZERO;
   #total: Percentiles = ZERO;
 
@@ -31,20 +30,23 @@ export class TimelineBucketBuilder {
   ) {}
 
   get isOpen(): boolean {
-    return this.#open !== undefined;
+    return !this.#closed;
   }
 
   record(attempt: AttemptRecord): void {
     this.#attempts += 1;
     if (attempt.category === 'ok') this.#succeeded += 1;
     this.#categories[attempt.category] = (this.#categories[attempt.category] ?? 0) + 1;
-    if (this.#open) {
+    if (!this.#closed) {
+      this.#open ??= { tlsHandshake: new LatencyHistogram(), total: new LatencyHistogram() };
       if (attempt.tlsHandshakeMs !== undefined) this.#open.tlsHandshake.record(attempt.tlsHandshakeMs);
       this.#open.total.record(attempt.totalMs);
     }
   }
 
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     if (!this.#open) return;
     this.#tlsHandshake = percentiles(this.#open.tlsHandshake);
     this.#total = percentiles(this.#open.total);

@@ -30,8 +30,11 @@ const RATE_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(s|sec|m|min|h)\s*$/;
 
 const DURATION_PATTERN = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
 
+/** Timers tick in whole milliseconds: a duration that must be positive must be at least this. */
+const SMALLEST_POSITIVE_MS = 1;
+
 export interface DurationBounds {
-  /** Smallest allowed value; `exclusive` means the value must be strictly greater. */
+  /** Smallest allowed value; `exclusive` means the value must be strictly greater (and at least 1 ms). */
   readonly minMs: number;
   readonly minExclusive?: boolean;
   readonly maxMs: number;
@@ -47,7 +50,19 @@ export function durationField(bounds: DurationBounds) {
     .regex(DURATION_PATTERN, { error: (issue) => expectedGot(expected, issue.input) })
     .meta({ description: `${bounds.description} A duration such as 250ms, 30s, 2m, 1h30m or 90d.`, examples: [bounds.example] })
     .transform((text, context) => {
-      const ms = parseDuration(text);
+      const ms = finiteDurationMs(text);
+      if (ms === undefined) {
+        context.addIssue({ code: 'custom', message: `expected a duration of at most ${formatDuration(bounds.maxMs)}, got ${describeValue(text)}: too large to be a number`, input: text });
+        return z.NEVER;
+      }
+      if (bounds.minExclusive && bounds.minMs === 0 && ms > 0 && ms < SMALLEST_POSITIVE_MS) {
+        context.addIssue({
+          code: 'custom',
+          message: `expected a duration of at least ${SMALLEST_POSITIVE_MS}ms, got "${text}": it rounds to nothing (timers count whole milliseconds)`,
+          input: text,
+        });
+        return z.NEVER;
+      }
       const tooSmall = bounds.minExclusive ? ms <= bounds.minMs : ms < bounds.minMs;
       if (tooSmall || ms > bounds.maxMs) {
         const low = bounds.minExclusive ? (bounds.minMs === 0 ? 'above 0' : `more than ${formatDuration(bounds.minMs)}`) : `of at least ${formatDuration(bounds.minMs)}`;
@@ -60,6 +75,15 @@ export function durationField(bounds: DurationBounds) {
       }
       return ms;
     });
+}
+
+/** The duration in ms, or undefined when it overflows (parseDuration refuses Infinity). */
+function finiteDurationMs(text: string): number | undefined {
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface RateBounds {

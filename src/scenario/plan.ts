@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration.js';
-import { formatRate, type LoadProfile } from '../load/index.js';
+import { formatRate, plannedAttempts, profileDurationMs, type LoadProfile } from '../load/index.js';
 import { faultDefinition } from '../faults/index.js';
 import { visibleText } from '../visible-text.js';
 import type { Scenario } from './scenario-schema.js';
@@ -59,22 +59,12 @@ function describeLab(scenario: Scenario): string {
 function describeProfile(profile: LoadProfile): string {
   switch (profile.kind) {
     case 'constant-rate':
-      return `open loop at ${formatRate(profile.ratePerSecond)} for ${formatDuration(profile.durationMs)} (${Math.round((profile.ratePerSecond * profile.durationMs) / 1_000)} attempts)`;
+      return `open loop at ${formatRate(profile.ratePerSecond)} for ${formatDuration(profile.durationMs)} (${Math.round(plannedAttempts(profile) ?? 0)} attempts)`;
     case 'concurrency':
       return `closed loop, ${profile.concurrency} attempt${profile.concurrency === 1 ? '' : 's'} in flight for ${formatDuration(profile.durationMs)}`;
     case 'ramp': {
-      let rate = profile.startRatePerSecond;
-      let attempts = 0;
-      let totalMs = 0;
-      const steps = [formatRate(rate)];
-      for (const stage of profile.stages) {
-        // Linear in between: the attempts of a stage are the area of a trapezoid.
-        attempts += ((rate + stage.toRatePerSecond) / 2) * (stage.durationMs / 1_000);
-        totalMs += stage.durationMs;
-        rate = stage.toRatePerSecond;
-        steps.push(`${formatRate(rate)} over ${formatDuration(stage.durationMs)}`);
-      }
-      return `open-loop ramp ${steps.join(' -> ')} (${formatDuration(totalMs)}, about ${Math.round(attempts)} attempts)`;
+      const steps = [formatRate(profile.startRatePerSecond), ...profile.stages.map((stage) => `${formatRate(stage.toRatePerSecond)} over ${formatDuration(stage.durationMs)}`)];
+      return `open-loop ramp ${steps.join(' -> ')} (${formatDuration(profileDurationMs(profile))}, about ${Math.round(plannedAttempts(profile) ?? 0)} attempts)`;
     }
   }
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { MAX_CONCURRENCY, MAX_LOAD_DURATION_MS, MAX_RATE_PER_SECOND, type LoadProfile } from '../load/index.js';
+import { MAX_CONCURRENCY, MAX_LOAD_DURATION_MS, MAX_RATE_PER_SECOND, plannedAttempts, profileDurationMs, type LoadProfile } from '../load/index.js';
 import { formatDuration } from '../duration.js';
 import { KEY_ALGORITHMS } from '../pki/index.js';
 import { countField, durationField, expectedGot, rateField } from './field-types.js';
 import { sloField } from './slo-field.js';
-import { faultDefinition, faultKinds, type TimelineEntry } from '../faults/index.js';
+import { MAX_TIMELINE_FAULTS, faultDefinition, faultKinds, type TimelineEntry } from '../faults/index.js';
 import { HAPROXY_REJECT_MODES, MAX_GATEWAY_REPLICAS, type LabSpec } from '../lab/index.js';
 import { checkLinks, linkFields, linksSpecOf } from './links-field.js';
+import { checkFaultOverlaps } from './fault-overlaps.js';
 
 /**
  * The scenario schema: one zod schema is the validator, the TypeScript types (z.input for what
@@ -27,6 +28,7 @@ export const SCENARIO_LIMITS = {
   maxConcurrency: MAX_CONCURRENCY,
   maxClients: 10_000,
   maxRampStages: 100,
+  maxFaults: MAX_TIMELINE_FAULTS,
   maxCertificateLifetimeMs: 3_650 * DAY_MS,
 } as const;
 
@@ -317,6 +319,8 @@ const loadSchema = z
       const rates = [from, ...stages.map((stage) => stage.to)];
       if (rates.every((rate) => rate === 0)) {
         context.addIssue({ code: 'custom', path: ['ramp'], message: 'expected a ramp that rises above 0/s, got one that offers no load', input: undefined });
+      } else {
+        checkAttempts(load, ['ramp'], context);
       }
       if (rampMs > SCENARIO_LIMITS.maxLoadDurationMs) {
         context.addIssue({
@@ -340,6 +344,8 @@ const loadSchema = z
         message: `is required with load.${modes[0]}: expected a duration like "30s"`,
         input: undefined,
       });
+    } else if (typeof load.rate === 'number' && typeof load.duration === 'number') {
+      checkAttempts(load, ['rate'], context);
     }
   })
   .transform((load) => {
@@ -355,6 +361,18 @@ const loadSchema = z
       ...(load.tls ? { tls: load.tls } : {}),
     };
   });
+
+/** An open loop that offers less than one attempt rounds to nothing (a rate like 0.0001/h for 10s). */
+function checkAttempts(load: Parameters<typeof toProfile>[0], path: string[], context: z.RefinementCtx): void {
+  const attempts = plannedAttempts(toProfile(load)) ?? 1;
+  if (attempts >= 1) return;
+  context.addIssue({
+    code: 'custom',
+    path,
+    message: `expected a load that offers at least one attempt, got ${Number(attempts.toPrecision(3))} attempts over ${formatDuration(profileDurationMs(toProfile(load)))}: it rounds to nothing; raise the rate or the duration`,
+    input: undefined,
+  });
+}
 
 function toProfile(load: { rate?: number; concurrency?: number; ramp?: { from: number; stages: { to: number; over: number }[] }; duration?: number }): LoadProfile {
   if (load.ramp) {
@@ -407,6 +425,9 @@ const faultEntrySchema = z
 
 const faultsField = z
   .array(faultEntrySchema, { error: (issue) => expectedGot('a list of faults like [{ at: 20s, for: 15s, kind: gateway-pause }]', issue.input) })
+  .max(SCENARIO_LIMITS.maxFaults, {
+    error: (issue) => `expected at most ${SCENARIO_LIMITS.maxFaults} faults, got ${Array.isArray(issue.input) ? issue.input.length : '?'}`,
+  })
   .default([])
   .meta({ description: `The fault timeline. Kinds: ${faultKinds().join(', ')}.` });
 
@@ -513,34 +534,6 @@ export const scenarioSchema = z
     slos: scenario.slos,
     faults: scenario.faults,
   }));
-
-/**
- * Two faults of the same kind on the same target cannot be active at once: they act on the same
- * thing (the gateway's processes, the responder's mode, a link's one toxic), so the first heal
- * would undo the second while the timeline still calls it active. Network faults on different
- * links are independent.
- */
-function checkFaultOverlaps(faults: readonly TimelineEntry[], report: (index: number, message: string) => void): void {
-  const targetOf = (fault: TimelineEntry): string => {
-    const link = (fault.options as { link?: unknown } | undefined)?.link;
-    return typeof link === 'string' ? `${fault.kind} on link ${link}` : fault.kind;
-  };
-  faults.forEach((fault, index) => {
-    const earlier = faults.findIndex(
-      (other, otherIndex) =>
-        otherIndex < index &&
-        targetOf(other) === targetOf(fault) &&
-        fault.atMs < (other.forMs === undefined ? Number.POSITIVE_INFINITY : other.atMs + other.forMs) &&
-        other.atMs < (fault.forMs === undefined ? Number.POSITIVE_INFINITY : fault.atMs + fault.forMs),
-    );
-    if (earlier < 0) return;
-    report(
-      index,
-      `expected no overlap with faults.${earlier} (${targetOf(fault)}, from ${formatDuration(faults[earlier]!.atMs)}), got one from ${formatDuration(fault.atMs)}: ` +
-        'two faults of the same kind on the same target cannot be active at once (the first heal would undo the second); move it after the first heals',
-    );
-  });
-}
 
 /** The lab section as the lab module's LabSpec (durations in ms), for the faults' requirement checks. */
 function labSpecOf(lab: z.output<typeof labSchema>): LabSpec {

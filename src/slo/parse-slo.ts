@@ -93,6 +93,8 @@ export function parseSlo(expression: string): ParsedSlo {
   const number = Number(valueMatch[1]);
   const suffix = valueMatch[2];
   const threshold = toThreshold(number, suffix, metric.unit, (message) => fail(valueStart, `${message} for ${metric.name}`));
+  // 400 digits, or hours that overflow once in ms, are Infinity: no measurement compares with it, and result.json would hold null.
+  if (!Number.isFinite(threshold)) fail(valueStart, `expected a finite value (${exampleValue(metric.unit)}), found "${valueMatch[0].trim().slice(0, 40)}": too large to be a number`);
   return { expression: text, metric: metric.name, operator, threshold, unit: metric.unit };
 }
 

@@ -5,6 +5,7 @@
 import { capacityBench } from './capacity-bench.js';
 import { generatorBench } from './generator-bench.js';
 import { handshakeBench } from './handshake-bench.js';
+import { hostileBench } from './hostile-bench.js';
 import { k6ImportBench } from './k6-import-bench.js';
 import { knownCapacityBench } from './known-capacity-bench.js';
 import { ocspResponderBench } from './ocsp-responder-bench.js';
@@ -22,6 +23,7 @@ const AREAS: Record<string, () => Promise<boolean>> = {
   capacity: capacityBench,
   'ocsp-responder': ocspResponderBench,
   'known-capacity': knownCapacityBench,
+  hostile: hostileBench,
 };
 
 // Flags and their values (`--minutes 5`) belong to the areas that read them.

@@ -53,4 +53,28 @@ describe('readRunResult', () => {
   it('says so when the file is missing', async () => {
     await expect(readRunResult('/nonexistent/result.json')).rejects.toMatchObject({ code: 'E_RESULT_INVALID', message: 'no such file' });
   });
+
+  it.each([
+    ['a negative count (rendered as "-Infinity%")', (r: Json) => (r.summary.attempts = -5), ['summary', 'attempts']],
+    ['a fractional count', (r: Json) => (r.summary.categories.ok = 1.5), ['summary', 'categories', 'ok']],
+    ['a success rate above 1', (r: Json) => (r.summary.successRate = 3), ['summary', 'successRate']],
+    ['more succeeded than attempts', (r: Json) => (r.summary.succeeded = r.summary.attempts + 1), ['summary', 'succeeded']],
+    ['a negative latency', (r: Json) => (r.summary.latency.total.p95 = -1), ['summary', 'latency', 'total', 'p95']],
+    ['a threshold written as null (it overflowed to Infinity)', (r: Json) => (r.slos[0].threshold = null), ['slos', 0, 'threshold']],
+    ['a negative timeline second', (r: Json) => (r.timeline[0].second = -1), ['timeline', 0, 'second']],
+    ['a start time that is not a time', (r: Json) => (r.startedAt = 'yesterday'), ['startedAt']],
+    ['a blast radius above 1', (r: Json) => (r.blastRadius = 2), ['blastRadius']],
+    ['more faults than a scenario may hold', (r: Json) => (r.faults = Array.from({ length: 1_001 }, () => ({ kind: 'gateway-pause', description: 'pause', atMs: 0 }))), ['faults']],
+  ])('refuses %s, naming the field', (_name, change, path) => {
+    const result = JSON.parse(JSON.stringify(fixtureRunResult())) as Json;
+    change(result);
+    expect(() => parseRunResult(result, 'r.json')).toThrow(expect.objectContaining({ code: 'E_RESULT_INVALID', file: 'r.json', path }));
+  });
+
+  it('refuses 1e400 (JSON reads it as Infinity)', async () => {
+    const file = await saved(JSON.stringify(fixtureRunResult()).replace('"attemptsPerSecond":', '"attemptsPerSecond":1e400,"x":'));
+    await expect(readRunResult(file)).rejects.toMatchObject({ code: 'E_RESULT_INVALID', path: ['summary', 'attemptsPerSecond'] });
+  });
 });
+
+type Json = any;

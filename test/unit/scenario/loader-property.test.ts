@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { formatError } from '../../../src/cli/format-error.js';
 import { faultKinds } from '../../../src/faults/index.js';
+import { plannedAttempts } from '../../../src/load/index.js';
 import { ScenarioError, loadScenario, validateScenario, type Scenario } from '../../../src/scenario/index.js';
 import { tempDir, validInput } from './scenario-fixtures.js';
 
@@ -167,6 +168,35 @@ describe('the scenario loader under generated junk (fast-check)', () => {
         await expectScenarioOrError(() => loadScenario(file), file);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('numbers at the edges (overflow, underflow, sub-millisecond): accepted only when finite and offering an attempt', async () => {
+    const digits = fc.oneof(fc.constantFrom('9'.repeat(400), '0.' + '0'.repeat(320) + '1', '0.0000001', '1e3', '1', '0'), fc.nat().map(String), fc.double({ min: 0, noNaN: true }).map((n) => String(n)));
+    const unit = (units: readonly string[]) => fc.constantFrom(...units);
+    const edgeInput = fc
+      .record({
+        rate: fc.tuple(digits, unit(['/s', '/m', '/h'])).map(([n, u]) => `${n}${u}`),
+        duration: fc.tuple(digits, unit(['ms', 's', 'h', 'd'])).map(([n, u]) => `${n}${u}`),
+        timeout: fc.tuple(digits, unit(['ms', 's'])).map(([n, u]) => `${n}${u}`),
+        slo: fc.tuple(fc.constantFrom('handshake.p95 <', 'success.rate >=', 'attempts.count >=', 'recovery.time <'), digits, unit(['', 'ms', 'h', '%'])).map(([m, n, u]) => `${m} ${n}${u}`),
+        description: fc.constantFrom('drill\u2028with a line separator', 'drill\rwith a bare CR', 'drill \u001b[2J clears', 'plain drill'),
+      })
+      .map(({ rate, duration, timeout, slo, description }) => ({ ...validInput(), description, load: { rate, duration, timeout }, slos: [slo] }));
+    await fc.assert(
+      fc.asyncProperty(edgeInput, async (input) => {
+        await expectScenarioOrError(() => validateScenario(input, 'edge.yaml'), 'edge.yaml');
+        let scenario: Scenario;
+        try {
+          scenario = validateScenario(input, 'edge.yaml');
+        } catch {
+          return;
+        }
+        expect(Number.isFinite(scenario.load.durationMs) && Number.isFinite(scenario.load.timeoutMs)).toBe(true);
+        expect(plannedAttempts(scenario.load.profile) ?? 1).toBeGreaterThanOrEqual(1);
+        for (const slo of scenario.slos) expect(Number.isFinite(slo.parsed.threshold)).toBe(true);
+      }),
+      { numRuns: 400 },
     );
   });
 });
