@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatError } from '../../../src/cli/format-error.js';
 import { MtlsChaosError } from '../../../src/errors.js';
 import { formatK6Time, importK6, readK6Summary } from '../../../src/k6/index.js';
 import { readRunResult } from '../../../src/result/index.js';
 import { parseSlo } from '../../../src/slo/index.js';
+import { expectPrintedInputError, settledWithin } from '../../support/settled-outcome.js';
 import { fixtureRunResult } from '../report/fixtures/run-result.js';
 
 /**
@@ -33,20 +33,10 @@ async function written(name: string, content: string | Buffer): Promise<string> 
 }
 
 async function expectValueOrError(run: () => Promise<unknown>, file: string): Promise<void> {
-  const started = performance.now();
-  let outcome: unknown;
-  try {
-    outcome = await run();
-  } catch (error) {
-    outcome = error;
-  }
-  expect(performance.now() - started).toBeLessThan(PER_INPUT_MS);
+  const outcome = await settledWithin(run, PER_INPUT_MS);
   if (outcome instanceof Error) {
     expect(outcome, `${outcome.name}: ${outcome.message}`).toBeInstanceOf(MtlsChaosError);
-    const printed = formatError(outcome, false);
-    expect(printed.split('\n')[0]).toMatch(/^error\[E_[A-Z0-9_]+\]: /);
-    expect(printed.split('\n')[0]).toContain(file);
-    expect(printed).not.toMatch(/^\s+at /m);
+    expectPrintedInputError(outcome, file);
   }
 }
 

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { formatError } from '../../../src/cli/format-error.js';
 import { faultKinds } from '../../../src/faults/index.js';
 import { plannedAttempts } from '../../../src/load/index.js';
 import { ScenarioError, loadScenario, validateScenario, type Scenario } from '../../../src/scenario/index.js';
 import { tempDir, validInput } from './scenario-fixtures.js';
+import { expectPrintedInputError, settledWithin } from '../../support/settled-outcome.js';
 
 /**
  * Generated junk thrown at the loader. Whatever comes in, the loader ends in one of two ways,
@@ -18,20 +18,10 @@ import { tempDir, validInput } from './scenario-fixtures.js';
 const PER_INPUT_MS = 1_000;
 
 async function expectScenarioOrError(run: () => Promise<Scenario> | Scenario, file: string): Promise<void> {
-  const started = performance.now();
-  let outcome: unknown;
-  try {
-    outcome = await run();
-  } catch (error) {
-    outcome = error;
-  }
-  expect(performance.now() - started).toBeLessThan(PER_INPUT_MS);
+  const outcome = await settledWithin(run, PER_INPUT_MS);
   if (outcome instanceof ScenarioError) {
-    const printed = formatError(outcome, false);
-    expect(printed.split('\n')[0]).toMatch(/^error\[E_[A-Z_]+\]: /);
-    expect(printed.split('\n')[0]).toContain(file);
+    expectPrintedInputError(outcome, file);
     expect(outcome.message).not.toContain('\n');
-    expect(printed).not.toMatch(/^\s+at /m);
     expect(outcome.problems.length).toBeGreaterThan(0);
     return;
   }
