@@ -37,7 +37,7 @@ export const RUNNER_PATHS = { tls: '/etc/mtls-chaos/tls', results: '/results' } 
  * runner (k6-operator's TestRunSpec.NeedsShellCmd), so ${HOSTNAME} names each runner's file.
  */
 export function k6Manifests(input: K6ManifestInput): K6Manifests {
-  const base = `mtls-chaos-${input.drill}`.slice(0, 50);
+  const base = kubernetesName(`mtls-chaos-${input.drill}`, 50);
   const names = { testRun: base, configMap: `${base}-script`, secret: `${base}-tls`, resultsClaim: `${base}-results` };
   const env = [
     { name: SCRIPT_ENV.tlsDir, value: RUNNER_PATHS.tls },
@@ -91,4 +91,17 @@ export function k6Manifests(input: K6ManifestInput): K6Manifests {
 
 export function toYaml(document: Record<string, unknown>): string {
   return stringify(document, { lineWidth: 0 });
+}
+
+/**
+ * A DNS-1123 label Kubernetes accepts as a name (lower-case alphanumerics and '-', starting and
+ * ending with an alphanumeric), at most `maxLength` long so that suffixes like "-results" fit in 63.
+ */
+export function kubernetesName(text: string, maxLength: number): string {
+  const name = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, maxLength)
+    .replace(/^-+|-+$/g, '');
+  return name.length > 0 ? name : 'mtls-chaos';
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { k6Manifests, toYaml } from '../../../src/k6/index.js';
+import { kubernetesName } from '../../../src/k6/k6-manifests.js';
 import { testRunValidator } from '../../support/k6-testrun-schema.js';
 
 const input = { drill: 'gateway-pause', parallelism: 4, scriptFile: 'script.ts', tlsDir: 'tls', tlsFiles: ['ca.crt', 'client-1.crt', 'client-1.key'] };
@@ -35,5 +36,16 @@ describe('k6Manifests', () => {
       'kubectl create secret generic mtls-chaos-gateway-pause-tls --from-file=tls/ca.crt --from-file=tls/client-1.crt --from-file=tls/client-1.key',
     );
     for (const document of [manifests.testRun, manifests.kustomization, manifests.resultsClaim]) expect(toYaml(document)).not.toMatch(/BEGIN|PRIVATE/);
+  });
+});
+
+describe('kubernetesName', () => {
+  it('never ends in "-" where the 50-character cut falls, and keeps to DNS-1123 characters', () => {
+    const cut = kubernetesName(`mtls-chaos-${'a'.repeat(38)}-tail`, 50);
+    expect(cut).toBe(`mtls-chaos-${'a'.repeat(38)}`);
+    expect(kubernetesName('mtls-chaos-Expired_Client.Cert', 50)).toBe('mtls-chaos-expired-client-cert');
+    for (const name of [cut, kubernetesName('--', 50), kubernetesName(`x${'-'.repeat(60)}`, 50)]) {
+      expect(name).toMatch(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
+    }
   });
 });
