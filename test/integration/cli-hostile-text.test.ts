@@ -65,6 +65,13 @@ describe('scenario text on the terminal', () => {
     expect(result.stderr).toContain('typo\\x1b]52;c;cm0gLXJmIH4=\\x07');
     for (const line of result.stderr.trimEnd().split('\n')) expect(line).toMatch(/^(error\[E_[A-Z_]+\]: |  hint: |    )/);
   }, 60_000);
+
+  it("commander's own error for an unknown flag quotes it written out, exit 2", async () => {
+    const result = await runCli(['validate', `--bogus${CLEAR}`]);
+    expect(result.exitCode).toBe(2);
+    expectInert(result.stderr);
+    expect(result.stderr).toContain("unknown option '--bogus\\x1b");
+  }, 60_000);
 });
 
 describe('result text on the terminal and in summary.md', () => {
