@@ -41,7 +41,8 @@ interface BenchFlags extends Partial<IdentityFlags> {
   minAttempts: string;
   resolution: string;
   maxSteps: string;
-  resume: boolean;
+  /** Undefined when neither --resume nor --no-resume was given. */
+  resume?: boolean;
   json?: string;
   html?: string;
   workers?: string;
@@ -75,7 +76,10 @@ export function benchCommand(): Command {
     .option('--min-attempts <n>', `stretch a step at a low rate until it holds n measured attempts (at most ${MAX_STRETCHED_STEP_MS / 1_000}s): an SLO judged on a handful of attempts flips on one stray failure`, '50')
     .option('--resolution <ratio>', 'stop bisecting when the passing and failing rates are this close, e.g. 5%', '5%')
     .option('--max-steps <n>', 'bound on the number of steps', '20')
-    .option('--no-resume', 'always do full handshakes (default: offer each identity\'s last TLS session)')
+    // Full handshakes unless asked: a capacity quoted from a URL counts new mTLS handshakes, as
+    // scenarios do (load.resumption defaults to false); --resume measures resumed ones.
+    .option('--resume', 'offer each identity\'s last TLS session (default: full handshakes; for a scenario, its load.resumption)')
+    .option('--no-resume', 'always do full handshakes, even for a scenario with load.resumption: true')
     .option('--json <file>', 'write the result (capacity, limitedBy, steps[]) as JSON to <file>')
     .option('--html <file>', 'write one self-contained HTML page to <file>: latency, success and CPU against the offered rate, the knee marked, the steps')
     .option('--workers <n>', `load generator worker threads (default: every core, here ${defaultGeneratorWorkers(false)}, for a gateway on another machine; cores - 1, here ${defaultGeneratorWorkers(true)}, for one on this machine: a loopback or local address, a lab, or --gateway-pid)`)
@@ -157,7 +161,7 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
       hint: 'add --slo "handshake.p95 < 100ms", or slos: [...] to the scenario',
     });
   }
-  const base: Scenario = { ...scenario, load: { ...scenario.load, resumption: scenario.load.resumption && flags.resume } };
+  const base: Scenario = { ...scenario, load: { ...scenario.load, resumption: flags.resume ?? scenario.load.resumption } };
   const { combinations, skipped } = flags.matrix === undefined ? { combinations: [{ label: describeConfiguration(base), change: '', scenario: base }], skipped: [] } : matrixCombinations(base, parseMatrixDimensions(flags.matrix));
   await sweepDeadRuns();
   const rows: MatrixRow[] = [];
@@ -238,7 +242,7 @@ export function settingsFrom(flags: BenchFlags, target: { targetOnThisMachine: b
     minAttempts: wholeNumber(flags.minAttempts, '--min-attempts', 1, 100_000),
     resolution: parseResolution(flags.resolution),
     maxSteps: wholeNumber(flags.maxSteps, '--max-steps', 1, 100),
-    resume: flags.resume,
+    resume: flags.resume ?? false,
     workers: flags.workers === undefined ? defaultGeneratorWorkers(target.targetOnThisMachine) : wholeNumber(flags.workers, '--workers', 1, MAX_GENERATOR_WORKERS),
     workersChosenBy: flags.workers !== undefined ? 'flag' : target.targetOnThisMachine ? 'local-target' : 'remote-target',
     timeoutMs,

@@ -54,7 +54,10 @@ export function loadCommand(): Command {
     .option('--concurrency <n>', `closed loop: attempts kept in flight (1 to ${MAX_CONCURRENCY})`)
     .requiredOption('--duration <duration>', 'how long to offer load, e.g. 30s or 5m (at most 24h)')
     .option('--timeout <duration>', 'per-attempt timeout (handshake_timeout)', '5s')
-    .option('--no-resume', 'always do full handshakes (default: offer each identity\'s last TLS session)')
+    // Full handshakes unless asked, as scenarios do (load.resumption defaults to false): a rate
+    // quoted from `load` is of new mTLS handshakes unless --resume was given.
+    .option('--resume', 'offer each identity\'s last TLS session (resumed handshakes)', false)
+    .option('--no-resume', 'always do full handshakes (the default)')
     .option('--max-in-flight <n>', 'open loop: drop (and count) attempts beyond this many in flight')
     .option('--json <file>', 'also write the summary as JSON to <file>')
     .action(async (url: string, flags: LoadFlags) => {

@@ -89,7 +89,7 @@ describe('mtls-chaos bench finds a known capacity', () => {
       expectConsistent(report);
       expect(stderr).toMatch(/^step 1 ramp {4}offered \d+\.\d\/s achieved/m);
       expect(stdout).toContain('generator: 2 worker threads (--workers)');
-      expect(report.settings).toMatchObject({ workers: 2, workersChosenBy: 'flag', minAttempts: 40 });
+      expect(report.settings).toMatchObject({ workers: 2, workersChosenBy: 'flag', minAttempts: 40, resume: false });
       // The front's own CPU was measured (it is a local process named with --gateway-pid).
       expect(report.steps.every((step) => step.gatewayCpu !== null)).toBe(true);
       const outcome = knownCapacityOutcome(report, capacity);

@@ -27,7 +27,7 @@ const identityFlags = () => [
 describe('mtls-chaos load', () => {
   it('offers 20/s for 2 s against nginx and writes the JSON summary', async () => {
     const out = join(workDir, 'load.json');
-    const result = await runCli(['load', nginx.url, ...identityFlags(), '--rate', '20/s', '--duration', '2s', '--json', out]);
+    const result = await runCli(['load', nginx.url, ...identityFlags(), '--rate', '20/s', '--duration', '2s', '--resume', '--json', out]);
     expect(result.exitCode).toBe(0);
     // A progress line each second on stderr, a table on stdout.
     expect(result.stderr).toMatch(/\[1s\/2s\] \d+ attempts/);
@@ -49,13 +49,14 @@ describe('mtls-chaos load', () => {
     }
   });
 
-  it('runs a closed loop with --concurrency and --no-resume: only full handshakes', async () => {
+  it('runs a closed loop with --concurrency: by default only full handshakes', async () => {
     const out = join(workDir, 'closed.json');
-    const result = await runCli(['load', nginx.url, ...identityFlags(), '--concurrency', '2', '--duration', '1s', '--no-resume', '--json', out]);
+    const result = await runCli(['load', nginx.url, ...identityFlags(), '--concurrency', '2', '--duration', '1s', '--json', out]);
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(await readFile(out, 'utf8'));
     expect(report.succeeded).toBeGreaterThan(5);
     expect(report.succeeded).toBe(report.attempts);
+    expect(report.resume).toBe(false);
     expect(report.resumed).toBe(0);
     expect(report.peakInFlight).toBe(2);
   });
