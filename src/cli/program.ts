@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { TOOL_VERSION } from '../version.js';
 import { benchCommand } from './bench-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { exportCommand } from './export-command.js';
@@ -14,13 +15,12 @@ import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
 import { validateCommand } from './validate-command.js';
 
-export const VERSION = '0.1.0';
 
 /** The whole command tree; main.ts runs it, tests can inspect it. */
 export function buildProgram(): Command {
   const program = new Command('mtls-chaos')
     .description('chaos and load testing for mutual TLS: disposable labs, handshake load, faults, SLO verdicts')
-    .version(VERSION)
+    .version(TOOL_VERSION)
     .option('--debug', 'print stack traces of errors', false)
     .showHelpAfterError('(run with --help for usage)');
   program.addCommand(runCommand());

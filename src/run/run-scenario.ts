@@ -38,8 +38,9 @@ import { driveExternalLoad, type ExternalLoadOptions } from './external-load.js'
 import { DEFAULT_CHECKPOINT_INTERVAL_MS, checkpointResult, startResultCheckpoints } from './result-checkpoint.js';
 import { untilUrgent } from './until-urgent.js';
 import { scenarioLoadTarget } from './scenario-load-target.js';
+import { TOOL_VERSION } from '../version.js';
 
-export const TOOL_VERSION = '0.1.0';
+export { TOOL_VERSION };
 
 export interface RunOptions {
   /** Parent folder of the run's folder; default ./reports. */
