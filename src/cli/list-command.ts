@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { relative } from 'node:path';
 import { MtlsChaosError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { faultDefinitions } from '../faults/index.js';
 import { BUILT_IN_SCENARIO_DIR, ScenarioError, listScenarioFiles, loadScenario } from '../scenario/index.js';
 import { formatError } from './format-error.js';
 import { printErr, printOut } from './print.js';
@@ -11,10 +12,22 @@ export function listCommand(): Command {
   return new Command('list')
     .description('list the drills in a folder (by default the built-in ones) with their one-line descriptions')
     .option('--dir <dir>', 'folder of scenario files', BUILT_IN_SCENARIO_DIR)
-    .action(async (options: { dir: string }, command: Command) => {
+    .option('--faults', 'list the fault kinds a scenario\'s faults[].kind can name instead, one line each')
+    .action(async (options: { dir: string; faults?: boolean }, command: Command) => {
+      if (options.faults) {
+        listFaultKinds();
+        return;
+      }
       const debug = Boolean(command.optsWithGlobals()['debug']);
       await listScenarios(options.dir, debug);
     });
+}
+
+/** Every kind in the fault registry (src/faults/registry.ts) with its one-line summary. */
+function listFaultKinds(): void {
+  const definitions = [...faultDefinitions()].sort((a, b) => a.kind.localeCompare(b.kind));
+  const width = Math.max(...definitions.map((definition) => definition.kind.length));
+  for (const definition of definitions) printOut(`${definition.kind.padEnd(width)}  ${definition.summary}\n`);
 }
 
 async function listScenarios(dir: string, debug: boolean): Promise<void> {

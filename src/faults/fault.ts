@@ -65,7 +65,7 @@ export interface FaultEffect {
  */
 export interface FaultDefinition<Schema extends z.ZodType = z.ZodType> {
   readonly kind: string;
-  /** One line for `mtls-chaos list --faults` and the JSON Schema. */
+  /** One line for `mtls-chaos list --faults`. */
   readonly summary: string;
   readonly options: Schema;
   create(options: z.output<Schema>): Fault;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGENERATE_SCHEMA_COMMAND, scenarioJsonSchemaText } from '../../src/scenario/index.js';
 import { runCli } from '../support/run-cli.js';
+import { faultKinds } from '../../src/faults/index.js';
 
 const GOOD = `name: good
 description: A good drill.
@@ -121,6 +122,14 @@ describe('mtls-chaos list', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toMatch(/^good {2}.*good\.yaml {2}A good drill\.$/m);
     expect(result.stderr).toContain('load.durtion: unknown field; did you mean "duration"?');
+  });
+
+  it('--faults lists every kind of the fault registry with its summary', async () => {
+    const result = await runCli(['list', '--faults']);
+    expect(result.exitCode).toBe(0);
+    const kinds = result.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
+    expect(kinds).toEqual([...faultKinds()].sort());
+    expect(result.stdout).toMatch(/^ocsp-outage {2,}the OCSP responder goes down/m);
   });
 });
 
