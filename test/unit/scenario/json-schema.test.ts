@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_SCENARIO_DIR, REGENERATE_SCHEMA_COMMAND, scenarioJsonSchema, scenarioJsonSchemaText } from '../../../src/scenario/index.js';
+import { faultKinds } from '../../../src/faults/index.js';
+import { BUILT_IN_SCENARIO_DIR, REGENERATE_SCHEMA_COMMAND, listScenarioFiles, scenarioJsonSchema, scenarioJsonSchemaText } from '../../../src/scenario/index.js';
 
 const COMMITTED = join(BUILT_IN_SCENARIO_DIR, 'scenario.schema.json');
 
@@ -27,4 +29,26 @@ describe('the scenario JSON Schema', () => {
     expect(schema.properties.lab.properties.gateway.properties.kind.enum).toEqual(['node', 'nginx', 'haproxy']);
     expect(schema.properties.slos.items.anyOf).toHaveLength(2);
   });
+
+  it('documents each fault kind\'s own options, and an editor checking against it accepts every built-in drill\'s faults and flags a typo', async () => {
+    const schema = scenarioJsonSchema() as any;
+    const entry = schema.properties.faults.items;
+    expect(entry.allOf.map((branch: any) => branch.if.properties.kind.const).sort()).toEqual(faultKinds());
+    const outage = entry.allOf.find((branch: any) => branch.if.properties.kind.const === 'ocsp-outage').then;
+    expect(outage.properties.mode).toMatchObject({ enum: expect.arrayContaining(['down', 'blackhole']), description: expect.stringMatching(/connection refused/) });
+
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(entry);
+    const entries: unknown[] = [];
+    for (const file of (await listScenarioFiles(BUILT_IN_SCENARIO_DIR)).filter((name) => name.endsWith('.ts'))) {
+      const drill = (await import(file)).default as { faults?: unknown[] };
+      entries.push(...(drill.faults ?? []));
+    }
+    expect(entries.length).toBeGreaterThan(40);
+    for (const fault of entries) expect(validate(fault), JSON.stringify({ fault, errors: validate.errors })).toBe(true);
+    // A misspelt option, and an option of another kind, are what an editor now underlines.
+    expect(validate({ at: '6s', for: '6s', kind: 'ocsp-outage', mdoe: 'down' })).toBe(false);
+    expect(validate({ at: '6s', kind: 'gateway-pause', link: 'gateway-ocsp' })).toBe(false);
+    expect(validate({ at: '6s', kind: 'ocsp-outage', mode: 'sideways' })).toBe(false);
+  });
 });
+
