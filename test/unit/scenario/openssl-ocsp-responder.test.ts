@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OCSP_OUTAGE_MODES, OPENSSL_OUTAGE_MODES } from '../../../src/faults/ocsp-outage.js';
 import { ScenarioError, validateScenario } from '../../../src/scenario/index.js';
-import { validInput } from './scenario-fixtures.js';
+import { validationError, validInput } from './scenario-fixtures.js';
 
 type Mutable = Record<string, any>;
 
@@ -14,13 +14,7 @@ function withOpensslResponder(change: (input: Mutable) => void = () => {}): Muta
 }
 
 function errorOf(input: Mutable): ScenarioError {
-  try {
-    validateScenario(input, 'drill.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScenarioError);
-    return error as ScenarioError;
-  }
-  throw new Error('expected the scenario to be invalid');
+  return validationError(input);
 }
 
 describe('lab.ocspResponder kind openssl', () => {

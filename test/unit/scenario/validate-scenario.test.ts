@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, validateScenario } from '../../../src/scenario/index.js';
-import { validInput } from './scenario-fixtures.js';
+import { validationError, validInput } from './scenario-fixtures.js';
 
 type Mutable = Record<string, any>;
 
@@ -8,13 +8,7 @@ type Mutable = Record<string, any>;
 function problemsOf(change: (input: Mutable) => void): ScenarioError {
   const input = validInput() as Mutable;
   change(input);
-  try {
-    validateScenario(input, 'drill.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScenarioError);
-    return error as ScenarioError;
-  }
-  throw new Error('expected the scenario to be invalid');
+  return validationError(input);
 }
 
 describe('validateScenario: valid input', () => {

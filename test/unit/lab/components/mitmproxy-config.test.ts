@@ -5,8 +5,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseStats } from '../../../../src/lab/components/mitmproxy-interceptor.js';
 import { MITMPROXY_ADDON_SOURCE, mitmdumpCommand, startLab, type MitmdumpInput } from '../../../../src/lab/index.js';
 import { buildLabPki } from '../../../../src/pki/index.js';
-import { ScenarioError, validateScenario } from '../../../../src/scenario/index.js';
-import { validInput } from '../../scenario/scenario-fixtures.js';
+import { validateScenario } from '../../../../src/scenario/index.js';
+import { problemLines, validInput } from '../../scenario/scenario-fixtures.js';
 
 const INPUT: MitmdumpInput = {
   upstream: { host: 'gateway-node', port: 8443 },
@@ -91,14 +91,7 @@ describe('lab.interceptor kind mitmproxy', () => {
     input.lab = { gateway: { kind: 'node' }, interceptor: { kind: 'mitmproxy' } };
     expect(validateScenario(input, 'drill.yaml').lab.interceptor).toEqual({ kind: 'mitmproxy' });
     input.lab.interceptor = { kind: 'squid' };
-    let problems: string[] = [];
-    try {
-      validateScenario(input, 'drill.yaml');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ScenarioError);
-      problems = (error as ScenarioError).problems.map((problem) => `${problem.path.join('.')}: ${problem.message}`);
-    }
-    expect(problems).toEqual(['lab.interceptor.kind: expected "builtin" or "mitmproxy", got "squid"']);
+    expect(problemLines(input)).toEqual(['lab.interceptor.kind: expected "builtin" or "mitmproxy", got "squid"']);
   });
 
   it('on the local runtime: refused before anything starts, naming the field and --runtime docker', async () => {
