@@ -17,3 +17,25 @@ export function pickFreePort(): Promise<number> {
     });
   });
 }
+
+/** How many free ports a program gets to bind before its failure to start is final. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts a program that cannot bind port 0 (nginx, haproxy) on a port picked free, and again on
+ * another one when `lostThePort` finds in its log that something took the port in between.
+ */
+export async function startOnFreePort<T>(
+  start: (port: number) => Promise<T>,
+  options: { readonly signal: AbortSignal; readonly lostThePort: () => Promise<boolean> },
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await pickFreePort();
+    try {
+      return await start(port);
+    } catch (error) {
+      if (attempt < PORT_ATTEMPTS && !options.signal.aborted && (await options.lostThePort())) continue;
+      throw error;
+    }
+  }
+}

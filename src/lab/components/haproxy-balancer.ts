@@ -1,15 +1,14 @@
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BalancerRouteLog, type BalancerRouteQuery } from '../balancer-route-log.js';
 import { spawnTlsServer } from '../spawn-tls-server.js';
-import { pickFreePort } from '../free-port.js';
+import { startOnFreePort } from '../free-port.js';
 import { shellQuote } from '../shell-quote.js';
 import { waitForTlsHandshake } from '../wait-for-tls.js';
 import { haproxyBalancerConfig, ROUTE_LINE } from './haproxy-balancer-config.js';
-import { findHaproxy } from './haproxy-gateway.js';
+import { findHaproxy, haproxyLostItsPort } from './haproxy-gateway.js';
 import type { StartedTcpBalancer, TcpBalancerOptions } from './tcp-balancer.js';
 
-const PORT_ATTEMPTS = 3;
 
 /**
  * Starts haproxy in TCP mode in front of the replicas' 127.0.0.1 ports. Locally the haproxy
@@ -23,10 +22,9 @@ export async function startHaproxyBalancer(options: TcpBalancerOptions): Promise
   const configFile = join(options.dir, `${options.name}.cfg`);
   const logFile = join(options.dir, `${options.name}.log`);
   const pidFile = join(options.dir, `${options.name}.pid`);
-  for (let attempt = 1; ; attempt++) {
-    const port = await pickFreePort();
-    await writeFile(configFile, haproxyBalancerConfig({ port, backends, pidFile }), { mode: 0o600 });
-    try {
+  return startOnFreePort(
+    async (port) => {
+      await writeFile(configFile, haproxyBalancerConfig({ port, backends, pidFile }), { mode: 0o600 });
       if (runtime?.startProgram) {
         const program = await runtime.startProgram(
           {
@@ -55,12 +53,9 @@ export async function startHaproxyBalancer(options: TcpBalancerOptions): Promise
         ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
       });
       return new HaproxyBalancer(options.name, port, backends, proc.logFile, () => proc.groupPids(), () => proc.stop());
-    } catch (error) {
-      const log = await readFile(logFile, 'utf8').catch(() => '');
-      if (attempt < PORT_ATTEMPTS && /cannot bind socket|Address already in use/.test(log) && !options.signal.aborted) continue;
-      throw error;
-    }
-  }
+    },
+    { signal: options.signal, lostThePort: () => haproxyLostItsPort(logFile) },
+  );
 }
 
 class HaproxyBalancer implements StartedTcpBalancer {

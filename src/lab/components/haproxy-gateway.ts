@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { CpuUsageReading } from '../../metrics/index.js';
 import type { SupervisedProcess } from '../child-process-supervisor.js';
 import { spawnTlsServer } from '../spawn-tls-server.js';
-import { pickFreePort } from '../free-port.js';
+import { startOnFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
 import { shellQuote } from '../shell-quote.js';
@@ -23,7 +23,6 @@ export interface HaproxyGatewayOptions extends GatewayOptions {
   readonly haproxyBinary?: string;
 }
 
-const PORT_ATTEMPTS = 3;
 const RELOAD_TIMEOUT_MS = 10_000;
 const OLD_WORKER_DRAIN_MS = 3_000;
 /** sun_path holds 108 bytes; a deeper work directory goes without the master CLI socket. */
@@ -122,12 +121,10 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
     return gateway;
   }
 
-  for (let attempt = 1; ; attempt++) {
-    const port = await pickFreePort();
-    await writeFile(configFile, haproxyConfig(configFor(port)), { mode: 0o600 });
-    let proc: SupervisedProcess;
-    try {
-      proc = await spawnTlsServer({
+  return startOnFreePort(
+    async (port) => {
+      await writeFile(configFile, haproxyConfig(configFor(port)), { mode: 0o600 });
+      const proc = await spawnTlsServer({
         name: options.name,
         command: binary,
         args: haproxyArgs,
@@ -138,22 +135,19 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
         ...(options.registry ? { registry: options.registry } : {}),
         ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
       });
-    } catch (error) {
-      const log = await readFile(join(options.dir, `${options.name}.log`), 'utf8').catch(() => '');
-      if (attempt < PORT_ATTEMPTS && /cannot bind socket|Address already in use/.test(log) && !options.signal.aborted) continue;
-      throw error;
-    }
-    return new StartedHaproxyGateway(
-      options.name,
-      port,
-      options.caPem,
-      proc,
-      configFile,
-      files,
-      (policy) => haproxyConfig(configFor(port, policy)),
-      withMasterSocket ? masterSocket : undefined,
-    );
-  }
+      return new StartedHaproxyGateway(
+        options.name,
+        port,
+        options.caPem,
+        proc,
+        configFile,
+        files,
+        (policy) => haproxyConfig(configFor(port, policy)),
+        withMasterSocket ? masterSocket : undefined,
+      );
+    },
+    { signal: options.signal, lostThePort: () => haproxyLostItsPort(join(options.dir, `${options.name}.log`)) },
+  );
 }
 
 /** The gateway's copies of its PEM files, and what was last written to them (to roll back). */
@@ -371,4 +365,10 @@ class StartedHaproxyGateway implements StartedGateway {
   stop(): Promise<void> {
     return this.proc.stop();
   }
+}
+
+/** Whether haproxy's log says its port was taken between our pick and its bind. */
+export async function haproxyLostItsPort(logFile: string): Promise<boolean> {
+  const log = await readFile(logFile, 'utf8').catch(() => '');
+  return /cannot bind socket|Address already in use/.test(log);
 }

@@ -6,7 +6,7 @@ import type { ErrorCategory } from '../../metrics/error-category.js';
 import type { CpuUsageReading } from '../../metrics/index.js';
 import type { SupervisedProcess } from '../child-process-supervisor.js';
 import { spawnTlsServer } from '../spawn-tls-server.js';
-import { pickFreePort } from '../free-port.js';
+import { startOnFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
 import { waitForTlsHandshake } from '../wait-for-tls.js';
@@ -20,7 +20,6 @@ export interface NginxGatewayOptions extends GatewayOptions {
   readonly nginxBinary?: string;
 }
 
-const PORT_ATTEMPTS = 3;
 const RELOAD_TIMEOUT_MS = 10_000;
 const OLD_WORKER_DRAIN_MS = 3_000;
 
@@ -117,13 +116,11 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
     if (program.cpuUsage) gateway.cpuUsage = () => program.cpuUsage?.();
     return gateway;
   }
-  for (let attempt = 1; ; attempt++) {
-    const port = await pickFreePort();
-    await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
-    await errorLog.startAtEnd();
-    let proc: SupervisedProcess;
-    try {
-      proc = await spawnTlsServer({
+  return startOnFreePort(
+    async (port) => {
+      await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
+      await errorLog.startAtEnd();
+      const proc = await spawnTlsServer({
         name: options.name,
         // -e: the error log before the config is read, so that early errors land in our prefix too.
         command: binary,
@@ -135,13 +132,10 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
         ...(options.registry ? { registry: options.registry } : {}),
         ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
       });
-    } catch (error) {
-      const log = (await errorLog.linesSince(0)).join('\n');
-      if (attempt < PORT_ATTEMPTS && /Address already in use/.test(log) && !options.signal.aborted) continue;
-      throw error;
-    }
-    return new StartedNginxGateway(options.name, port, options.caPem, proc, errorLog, nginxFiles(port));
-  }
+      return new StartedNginxGateway(options.name, port, options.caPem, proc, errorLog, nginxFiles(port));
+    },
+    { signal: options.signal, lostThePort: async () => /Address already in use/.test((await errorLog.linesSince(0)).join('\n')) },
+  );
 }
 
 interface NginxFiles {
