@@ -136,9 +136,10 @@ describe('network drills on the docker runtime: the fault proxy in a container b
     expect(phaseRate(result, 'fault', 'ocsp_unavailable')).toBeGreaterThanOrEqual(0.5);
     expect(result.byPhase.fault!.categories.handshake_timeout).toBe(0);
     // Success comes back once the heal has completed (iptables rules removed through an exec,
-    // slow on a busy host) and the OCSP queries in flight then have run out their 1 s timeout.
+    // slow on a busy host) and the OCSP queries in flight then have run out their 1 s timeout
+    // (connects whose SYN was dropped retry after a further second: 0.948 from heal + 1 s once).
     expect(result.recovery?.timeMs).toBeLessThan(5_000);
-    const settled = successSince(result, healedAtMs(result) + 1_000);
+    const settled = successSince(result, healedAtMs(result) + 2_000);
     expect(settled.attempts).toBeGreaterThan(40);
     expect(settled.successRate).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
