@@ -1,6 +1,7 @@
 import type { ErrorCategory } from '../metrics/error-category.js';
 import type { ComponentOptions } from './component-options.js';
 import type { CpuUsageReading } from '../metrics/index.js';
+import type { GatewayConfigTemplate } from './own-config/gateway-config-template.js';
 
 export interface GatewayOcspSpec {
   /** off: no check; hard-fail: no usable answer refuses the client; soft-fail: lets it in. */
@@ -58,6 +59,13 @@ export interface GatewayOptions extends ComponentOptions {
   /** What clients should trust for the server (the lab root). */
   readonly caPem: string;
   readonly authorization?: GatewayAuthorization;
+  /**
+   * nginx and haproxy: the team's own config (lab.gateway.config) in place of the generated one,
+   * its placeholders filled from `files`, `ocspResponderUrl` and the port (own-config/gateway-config-template.ts).
+   */
+  readonly ownConfig?: GatewayConfigTemplate;
+  /** The lab's OCSP responder as the gateway reaches it, for {{ocsp_responder}} whatever ocsp.mode says. */
+  readonly ocspResponderUrl?: string;
   /** Node only: also listen for plain HTTP on 127.0.0.1 (behind lab.tlsTerminator), trusting only identities signed with this secret. */
   readonly identityBackend?: { readonly secretFile: string };
 }
