@@ -50,6 +50,17 @@ export interface ProgramSpec {
   readonly readyTimeoutMs?: number;
 }
 
+/** A program that runs to completion in its image (runtime.runOnce). */
+export interface OneShotProgramSpec {
+  readonly name: string;
+  /** As ProgramSpec.image: 'nginx' is mtls-chaos/nginx:latest. */
+  readonly image: string;
+  readonly command: readonly string[];
+  /** The folder the program reads (mounted at the same path). */
+  readonly dir: string;
+  readonly timeoutMs?: number;
+}
+
 /** The program's main process and its group, as host processes (signals, CPU, reload). */
 export interface RunningProgram {
   readonly port: number;
@@ -72,6 +83,11 @@ export interface Runtime {
   start(spec: ComponentSpec, signal: AbortSignal): Promise<RunningComponent>;
   /** Docker only: a program from its own image; the local runtime spawns programs itself. */
   startProgram?(spec: ProgramSpec, signal: AbortSignal): Promise<RunningProgram>;
+  /**
+   * Docker only: runs a program from its image to completion (a config checker such as `nginx -t`)
+   * with the same folders mounted as startProgram, and gives its exit code and its output.
+   */
+  runOnce?(spec: OneShotProgramSpec, signal: AbortSignal): Promise<{ readonly exitCode: number; readonly output: string }>;
   /** Removes leftovers of dead runs; returns how many runs had some. */
   sweep(): Promise<number>;
   /** Docker only: network faults inside the components' own namespaces (the local runtime's go through the fault proxy). */
