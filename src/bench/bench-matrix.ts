@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { gatewayKinds, type GatewayKindRegistry } from '../lab/index.js';
 import type { KeyAlgorithm } from '../pki/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { BenchReport } from './bench-report.js';
@@ -20,19 +21,6 @@ export interface MatrixCombination {
 
 const KEY_LABELS: Partial<Record<KeyAlgorithm, string>> = { 'ecdsa-p256': 'ECDSA P-256', 'rsa-2048': 'RSA-2048', ed25519: 'Ed25519' };
 const KEY_VALUES = ['ecdsa-p256', 'rsa-2048', 'ed25519'] as const satisfies readonly KeyAlgorithm[];
-
-/**
- * What a gateway kind can be asked for, so the matrix is written once over lab.gateway.kind: a
- * new kind declares its abilities here (one line) and gets every dimension it supports.
- * Ed25519 needs OpenSSL 1.1.1+ on both sides (node and nginx here have OpenSSL 3); client OCSP
- * needs a gateway that checks it (HAProxy checks client certificates against CRLs only: docs/ARCHITECTURE.md, "OCSP and CRLs in real gateways").
- */
-const GATEWAY_ABILITIES: Record<string, { readonly ed25519: boolean; readonly clientOcsp: boolean }> = {
-  node: { ed25519: true, clientOcsp: true },
-  nginx: { ed25519: true, clientOcsp: true },
-  haproxy: { ed25519: true, clientOcsp: false },
-};
-const UNKNOWN_GATEWAY = { ed25519: false, clientOcsp: false };
 
 /** "ECDSA P-256, chain 2, resumption off, OCSP off, TLS 1.3": the configuration a row benched. */
 export function describeConfiguration(scenario: Scenario): string {
@@ -70,8 +58,13 @@ export function parseMatrixDimensions(value: string | true): MatrixDimension[] {
  * not 72, and each row reads as the cost of one change). Dimensions a gateway kind cannot do are
  * left out and named in `skipped`.
  */
-export function matrixCombinations(base: Scenario, dimensions: readonly MatrixDimension[]): { combinations: MatrixCombination[]; skipped: string[] } {
-  const abilities = GATEWAY_ABILITIES[base.lab.gateway.kind] ?? UNKNOWN_GATEWAY;
+export function matrixCombinations(
+  base: Scenario,
+  dimensions: readonly MatrixDimension[],
+  kinds: GatewayKindRegistry = gatewayKinds,
+): { combinations: MatrixCombination[]; skipped: string[] } {
+  // What the gateway kind can be asked for (its registry definition), with its reason when not.
+  const { abilities } = kinds.definition(base.lab.gateway.kind);
   const combinations: MatrixCombination[] = [{ label: describeConfiguration(base), change: describeChange(base, undefined), scenario: base }];
   const skipped: string[] = [];
   const add = (dimension: MatrixDimension, scenario: Scenario) =>
@@ -81,8 +74,8 @@ export function matrixCombinations(base: Scenario, dimensions: readonly MatrixDi
       case 'key':
         for (const algorithm of KEY_VALUES) {
           if (algorithm === base.pki.algorithm) continue;
-          if (algorithm === 'ed25519' && !abilities.ed25519) {
-            skipped.push(`Ed25519: the ${base.lab.gateway.kind} gateway does not support it`);
+          if (algorithm === 'ed25519' && abilities.ed25519 !== true) {
+            skipped.push(`Ed25519: the ${base.lab.gateway.kind} gateway does not support it (${abilities.ed25519})`);
             continue;
           }
           add(dimension, { ...base, pki: { ...base.pki, algorithm } });
@@ -97,9 +90,13 @@ export function matrixCombinations(base: Scenario, dimensions: readonly MatrixDi
         add(dimension, { ...base, load: { ...base.load, resumption: !base.load.resumption } });
         break;
       case 'ocsp': {
+        if (base.lab.gateway.config) {
+          skipped.push(`OCSP: your own gateway config (${base.lab.gateway.config}) decides it`);
+          break;
+        }
         const on = base.lab.gateway.ocsp.mode !== 'off';
-        if (!on && !abilities.clientOcsp) {
-          skipped.push(`OCSP: the ${base.lab.gateway.kind} gateway does not check client certificates with OCSP`);
+        if (!on && abilities.clientOcsp !== true) {
+          skipped.push(`OCSP: the ${base.lab.gateway.kind} gateway does not check client certificates with OCSP (${abilities.clientOcsp})`);
           break;
         }
         add(dimension, {

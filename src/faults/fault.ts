@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { LabSpec, StartedLab } from '../lab/index.js';
+import type { GatewayAbilities, LabSpec, StartedLab } from '../lab/index.js';
 import type { LoadControl } from '../load/index.js';
 import type { ErrorCategory } from '../metrics/index.js';
 import type { LabPki } from '../pki/index.js';
@@ -71,9 +71,10 @@ export interface FaultDefinition<Schema extends z.ZodType = z.ZodType> {
   create(options: z.output<Schema>): Fault;
   /**
    * What is missing from the lab for this fault, as a message naming the lab field to add
-   * (e.g. "needs lab.gateway.replicas >= 2"), or undefined when the lab can host it.
+   * (e.g. "needs lab.gateway.replicas >= 2"), or undefined when the lab can host it. `gateway`
+   * is what the lab's gateway kind can do (its registered abilities when omitted).
    */
-  requires?(options: z.output<Schema>, lab: LabSpec): string | undefined;
+  requires?(options: z.output<Schema>, lab: LabSpec, gateway?: GatewayAbilities): string | undefined;
   /**
    * The runtime this fault needs when the other cannot host it, and why; the run refuses it on
    * the other runtime before anything starts (a scenario's runtime can be overridden by `run

@@ -100,7 +100,8 @@ export function describeOcspOutage(fault: OcspOutageOptions): string {
 /** What the lab lacks for an OCSP fault to reach the gateway; shared with the revocation fault. */
 export function ocspRequirement(lab: LabSpec): string | undefined {
   if (!lab.ocspResponder) return 'needs lab.ocspResponder: { kind: builtin } or { kind: openssl } (the responder it breaks)';
-  if (!lab.gateway.ocsp || lab.gateway.ocsp.mode === 'off') {
+  // With the team's own config, the config decides (checked against it when the scenario loads).
+  if (!lab.gateway.config && (!lab.gateway.ocsp || lab.gateway.ocsp.mode === 'off')) {
     return 'needs lab.gateway.ocsp.mode "hard-fail" or "soft-fail": with OCSP off the gateway never asks the responder';
   }
   return undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gatewayKinds, inability } from '../lab/index.js';
 import type { FaultDefinition } from './fault.js';
 
 const OPENSSL_LIST = /^[A-Za-z0-9_:+\-.!@=]+$/;
@@ -38,10 +39,13 @@ export const tlsPolicy: FaultDefinition<typeof options> = {
   kind: 'tls-policy',
   summary: "the gateway's TLS policy narrows mid-run (TLS 1.3 only, fewer ciphers or signature algorithms)",
   options,
-  requires: (policy, lab) =>
-    lab.gateway.kind === 'haproxy' && policy.sigalgs
-      ? 'cannot set sigalgs on the haproxy gateway: haproxy 2.6 has no signature-algorithm bind keyword (2.8 has); drop sigalgs or use the node or nginx gateway'
-      : undefined,
+  requires: (policy, lab, gateway = gatewayKinds.definition(lab.gateway.kind).abilities) => {
+    if (lab.gateway.config) {
+      return `cannot narrow the TLS policy of your own gateway config (${lab.gateway.config}): it sets its protocols and ciphers itself; drop the fault or the config`;
+    }
+    const cannot = policy.sigalgs ? inability(gateway.sigalgs) : undefined;
+    return cannot && `cannot set sigalgs on the ${lab.gateway.kind} gateway: ${cannot}; drop sigalgs or use the ${gatewayKinds.kindsAble('sigalgs').join(' or ')} gateway`;
+  },
   create: (policy) => {
     let injected = false;
     return {

@@ -13,13 +13,20 @@ export interface GatewayOcspSpec {
   readonly responderUrl?: string;
 }
 
-/** Which gateway runs: our own Node server, or the local nginx or haproxy binary. */
-export type GatewayKind = 'node' | 'nginx' | 'haproxy';
+/** Which gateway runs: one of the registered kinds (gateway-kinds/registry.ts). */
+export type { GatewayKind } from './gateway-kinds/registry.js';
+import type { GatewayKind } from './gateway-kinds/registry.js';
 
 export interface GatewaySpec {
   readonly kind: GatewayKind;
   /** Defaults to gateway-<kind>. */
   readonly name?: string;
+  /**
+   * The team's own config file (nginx or haproxy) in place of the generated one, with
+   * {{placeholders}} the lab fills (own-config/gateway-config-template.ts); resolved against the
+   * scenario's folder when the scenario is loaded.
+   */
+  readonly config?: string;
   /** Client-certificate OCSP checking, like nginx ssl_ocsp (not haproxy: CRLs only). */
   readonly ocsp?: GatewayOcspSpec;
   /** Check client certificates against the CAs' CRLs (nginx ssl_crl, haproxy crl-file). */

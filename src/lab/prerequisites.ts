@@ -2,9 +2,10 @@ import { accessSync, constants } from 'node:fs';
 import { findExecutable } from './find-executable.js';
 import type Docker from 'dockerode';
 import { ENGINE_HINT } from './docker/engine-hint.js';
+import { gatewayKinds, type GatewayKindRegistry } from './gateway-kinds/registry.js';
 
 /** What a prerequisite serves: `docker` is the docker runtime; the rest are optional parts of the local one. */
-export type PrerequisiteUse = 'docker runtime' | 'nginx gateway' | 'haproxy gateway' | 'openssl' | 'clock skew' | 'HTML report tests';
+export type PrerequisiteUse = 'docker runtime' | `${string} gateway` | 'openssl' | 'clock skew' | 'HTML report tests';
 
 export interface Prerequisite {
   readonly name: string;
@@ -16,19 +17,21 @@ export interface Prerequisite {
   readonly fix?: string;
 }
 
-/** The images the docker runtime uses (containers/<name>/Dockerfile), built from the offline base. */
-export const DOCKER_IMAGES = ['mtls-chaos/base:bookworm', 'mtls-chaos/node:latest', 'mtls-chaos/nginx:latest', 'mtls-chaos/haproxy:latest', 'mtls-chaos/openssl-ocsp:latest', 'mtls-chaos/net-tools:latest', 'mtls-chaos/mitmproxy:latest'];
+/** Images of the docker runtime that are not a gateway kind's, and what runs them. */
+const COMPONENT_IMAGES: readonly { readonly name: string; readonly use: string }[] = [
+  { name: 'mtls-chaos/base:bookworm', use: 'every other image, as its base' },
+  { name: 'mtls-chaos/node:latest', use: 'the node gateway, the builtin OCSP responder, fault proxies, the interceptor' },
+  { name: 'mtls-chaos/openssl-ocsp:latest', use: 'the OCSP responder of kind openssl' },
+  { name: 'mtls-chaos/net-tools:latest', use: 'partition and packet loss in a container\'s network namespace' },
+  { name: 'mtls-chaos/mitmproxy:latest', use: 'the interceptor of kind mitmproxy' },
+];
 
-/** What each image runs, for doctor's detail column. */
-const IMAGE_USES: Readonly<Record<string, string>> = {
-  'mtls-chaos/base:bookworm': 'every other image, as its base',
-  'mtls-chaos/node:latest': 'the node gateway, the builtin OCSP responder, fault proxies, the interceptor',
-  'mtls-chaos/nginx:latest': 'the nginx gateway',
-  'mtls-chaos/haproxy:latest': 'the haproxy gateway and the haproxy balancer',
-  'mtls-chaos/openssl-ocsp:latest': 'the OCSP responder of kind openssl',
-  'mtls-chaos/net-tools:latest': 'partition and packet loss in a container\'s network namespace',
-  'mtls-chaos/mitmproxy:latest': 'the interceptor of kind mitmproxy',
-};
+/** The images the docker runtime uses (containers/<name>/Dockerfile): the components' and each gateway kind's. */
+export function dockerImages(kinds: GatewayKindRegistry = gatewayKinds): { readonly name: string; readonly use: string }[] {
+  const images = new Map(COMPONENT_IMAGES.map((image) => [image.name, image.use]));
+  for (const { image } of kinds.definitions) if (!images.has(image.name)) images.set(image.name, image.use);
+  return [...images].map(([name, use]) => ({ name, use }));
+}
 
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
@@ -36,15 +39,15 @@ const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
  * What this machine has of what mtls-chaos can use. The local runtime needs only Node; every
  * other line serves a gateway kind, the docker runtime or a test suite, and says how to get it.
  */
-export async function checkPrerequisites(options: { docker?: Docker; searchPath?: string } = {}): Promise<Prerequisite[]> {
+export async function checkPrerequisites(options: { docker?: Docker; searchPath?: string; gatewayKinds?: GatewayKindRegistry } = {}): Promise<Prerequisite[]> {
+  const kinds = options.gatewayKinds ?? gatewayKinds;
   const searchPath = options.searchPath ?? process.env.PATH ?? '';
   const binary = (name: string, use: PrerequisiteUse, fix: string, fallbacks: readonly string[] = []): Prerequisite => {
     const found = findExecutable(name, searchPath, fallbacks);
     return found ? { name, use, ok: true, detail: found } : { name, use, ok: false, detail: 'not found in PATH', fix };
   };
   const checks: Prerequisite[] = [
-    binary('nginx', 'nginx gateway', 'apt-get install nginx', ['/usr/sbin/nginx']),
-    binary('haproxy', 'haproxy gateway', 'apt-get install haproxy', ['/usr/sbin/haproxy']),
+    ...kinds.definitions.flatMap((definition) => definition.binaries.map((program) => binary(program.name, `${definition.kind} gateway`, program.fix, program.fallbacks))),
     binary('openssl', 'openssl', 'apt-get install openssl'),
     readable('libfaketime', 'clock skew', LIBFAKETIME, 'apt-get install faketime'),
     binary('chromium', 'HTML report tests', 'apt-get install chromium', ['/usr/bin/chromium']),
@@ -59,17 +62,17 @@ export async function checkPrerequisites(options: { docker?: Docker; searchPath?
   }
   if (version !== undefined) {
     checks.push({ name: 'docker engine', use: 'docker runtime', ok: true, detail: `version ${version}` });
-    for (const image of DOCKER_IMAGES) {
+    for (const image of dockerImages(kinds)) {
       let present = true;
       try {
-        await docker.getImage(image).inspect();
+        await docker.getImage(image.name).inspect();
       } catch {
         present = false;
       }
       checks.push(
         present
-          ? { name: image, use: 'docker runtime', ok: true, detail: `present${IMAGE_USES[image] ? ` (used by ${IMAGE_USES[image]})` : ''}` }
-          : { name: image, use: 'docker runtime', ok: false, detail: `missing${IMAGE_USES[image] ? ` (used by ${IMAGE_USES[image]})` : ''}`, fix: 'npm run containers:build (offline: debootstrap + docker import, then docker build)' },
+          ? { name: image.name, use: 'docker runtime', ok: true, detail: `present (used by ${image.use})` }
+          : { name: image.name, use: 'docker runtime', ok: false, detail: `missing (used by ${image.use})`, fix: 'npm run containers:build (offline: debootstrap + docker import, then docker build)' },
       );
     }
   }

@@ -2,9 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComponentSummary } from '../result/run-result.js';
 import { BalancedGateway } from './balanced-gateway.js';
-import { startHaproxyGateway } from './components/haproxy-gateway.js';
-import { startNginxGateway } from './components/nginx-gateway.js';
-import { startNodeGateway } from './components/node-gateway.js';
+import { gatewayKinds } from './gateway-kinds/registry.js';
 import { startHaproxyBalancer } from './components/haproxy-balancer.js';
 import { startTcpBalancer, type BalancerKind, type StartedTcpBalancer } from './components/tcp-balancer.js';
 import type { GatewayOptions, GatewaySpec, StartedGateway } from './gateway.js';
@@ -45,7 +43,7 @@ export async function startGateways(
     await mkdir(dir, { recursive: true, mode: 0o700 });
     log(`starting gateway/${spec.kind} ${name}`);
     const options = { ...common, name, dir };
-    const replica = await startReplica(spec, options);
+    const replica = await gatewayKinds.definition(spec.kind).start(spec, options);
     onStarted(replica);
     replicas.push(replica);
     log(`gateway/${spec.kind} ${name} ready on 127.0.0.1:${replica.port}`);
@@ -72,17 +70,6 @@ export async function startGateways(
   onStarted(balancer);
   log(`balancer/${kind} ready on 127.0.0.1:${balancer.port}, round-robin over ${count} replicas`);
   return { gateway: new BalancedGateway(replicas, balancer), replicas, balancer };
-}
-
-function startReplica(spec: GatewaySpec, options: GatewayOptions): Promise<StartedGateway> {
-  switch (spec.kind) {
-    case 'nginx':
-      return startNginxGateway({ ...options, ...(spec.workerProcesses ? { workerProcesses: spec.workerProcesses } : {}) });
-    case 'haproxy':
-      return startHaproxyGateway({ ...options, ...(spec.rejectWith ? { rejectWith: spec.rejectWith } : {}) });
-    case 'node':
-      return startNodeGateway(options);
-  }
 }
 
 /** The lab's component list entries for the gateways (replicas first, then the balancer). */

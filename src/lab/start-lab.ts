@@ -2,10 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { issueCrl, writeLabPki, type LabPki } from '../pki/index.js';
 import type { ComponentSummary } from '../result/run-result.js';
-import { assertNginxSupports } from './components/nginx-config.js';
-import { findNginx } from './components/nginx-gateway.js';
-import { assertHaproxySupports } from './components/haproxy-config.js';
-import { findHaproxy } from './components/haproxy-gateway.js';
+import { gatewayKinds, inability } from './gateway-kinds/registry.js';
 import { startOcspResponder, type StartedOcspResponder } from './components/ocsp-responder.js';
 import { assertLocalOpensslOcspPossible, startOpensslOcspResponder } from './components/openssl-ocsp-responder.js';
 import type { GatewaySpec, StartedGateway } from './gateway.js';
@@ -95,20 +92,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       hint: 'use interceptor: { kind: builtin } in front of replicas (it runs on the host beside the balancer), or one gateway replica',
     });
   }
-  if (spec.gateway.kind === 'nginx' && options.runtime?.kind !== 'docker') {
-    findNginx();
-    assertNginxSupports(spec.gateway.ocsp);
-    if (spec.gateway.authorization) {
-      throw new LabError('E_LAB_NGINX_CONFIG', 'nginx cannot authorize clients by SAN: its variables expose the subject DN, not the SANs', {
-        path: ['lab', 'gateway', 'authorization'],
-        hint: 'use the node gateway for SAN allow-lists',
-      });
-    }
-  }
-  if (spec.gateway.kind === 'haproxy') {
-    if (options.runtime?.kind !== 'docker') findHaproxy();
-    assertHaproxySupports(spec.gateway);
-  }
+  gatewayKinds.definition(spec.gateway.kind).preflight(spec.gateway, options.runtime?.kind ?? 'local');
   if (spec.ocspResponder?.kind === 'openssl' && options.runtime?.kind !== 'docker') assertLocalOpensslOcspPossible();
   const registry = new RunRegistry(options.runId, options.registryDir);
   const killNow = () => log(`stopping now: killed ${registry.killNow().processGroups} process group(s) of the lab`);
@@ -193,10 +177,11 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     // the gateway's plain-HTTP backend checks them with (0600, removed with the PKI folder).
     let identitySecretFile: string | undefined;
     if (spec.tlsTerminator) {
-      if (gatewaySpec.kind !== 'node' || (gatewaySpec.replicas ?? 1) > 1) {
-        throw new LabError('E_LAB_TERMINATOR', 'lab.tlsTerminator needs the node gateway with one replica', {
+      const cannot = inability(gatewayKinds.definition(gatewaySpec.kind).abilities.signedIdentity);
+      if (cannot !== undefined || (gatewaySpec.replicas ?? 1) > 1) {
+        throw new LabError('E_LAB_TERMINATOR', `lab.tlsTerminator needs a gateway that trusts its signed identity, with one replica${cannot ? `: ${cannot}` : ''}`, {
           path: ['lab', 'tlsTerminator'],
-          hint: 'nginx and haproxy gateways cannot verify a signed identity header (nginx would need njs or lua); use gateway: { kind: node }',
+          hint: `use gateway: { kind: ${gatewayKinds.kindsAble('signedIdentity').join(' | ')} } with one replica`,
         });
       }
       identitySecretFile = join(pkiDir, 'identity-header-secret');

@@ -8,7 +8,7 @@ export { describePlan, summarisePlan } from './plan.js';
 export { MAX_SCENARIO_BYTES, SCENARIO_EXTENSIONS, readScenarioFile } from './read-scenario-file.js';
 export { ScenarioError, formatFieldPath } from './scenario-error.js';
 export type { ScenarioProblem } from './scenario-error.js';
-export { GATEWAY_KINDS, OCSP_MODES, RUNTIMES, SCENARIO_LIMITS, scenarioSchema } from './scenario-schema.js';
+export { GATEWAY_KINDS, OCSP_MODES, RUNTIMES, SCENARIO_LIMITS, scenarioSchema, scenarioSchemaFor } from './scenario-schema.js';
 export type { Scenario, ScenarioInput } from './scenario-schema.js';
 export { SLO_SCOPES } from './slo-field.js';
 export type { ScenarioSlo } from './slo-field.js';

@@ -43,14 +43,11 @@ type LinkFieldsOutput = {
   tlsTerminator?: { kind: 'builtin' } | undefined;
 };
 
-/** Problems across lab fields: a link named twice, gateway-ocsp without a responder. */
+/** Problems across lab fields: a link named twice, gateway-ocsp without a responder (what the gateway kind cannot: scenario-schema.ts). */
 export function checkLinks(
   lab: LinkFieldsOutput & { ocspResponder?: unknown; gateway?: { kind: string; replicas?: number } },
   addIssue: (path: (string | number)[], message: string) => void,
 ): void {
-  if (lab.tlsTerminator && lab.gateway && lab.gateway.kind !== 'node') {
-    addIssue(['tlsTerminator'], 'needs gateway kind node: nginx cannot verify a signed identity header (x-ssl-client-cert) without njs or lua');
-  }
   if (lab.tlsTerminator && (lab.gateway?.replicas ?? 1) > 1) addIssue(['tlsTerminator'], 'needs a single gateway replica (the terminator forwards to one backend)');
   if (lab.tlsTerminator && lab.interceptor) addIssue(['tlsTerminator'], 'expected either interceptor or tlsTerminator in front of the gateway, not both');
   const seen = new Set<string>();

@@ -1,3 +1,4 @@
+import { isAbsolute, normalize } from 'node:path';
 import { z } from 'zod';
 import { MAX_CONCURRENCY, MAX_LOAD_DURATION_MS, MAX_RATE_PER_SECOND, plannedAttempts, profileDurationMs, type LoadProfile } from '../load/index.js';
 import { formatDuration } from '../duration.js';
@@ -5,7 +6,7 @@ import { KEY_ALGORITHMS } from '../pki/index.js';
 import { countField, durationField, expectedGot, rateField } from './field-types.js';
 import { sloField } from './slo-field.js';
 import { MAX_TIMELINE_FAULTS, faultDefinition, faultKinds, type TimelineEntry } from '../faults/index.js';
-import { HAPROXY_REJECT_MODES, MAX_GATEWAY_REPLICAS, type LabSpec } from '../lab/index.js';
+import { MAX_GATEWAY_REPLICAS, gatewayKinds, inability, type GatewayAbilities, type GatewayKindRegistry, type GatewayOcspSpec, type GatewaySpec, type LabSpec } from '../lab/index.js';
 import { checkLinks, linkFields, linksSpecOf } from './links-field.js';
 import { checkFaultOverlaps } from './fault-overlaps.js';
 
@@ -32,7 +33,8 @@ export const SCENARIO_LIMITS = {
   maxCertificateLifetimeMs: 3_650 * DAY_MS,
 } as const;
 
-export const GATEWAY_KINDS = ['node', 'nginx', 'haproxy'] as const;
+/** The registered gateway kinds (src/lab/gateway-kinds/registry.ts). */
+export const GATEWAY_KINDS = gatewayKinds.kinds;
 export const OCSP_MODES = ['off', 'hard-fail', 'soft-fail'] as const;
 export const RUNTIMES = ['local', 'docker'] as const;
 
@@ -88,36 +90,91 @@ const ocspSchema = z
   })
   .meta({ description: 'OCSP checking of client certificates by the gateway.' });
 
-const gatewaySchema = z
-  .strictObject({
-    kind: enumField(GATEWAY_KINDS).meta({
-      description: 'node: our own TLS server; nginx: the local nginx binary with a generated config; haproxy: the local haproxy binary (2.2+, master-worker) with a generated config.',
-    }),
-    rejectWith: enumField(HAPROXY_REJECT_MODES)
-      .optional()
-      .meta({
-        description:
-          'haproxy gateway only: how it refuses a client certificate. http (default): verify optional, then HTTP 495/496 naming the reason in x-mtls-chaos-reason; alert: verify required, the handshake ends with a TLS alert naming the reason.',
+/**
+ * lab.gateway over a set of gateway kinds: the fields every kind has, then each kind's own
+ * (GatewayKindDefinition.options), which the lab check below refuses for any other kind.
+ */
+function gatewaySchemaFor<Kind extends string>(registry: GatewayKindRegistry<Kind>) {
+  const ownFields = Object.assign({}, ...registry.definitions.map((definition) => definition.options.shape)) as Record<string, z.ZodType>;
+  return z
+    .strictObject({
+      kind: enumField(registry.kinds).meta({
+        description: registry.definitions.map((definition) => `${definition.kind}: ${definition.description}`).join('; ') + '.',
       }),
-    ocsp: ocspSchema.prefault({}),
-    crl: booleanField().default(false).meta({ description: 'Check client certificates against the lab CRL.' }),
-    replicas: countField(1, MAX_GATEWAY_REPLICAS, 'How many gateway replicas (named <gateway>-1..N); more than 1 needs lab.balancer.').default(1),
-    authorization: z
-      .strictObject({
-        allowSans: z.array(z.string().min(1)).optional().meta({ description: 'URI or DNS SANs allowed in, exactly, e.g. "spiffe://example.org/ns/lab/sa/client-1".' }),
-        allowSanPrefixes: z.array(z.string().min(1)).optional().meta({ description: 'SAN prefixes allowed in, e.g. "spiffe://example.org/ns/lab/".' }),
-      })
-      .refine((rules) => (rules.allowSans?.length ?? 0) + (rules.allowSanPrefixes?.length ?? 0) > 0, {
-        message: 'expected at least one entry in allowSans or allowSanPrefixes: an empty allow-list refuses everyone',
-      })
-      .optional()
-      .meta({ description: 'node gateway only: authorize verified clients by SAN; others get 403 (forbidden). nginx and haproxy 2.6 cannot read SANs.' }),
-  })
-  .meta({ description: 'The mTLS gateway under test.' });
+      ...ownFields,
+      config: z
+        .string({ error: (issue) => expectedGot('the path of your gateway config, e.g. "./nginx-team.conf"', issue.input) })
+        .min(1, { error: () => 'expected the path of your gateway config, got an empty string' })
+        // The file is read and handed to nginx or haproxy, whose errors quote it: a scenario from
+        // elsewhere must not point the tool at /etc/shadow. Inside the scenario's folder only.
+        .refine((path) => !isAbsolute(path) && !normalize(path).split(/[\\/]/).includes('..'), {
+          error: (issue) => expectedGot('a path inside the scenario\'s folder (copy or link your config beside the scenario)', issue.input),
+        })
+        .optional()
+        .meta({
+          description:
+            'nginx and haproxy: your own config file (relative to the scenario) instead of the generated one, with {{placeholders}} where the lab puts its port, certificates, CRL and responder (README, "Your own gateway configuration").',
+        }),
+      ocsp: ocspSchema.prefault({}),
+      crl: booleanField().default(false).meta({ description: 'Check client certificates against the lab CRL (with config: provide it as {{crl}}).' }),
+      replicas: countField(1, MAX_GATEWAY_REPLICAS, 'How many gateway replicas (named <gateway>-1..N); more than 1 needs lab.balancer.').default(1),
+      authorization: z
+        .strictObject({
+          allowSans: z.array(z.string().min(1)).optional().meta({ description: 'URI or DNS SANs allowed in, exactly, e.g. "spiffe://example.org/ns/lab/sa/client-1".' }),
+          allowSanPrefixes: z.array(z.string().min(1)).optional().meta({ description: 'SAN prefixes allowed in, e.g. "spiffe://example.org/ns/lab/".' }),
+        })
+        .refine((rules) => (rules.allowSans?.length ?? 0) + (rules.allowSanPrefixes?.length ?? 0) > 0, {
+          message: 'expected at least one entry in allowSans or allowSanPrefixes: an empty allow-list refuses everyone',
+        })
+        .optional()
+        .meta({ description: 'Authorize verified clients by SAN; others get 403 (forbidden). Only kinds that can read SANs (node).' }),
+    })
+    .meta({ description: 'The mTLS gateway under test.' });
+}
 
-const labSchema = z
+type GatewayOutput = z.output<ReturnType<typeof gatewaySchemaFor<string>>>;
+
+/**
+ * What a gateway kind cannot be asked for, said where it was asked: each rule reads the kind's
+ * abilities (src/lab/gateway-kinds/gateway-kind.ts), so a new kind brings its own refusals.
+ */
+function checkGatewayAbilities(
+  gateway: GatewayOutput & Readonly<Record<string, unknown>>,
+  lab: { readonly tlsTerminator?: unknown },
+  registry: GatewayKindRegistry,
+  addIssue: (path: (string | number)[], message: string, input?: unknown) => void,
+): void {
+  const { kind } = gateway;
+  const definition = registry.definition(kind);
+  const cannot = (ability: keyof GatewayAbilities) => inability(definition.abilities[ability]);
+  const useKinds = (ability: keyof GatewayAbilities) => registry.kindsAble(ability).map((able) => `"${able}"`).join(' or ');
+  const mode = gateway.ocsp.mode;
+  const checks: [boolean, keyof GatewayAbilities, (string | number)[], (reason: string) => string, unknown][] = [
+    [gateway.authorization !== undefined, 'sanAuthorization', ['gateway', 'authorization'], (reason) => `is not available with lab.gateway.kind "${kind}": ${reason}; use kind ${useKinds('sanAuthorization')}`, undefined],
+    [mode !== 'off', 'clientOcsp', ['gateway', 'ocsp', 'mode'], (reason) => `expected "off" with lab.gateway.kind "${kind}", got "${mode}": ${reason}`, mode],
+    [mode === 'soft-fail' && !cannot('clientOcsp'), 'ocspSoftFail', ['gateway', 'ocsp', 'mode'], (reason) => `expected "off" or "hard-fail" with lab.gateway.kind "${kind}", got "soft-fail": ${reason}`, mode],
+    [gateway.config !== undefined, 'ownConfig', ['gateway', 'config'], (reason) => `is not available with lab.gateway.kind "${kind}": ${reason}`, gateway.config],
+    [lab.tlsTerminator !== undefined, 'signedIdentity', ['tlsTerminator'], (reason) => `needs gateway kind ${useKinds('signedIdentity')}: ${reason}`, undefined],
+  ];
+  for (const [asked, ability, path, message, input] of checks) {
+    const reason = asked ? cannot(ability) : undefined;
+    if (reason !== undefined) addIssue(path, message(reason), input);
+  }
+  for (const field of Object.keys(gateway)) {
+    const owner = registry.kindOwningOption(field);
+    if (owner !== undefined && owner !== kind && gateway[field] !== undefined) {
+      addIssue(['gateway', field], `is a ${owner} gateway option, and lab.gateway.kind is "${kind}"; remove it or use kind "${owner}"`, gateway[field]);
+    }
+  }
+  if (gateway.config !== undefined && mode !== 'off') {
+    addIssue(['gateway', 'ocsp', 'mode'], `expected "off" with lab.gateway.config: your config decides OCSP checking (e.g. nginx ssl_ocsp); remove lab.gateway.ocsp`, mode);
+  }
+}
+
+function labSchemaFor<Kind extends string>(registry: GatewayKindRegistry<Kind>) {
+  return z
   .strictObject({
-    gateway: gatewaySchema,
+    gateway: gatewaySchemaFor(registry),
     ocspResponder: z
       .strictObject({
         kind: enumField(['builtin', 'openssl']).meta({
@@ -176,47 +233,9 @@ const labSchema = z
         input: undefined,
       });
     }
-    if (lab.gateway.kind === 'nginx' && lab.gateway.authorization) {
-      context.addIssue({
-        code: 'custom',
-        path: ['gateway', 'authorization'],
-        message: 'is not available with lab.gateway.kind "nginx": nginx 1.22 exposes the client subject DN ($ssl_client_s_dn), not its SANs; use kind "node"',
-        input: undefined,
-      });
-    }
-    if (lab.gateway.kind === 'haproxy' && lab.gateway.authorization) {
-      context.addIssue({
-        code: 'custom',
-        path: ['gateway', 'authorization'],
-        message: 'is not available with lab.gateway.kind "haproxy": haproxy 2.6 has no sample fetch for a client certificate\'s SANs; use kind "node"',
-        input: undefined,
-      });
-    }
-    if (lab.gateway.kind === 'haproxy' && mode !== 'off') {
-      context.addIssue({
-        code: 'custom',
-        path: ['gateway', 'ocsp', 'mode'],
-        message: `expected "off" with lab.gateway.kind "haproxy", got "${mode}": haproxy checks client certificates against CRLs only (use crl: true), never OCSP`,
-        input: mode,
-      });
-    }
-    if (lab.gateway.rejectWith !== undefined && lab.gateway.kind !== 'haproxy') {
-      context.addIssue({
-        code: 'custom',
-        path: ['gateway', 'rejectWith'],
-        message: `is a haproxy gateway option, and lab.gateway.kind is "${lab.gateway.kind}"; remove it or use kind "haproxy"`,
-        input: lab.gateway.rejectWith,
-      });
-    }
-    if (lab.gateway.kind === 'nginx' && mode === 'soft-fail') {
-      context.addIssue({
-        code: 'custom',
-        path: ['gateway', 'ocsp', 'mode'],
-        message: 'expected "off" or "hard-fail" with lab.gateway.kind "nginx", got "soft-fail": nginx ssl_ocsp is hard-fail only',
-        input: mode,
-      });
-    }
+    checkGatewayAbilities(lab.gateway, lab, registry, (path, message, input) => context.addIssue({ code: 'custom', path, message, input }));
   });
+}
 
 const RATE_DESCRIPTION = { maxPerSecond: SCENARIO_LIMITS.maxRatePerSecond } as const;
 
@@ -433,8 +452,12 @@ const faultsField = z
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
-/** The whole scenario, from what people write (strings, defaults) to what a run uses (numbers). */
-export const scenarioSchema = z
+/**
+ * The whole scenario, from what people write (strings, defaults) to what a run uses (numbers),
+ * over a set of gateway kinds: the registered ones (scenarioSchema), or a test's.
+ */
+export function scenarioSchemaFor<Kind extends string>(registry: GatewayKindRegistry<Kind>) {
+  return z
   .strictObject(
     {
       $schema: z.string().optional().meta({ description: 'The JSON Schema this file follows (for editors); ignored.' }),
@@ -451,7 +474,7 @@ export const scenarioSchema = z
         .meta({ description: 'What the drill breaks, what a healthy system does, what the SLOs assert. The first line is the one-liner of `mtls-chaos list`.' }),
       runtime: runtimeField,
       pki: pkiSchema.prefault({}),
-      lab: labSchema,
+      lab: labSchemaFor(registry),
       load: loadSchema,
       slos: z
         .array(sloField, { error: (issue) => expectedGot('a list of SLOs like ["handshake.p95 < 150ms"]', issue.input) })
@@ -484,7 +507,7 @@ export const scenarioSchema = z
           params: { code: 'E_SCENARIO_FAULTS' },
         });
       }
-      const missing = faultDefinition(fault.kind).requires?.(fault.options, labSpecOf(scenario.lab));
+      const missing = faultDefinition(fault.kind).requires?.(fault.options, labSpecOf(scenario.lab, registry), registry.definition(scenario.lab.gateway.kind).abilities);
       if (missing) context.addIssue({ code: 'custom', path: ['faults', index, 'kind'], message: `fault ${fault.kind} ${missing}`, input: undefined });
     });
     checkFaultOverlaps(scenario.faults, (index, message) =>
@@ -514,18 +537,7 @@ export const scenarioSchema = z
       serverLifetimeMs: scenario.pki.serverLifetime,
     },
     lab: {
-      gateway: {
-        kind: scenario.lab.gateway.kind,
-        ocsp: {
-          mode: scenario.lab.gateway.ocsp.mode,
-          cacheTtlMs: scenario.lab.gateway.ocsp.cacheTtl,
-          timeoutMs: scenario.lab.gateway.ocsp.timeout,
-        },
-        crl: scenario.lab.gateway.crl,
-        replicas: scenario.lab.gateway.replicas,
-        ...(scenario.lab.gateway.authorization ? { authorization: scenario.lab.gateway.authorization } : {}),
-        ...(scenario.lab.gateway.rejectWith ? { rejectWith: scenario.lab.gateway.rejectWith } : {}),
-      },
+      gateway: gatewaySpecOf(scenario.lab.gateway, registry),
       ocspResponder: ocspResponderSpecOf(scenario.lab.ocspResponder),
       ...(scenario.lab.balancer ? { balancer: scenario.lab.balancer } : {}),
       ...linksSpecOf(scenario.lab),
@@ -534,26 +546,55 @@ export const scenarioSchema = z
     slos: scenario.slos,
     faults: scenario.faults,
   }));
+}
+
+/** The scenario schema over the registered gateway kinds. */
+export const scenarioSchema = scenarioSchemaFor(gatewayKinds);
 
 /** The lab section as the lab module's LabSpec (durations in ms), for the faults' requirement checks. */
-function labSpecOf(lab: z.output<typeof labSchema>): LabSpec {
+function labSpecOf(lab: LabOutput, registry: GatewayKindRegistry): LabSpec {
   return {
-    gateway: {
-      kind: lab.gateway.kind,
-      ocsp: { mode: lab.gateway.ocsp.mode, cacheTtlMs: lab.gateway.ocsp.cacheTtl, timeoutMs: lab.gateway.ocsp.timeout },
-      crl: lab.gateway.crl,
-      replicas: lab.gateway.replicas,
-      ...(lab.gateway.authorization ? { authorization: lab.gateway.authorization } : {}),
-      ...(lab.gateway.rejectWith ? { rejectWith: lab.gateway.rejectWith } : {}),
-    },
+    // A test registry's kinds are not GatewayKind; the faults' checks get their abilities beside.
+    gateway: gatewaySpecOf(lab.gateway, registry) as LabSpec['gateway'],
     ...(lab.ocspResponder ? { ocspResponder: ocspResponderSpecOf(lab.ocspResponder) } : {}),
     ...(lab.balancer ? { balancer: lab.balancer } : {}),
     ...linksSpecOf(lab),
   };
 }
 
-function ocspResponderSpecOf(responder: z.output<typeof labSchema>['ocspResponder']): LabSpec['ocspResponder'] {
+function ocspResponderSpecOf(responder: LabOutput['ocspResponder']): LabSpec['ocspResponder'] {
   return responder && { kind: responder.kind, ...(responder.validity === undefined ? {} : { validityMs: responder.validity }) };
+}
+
+/** lab.gateway of a validated scenario: GatewaySpec with its defaults filled in. */
+type ScenarioGateway<Kind extends string> = Omit<GatewaySpec, 'kind' | 'ocsp' | 'crl' | 'replicas'> & {
+  readonly kind: Kind;
+  readonly ocsp: GatewayOcspSpec;
+  readonly crl: boolean;
+  readonly replicas: number;
+};
+
+type LabOutput = z.output<ReturnType<typeof labSchemaFor<string>>>;
+
+/**
+ * lab.gateway as the lab module's GatewaySpec (durations in ms), with the kind's own fields
+ * (checked by its definition's options) passed through as they are.
+ */
+function gatewaySpecOf<Kind extends string>(gateway: GatewayOutput & { kind: Kind } & Readonly<Record<string, unknown>>, registry: GatewayKindRegistry): ScenarioGateway<Kind> {
+  const ownFields = Object.fromEntries(
+    Object.keys(registry.definition(gateway.kind).options.shape)
+      .filter((field) => gateway[field] !== undefined)
+      .map((field) => [field, gateway[field]]),
+  ) as Partial<GatewaySpec>;
+  return {
+    ...ownFields,
+    kind: gateway.kind,
+    ocsp: { mode: gateway.ocsp.mode, cacheTtlMs: gateway.ocsp.cacheTtl, timeoutMs: gateway.ocsp.timeout },
+    crl: gateway.crl,
+    replicas: gateway.replicas,
+    ...(gateway.authorization ? { authorization: gateway.authorization } : {}),
+    ...(gateway.config ? { config: gateway.config } : {}),
+  };
 }
 
 function firstLine(text: string): string {

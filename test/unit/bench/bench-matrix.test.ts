@@ -33,7 +33,7 @@ describe('matrixCombinations', () => {
     const other = { ...base, lab: { ...base.lab, gateway: { ...base.lab.gateway, kind: 'haproxy' as 'nginx' } } };
     const { combinations, skipped } = matrixCombinations(other, parseMatrixDimensions('ocsp,tls'));
     expect(combinations.map((combination) => combination.change).slice(1)).toEqual(['TLS 1.2']);
-    expect(skipped).toEqual(['OCSP: the haproxy gateway does not check client certificates with OCSP']);
+    expect(skipped).toEqual(['OCSP: the haproxy gateway does not check client certificates with OCSP (haproxy checks client certificates against CRLs only (use crl: true), never OCSP)']);
   });
 
   it('refuses unknown dimensions with E_CLI_FLAG', () => {

@@ -125,16 +125,17 @@ describe('impossible fault timelines', () => {
 });
 
 describe('paths that would escape the scenario folder', () => {
-  // No scenario field names a file to read or write: reports go to --out, keys to the run's own
-  // temp folder. So a path in a scenario can only be an unknown field, or data that is never opened.
-  it('a field naming a file outside the folder is an unknown field, never read', () => {
+  // One scenario field names a file to read, lab.gateway.config, and only inside the scenario's
+  // folder; reports go to --out, keys to the run's own temp folder. Any other path in a scenario
+  // is an unknown field, or data that is never opened.
+  it('a field naming a file outside the folder is refused, never read', () => {
     const error = validationError((s) => {
-      s.lab.gateway.config = '../../../etc/nginx/nginx.conf';
+      s.lab.gateway = { kind: 'nginx', config: '../../../etc/nginx/nginx.conf' };
       s.pki = { dir: '/etc/ssl/private' };
     });
     expect(error.problems.map((problem) => [problem.path.join('.'), problem.message])).toEqual([
       ['pki.dir', expect.stringMatching(/^unknown field/)],
-      ['lab.gateway.config', expect.stringMatching(/^unknown field/)],
+      ['lab.gateway.config', expect.stringMatching(/^expected a path inside the scenario's folder/)],
     ]);
   });
 
