@@ -1,10 +1,14 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { assertHaproxyAcceptsOwnConfig } from '../../src/lab/components/haproxy-config-check.js';
+import { fillHaproxyOwnConfig } from '../../src/lab/components/haproxy-own-config.js';
 import { findHaproxy, startHaproxyGateway, type StartedGateway } from '../../src/lab/index.js';
 import { readGatewayConfigTemplate } from '../../src/lab/own-config/gateway-config-template.js';
+import type { OneShotProgramSpec } from '../../src/lab/runtime.js';
 import { issueCrl, writeLabPki } from '../../src/pki/index.js';
 import { attempt } from '../support/gateway-client.js';
 import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
@@ -180,4 +184,33 @@ describe('haproxy gateway with a team\'s own config (lab.gateway.config)', () =>
       expect(haproxyProcessesUnder(lab.dir)).toEqual([]);
     });
   }
+
+  it('checks through runtime.runOnce with the haproxy image when a runtime runs the gateway (docker), mapping lines the same way', async () => {
+    const lab = await ownConfigLab(PRODUCTION_SECTIONS.replace('default_backend app', 'default_backend app\n    bogus-keyword on'));
+    const template = await readGatewayConfigTemplate(lab.configFile);
+    const configFile = join(lab.dir, 'haproxy.cfg');
+    const pki = join(lab.dir, 'pki');
+    const filled = fillHaproxyOwnConfig(template, {
+      listenAddress: '0.0.0.0',
+      port: 8443,
+      echoPort: 18080,
+      replicaName: 'gateway-haproxy',
+      files: { serverPem: join(pki, 'none.pem'), serverCertificate: join(pki, 'none.crt'), serverKey: join(pki, 'none.crt.key'), clientCa: join(pki, 'trust-bundle.pem'), crl: join(pki, 'crl.pem') },
+      prefix: lab.dir,
+    });
+    await writeFile(configFile, filled.text);
+    // Stands in for the docker runtime's runOnce: the same command, run by the local haproxy.
+    const ran: OneShotProgramSpec[] = [];
+    const runtime = {
+      runOnce: (spec: OneShotProgramSpec) => {
+        ran.push(spec);
+        return new Promise<{ exitCode: number; output: string }>((resolve) =>
+          execFile(findHaproxy(), spec.command.slice(1), (error, stdout, stderr) => resolve({ exitCode: typeof error?.code === 'number' ? error.code : 0, output: stdout + stderr })),
+        );
+      },
+    };
+    const check = assertHaproxyAcceptsOwnConfig({ configFile, binary: '/nonexistent/haproxy', runtime, name: 'gateway-haproxy', dir: lab.dir, signal: AbortSignal.timeout(30_000) }, template, filled);
+    await expect(check).rejects.toMatchObject({ code: 'E_LAB_CONFIG', message: expect.stringMatching(/team-gateway\.cfg:7\] : unknown keyword 'bogus-keyword'/) });
+    expect(ran).toMatchObject([{ image: 'haproxy', command: ['haproxy', '-c', '-f', configFile], dir: lab.dir }]);
+  });
 });

@@ -241,7 +241,8 @@ function haproxyEchoFrontend(port: number, replicaName: string): string[] {
 /** Which placeholders put each reloadable file where the config reads it. */
 const RELOADED_BY: Readonly<Record<Exclude<keyof GatewayReloadFiles, 'tlsPolicy'>, readonly GatewayConfigPlaceholder[]>> = {
   certificateChainPem: ['server_pem', 'server_certificate'],
-  keyPem: ['server_pem', 'server_key'],
+  // `crt {{server_certificate}}` reads its key from <crt>.key, which is {{server_key}}'s file.
+  keyPem: ['server_pem', 'server_key', 'server_certificate'],
   trustBundlePem: ['client_ca'],
   crlPem: ['crl'],
 };
