@@ -39,6 +39,8 @@ export interface HaproxyOwnConfigFacts {
   /** `pidfile` in `global`. */
   readonly pidFile: { readonly line: number; readonly value: string } | undefined;
   readonly statsSockets: readonly { readonly line: number; readonly path: string }[];
+  /** The address list (first word) of every `bind` of a frontend or listen section. */
+  readonly binds: readonly { readonly line: number; readonly addresses: readonly string[] }[];
   /** Every placeholder used outside comments. */
   readonly placeholders: ReadonlySet<string>;
 }
@@ -102,6 +104,7 @@ export function haproxyOwnConfigFacts(text: string): HaproxyOwnConfigFacts {
   let listensOnLabPort = false;
   let pidFile: HaproxyOwnConfigFacts['pidFile'];
   const statsSockets: { line: number; path: string }[] = [];
+  const binds: { line: number; addresses: string[] }[] = [];
   const placeholders = new Set<string>();
   for (const { line, words } of configLines(text)) {
     for (const word of words) for (const match of word.matchAll(PLACEHOLDER_WORD)) placeholders.add(match[1]!);
@@ -114,6 +117,7 @@ export function haproxyOwnConfigFacts(text: string): HaproxyOwnConfigFacts {
     if (section === 'global' && keyword === 'pidfile' && words[1] !== undefined) pidFile = { line, value: words[1] };
     if (section === 'global' && keyword === 'stats' && words[1] === 'socket' && words[2] !== undefined) statsSockets.push({ line, path: words[2] });
     if (keyword !== 'bind' || (section !== 'frontend' && section !== 'listen')) continue;
+    binds.push({ line, addresses: (words[1] ?? '').split(',') });
     const onLabPort = words.slice(1).some((word) => word.includes('{{listen}}') || word.includes('{{port}}'));
     listensOnLabPort ||= onLabPort;
     if (words.includes('crl-file')) crl = true;
@@ -123,7 +127,7 @@ export function haproxyOwnConfigFacts(text: string): HaproxyOwnConfigFacts {
       else verifyElsewhere ??= said;
     }
   }
-  return { wholeFile, listensOnLabPort, crl, verify: verifyOnLabPort ?? verifyElsewhere, pidFile, statsSockets, placeholders };
+  return { wholeFile, listensOnLabPort, crl, verify: verifyOnLabPort ?? verifyElsewhere, pidFile, statsSockets, binds, placeholders };
 }
 
 function configError(template: GatewayConfigTemplate, line: number | undefined, problem: string, hint: string): LabError {
@@ -143,6 +147,14 @@ export function assertHaproxyOwnConfigUsable(template: GatewayConfigTemplate): H
   if (!facts.listensOnLabPort) {
     throw configError(template, undefined, 'never listens on the lab\'s port: no `bind` line of a frontend or listen section uses {{listen}} or {{port}}', 'bind where the lab sends its clients, e.g. `bind {{listen}} ssl crt {{server_pem}} ca-file {{client_ca}} verify required`');
   }
+  for (const bind of facts.binds) {
+    for (const address of bind.addresses) {
+      const problem = bindAddressProblem(address);
+      if (problem) {
+        throw configError(template, bind.line, `bind ${address}: ${problem}`, 'lab servers listen on loopback only: bind {{listen}} (or {{address}}:<port>, or 127.0.0.1:<port> for a second listener)');
+      }
+    }
+  }
   if (!facts.wholeFile) return facts;
   if (!facts.pidFile) {
     throw configError(template, undefined, 'has a global section without `pidfile {{pid_file}}`', 'add `pidfile {{pid_file}}` to its global section (the lab runs its own haproxy and must not touch a system one\'s pid file)');
@@ -156,6 +168,27 @@ export function assertHaproxyOwnConfigUsable(template: GatewayConfigTemplate): H
     }
   }
   return facts;
+}
+
+const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/;
+
+/**
+ * Why the lab will not bind this address (an interface other than loopback, or a unix socket
+ * outside the gateway's folder), or undefined. haproxy's forms: [proto@]host:port, :port, *:port,
+ * /path or unix@/path, abns@name, fd@n.
+ */
+function bindAddressProblem(address: string): string | undefined {
+  if (address.includes('{{listen}}') || address.includes('{{address}}')) return undefined;
+  const at = address.indexOf('@');
+  const family = at >= 0 ? address.slice(0, at) : '';
+  const rest = at >= 0 ? address.slice(at + 1) : address;
+  if (family === 'abns' || family === 'fd' || family === 'sockpair') return undefined;
+  if (family === 'unix' || rest.startsWith('/') || rest.startsWith('{{prefix}}')) {
+    return rest.startsWith('{{prefix}}/') ? undefined : 'a unix socket outside the gateway\'s folder ({{prefix}}), where a system haproxy may have its own';
+  }
+  const host = rest.slice(0, Math.max(0, rest.lastIndexOf(':')));
+  if (host === '' || host === '*' || host === '0.0.0.0' || host === '::' || host === '[::]') return 'listens on every interface';
+  return LOOPBACK.test(host) ? undefined : `listens on ${host}, not loopback`;
 }
 
 /** What the lab gives an own config: where to listen, its files, and its process settings. */

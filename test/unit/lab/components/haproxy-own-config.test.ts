@@ -80,6 +80,15 @@ describe('assertHaproxyOwnConfigUsable', () => {
     });
   });
 
+  it('refuses a bind beyond loopback, naming its line, and lets loopback and the gateway folder through', () => {
+    const withSecond = (bind: string) => `${SECTIONS}\nfrontend redirect\n    bind ${bind}\n    http-request redirect scheme https`;
+    expect(refusal(withSecond(':80'))).toMatchObject({ code: 'E_LAB_CONFIG', message: './team.cfg:8: bind :80: listens on every interface', hint: expect.stringContaining('loopback') });
+    expect(refusal(withSecond('*:80,127.0.0.1:81'))?.message).toContain('bind *:80: listens on every interface');
+    expect(refusal(withSecond('ipv4@10.1.2.3:80'))?.message).toContain('listens on 10.1.2.3, not loopback');
+    expect(refusal(withSecond('/run/haproxy/fe.sock'))?.message).toContain('a unix socket outside the gateway');
+    for (const fine of ['127.0.0.1:80', '[::1]:80', '{{address}}:8080', 'unix@{{prefix}}/fe.sock', 'abns@fe']) expect(refusal(withSecond(fine))).toBeUndefined();
+  });
+
   it('requires `pidfile {{pid_file}}` in a whole file, naming the line to change', () => {
     expect(refusal(WHOLE.replace('    pidfile {{pid_file}}\n', ''))).toMatchObject({ code: 'E_LAB_CONFIG', hint: expect.stringContaining('add `pidfile {{pid_file}}`') });
     expect(refusal(WHOLE.replace('{{pid_file}}', '/run/haproxy.pid'))).toMatchObject({ message: expect.stringContaining('./team.cfg:2: pidfile /run/haproxy.pid') });
