@@ -81,6 +81,7 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
   files.write();
   const masterSocket = join(home, 'master.sock');
   const withMasterSocket = Buffer.byteLength(masterSocket) <= MAX_SOCKET_PATH;
+  const pidFile = join(home, 'haproxy.pid');
   const configFor = (port: number, tlsPolicy?: GatewayTlsPolicy): HaproxyConfigInput => ({
     port,
     replicaName: options.name,
@@ -98,7 +99,6 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
   // -W: a master that re-reads the config on SIGUSR2 and replaces its worker; -db keeps it in the
   // foreground even if an own config says `daemon`, so the supervisor (or the container) holds it.
   const haproxyArgs = ['-W', '-db', '-f', configFile, ...(withMasterSocket ? ['-S', `${masterSocket},mode,600`] : [])];
-  const pidFile = join(home, 'haproxy.pid');
   /**
    * Writes haproxy.cfg for this port (and the own config's echo upstream port), checking an own
    * config with haproxy first; gives how to render it again on a reload.
