@@ -18,6 +18,8 @@ export { findHaproxy, startHaproxyGateway } from './components/haproxy-gateway.j
 export type { HaproxyGatewayOptions } from './components/haproxy-gateway.js';
 export { HAPROXY_REJECT_MODES, haproxyConfig } from './components/haproxy-config.js';
 export type { HaproxyConfigInput, HaproxyRejectMode } from './components/haproxy-config.js';
+export { assertHaproxyOwnConfigUsable, haproxyOwnConfigFacts } from './components/haproxy-own-config.js';
+export type { HaproxyOwnConfigFacts } from './components/haproxy-own-config.js';
 export { startOcspResponder } from './components/ocsp-responder.js';
 export type { OcspResponderOptions } from './components/ocsp-responder.js';
 export { startOpensslOcspResponder } from './components/openssl-ocsp-responder.js';

@@ -7,12 +7,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { CpuUsageReading } from '../../metrics/index.js';
 import type { SupervisedProcess } from '../child-process-supervisor.js';
 import { spawnTlsServer } from '../spawn-tls-server.js';
-import { startOnFreePort } from '../free-port.js';
+import { pickFreePort, startOnFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
 import { shellQuote } from '../shell-quote.js';
 import { waitForTlsHandshake } from '../wait-for-tls.js';
+import type { FilledGatewayConfig } from '../own-config/gateway-config-template.js';
+import { assertHaproxyAcceptsOwnConfig } from './haproxy-config-check.js';
 import { assertHaproxySupports, assertHaproxySupportsTlsPolicy, haproxyConfig, type HaproxyConfigInput, type HaproxyRejectMode } from './haproxy-config.js';
+import { assertHaproxyOwnConfigReloads, assertHaproxyOwnConfigUsable, fillHaproxyOwnConfig } from './haproxy-own-config.js';
 
 /** `dir` holds haproxy's own folder, <dir>/haproxy: config, PEM files, pid file, master CLI socket. */
 export interface HaproxyGatewayOptions extends GatewayOptions {
@@ -29,6 +32,8 @@ const OLD_WORKER_DRAIN_MS = 3_000;
 const MAX_SOCKET_PATH = 100;
 const MASTER_CLI_TIMEOUT_MS = 5_000;
 const MASTER_SETTLE_MS = 1_000;
+/** The echo upstream of an own sections-only config in a container: its own loopback, any port but the gateway's. */
+const ECHO_PORT_IN_CONTAINER = 18_080;
 
 /** The haproxy binary in PATH, else /usr/sbin/haproxy (Debian puts it there, outside a user's PATH). */
 export function findHaproxy(searchPath: string = process.env.PATH ?? '', fallbacks: readonly string[] = ['/usr/sbin/haproxy']): string {
@@ -43,9 +48,22 @@ export function findHaproxy(searchPath: string = process.env.PATH ?? '', fallbac
  * Starts the local haproxy binary in master-worker mode (-W) in the foreground, as a supervised
  * child in its own process group, with its own config, PEM copies, pid file and master CLI socket
  * under <dir>/haproxy, so it shares nothing with a system haproxy.
+ *
+ * With options.ownConfig, the team's config (haproxy-own-config.ts) filled in, checked with
+ * `haproxy -c` before anything starts (E_LAB_CONFIG quoting haproxy at the user's file:line), and
+ * run the same way; how it refuses clients is its own (no x-mtls-chaos-reason unless it sets one).
  */
 export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promise<StartedGateway> {
   assertHaproxySupports(options);
+  const own = options.ownConfig;
+  const ownFacts = own ? assertHaproxyOwnConfigUsable(own) : undefined;
+  if (own && options.rejectWith) {
+    throw new LabError('E_LAB_CONFIG', `${own.file}: lab.gateway.rejectWith does not apply to your own config: its bind lines' verify decides how clients are refused`, {
+      file: own.file,
+      path: ['lab', 'gateway', 'rejectWith'],
+      hint: 'drop rejectWith, or drop lab.gateway.config to run the generated config',
+    });
+  }
   const runtime = options.runtime;
   const inContainer = runtime?.startProgram !== undefined;
   const binary = inContainer ? 'haproxy' : (options.haproxyBinary ?? findHaproxy());
@@ -63,6 +81,7 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
   files.write();
   const masterSocket = join(home, 'master.sock');
   const withMasterSocket = Buffer.byteLength(masterSocket) <= MAX_SOCKET_PATH;
+  const pidFile = join(home, 'haproxy.pid');
   const configFor = (port: number, tlsPolicy?: GatewayTlsPolicy): HaproxyConfigInput => ({
     port,
     replicaName: options.name,
@@ -72,18 +91,58 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
     ...(options.rejectWith ? { rejectWith: options.rejectWith } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
     ...(tlsPolicy ? { tlsPolicy } : {}),
-    pidFile: join(home, 'haproxy.pid'),
+    pidFile,
     // In a container: its own network namespace, published on the host's 127.0.0.1 only.
     ...(inContainer ? { bindAddress: '0.0.0.0' } : {}),
   });
   const configFile = join(home, 'haproxy.cfg');
-  // -W: a master that re-reads the config on SIGUSR2 and replaces its worker; in the
-  // foreground (no -D), so the supervisor (or the container) holds the master.
-  const haproxyArgs = ['-W', '-f', configFile, ...(withMasterSocket ? ['-S', `${masterSocket},mode,600`] : [])];
+  // -W: a master that re-reads the config on SIGUSR2 and replaces its worker; -db keeps it in the
+  // foreground even if an own config says `daemon`, so the supervisor (or the container) holds it.
+  const haproxyArgs = ['-W', '-db', '-f', configFile, ...(withMasterSocket ? ['-S', `${masterSocket},mode,600`] : [])];
+  /**
+   * Writes haproxy.cfg for this port (and the own config's echo upstream port), checking an own
+   * config with haproxy first; gives how to render it again on a reload.
+   */
+  const writeConfig = async (port: number, echoPort: number): Promise<(policy: GatewayTlsPolicy | undefined) => string> => {
+    if (!own) {
+      const render = (policy: GatewayTlsPolicy | undefined) => haproxyConfig(configFor(port, policy));
+      await writeFile(configFile, render(undefined), { mode: 0o600 });
+      return render;
+    }
+    const filled: FilledGatewayConfig = fillHaproxyOwnConfig(own, {
+      listenAddress: inContainer ? '0.0.0.0' : '127.0.0.1',
+      port,
+      echoPort,
+      replicaName: options.name,
+      files: {
+        serverPem: files.certificate,
+        serverCertificate: files.chain,
+        serverKey: files.key,
+        clientCa: files.trustBundle,
+        ...(files.hasCrl() ? { crl: files.crl } : {}),
+      },
+      ...(options.ocspResponderUrl ? { ocspResponderUrl: options.ocspResponderUrl } : {}),
+      prefix: home,
+      pidFile,
+      ...(options.threads ? { threads: options.threads } : {}),
+    });
+    await writeFile(configFile, filled.text, { mode: 0o600 });
+    await assertHaproxyAcceptsOwnConfig(
+      { configFile, binary, ...(runtime ? { runtime } : {}), name: options.name, dir: options.dir, signal: options.signal },
+      own,
+      filled,
+    );
+    // The TLS policy of an own config is its own: reloads with one are refused before this.
+    return () => filled.text;
+  };
+  const refuseReload =
+    own && ownFacts
+      ? (reload: GatewayReloadFiles) => assertHaproxyOwnConfigReloads(own, ownFacts, reload)
+      : (reload: GatewayReloadFiles) => assertHaproxySupportsTlsPolicy(reload.tlsPolicy);
 
   if (runtime?.startProgram) {
     const port = runtime.bind.port;
-    await writeFile(configFile, haproxyConfig(configFor(port)), { mode: 0o600 });
+    const renderConfig = await writeConfig(port, port === ECHO_PORT_IN_CONTAINER ? ECHO_PORT_IN_CONTAINER + 1 : ECHO_PORT_IN_CONTAINER);
     // The master's output in a file of the run folder (mounted at the same path), as locally:
     // reloads are judged by its "Loading success." / "Loading failure!" lines.
     const logFile = join(options.dir, `${options.name}.log`);
@@ -114,7 +173,8 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
       },
       configFile,
       files,
-      (policy) => haproxyConfig(configFor(port, policy)),
+      renderConfig,
+      refuseReload,
       withMasterSocket ? masterSocket : undefined,
     );
     if (program.cpuUsage) gateway.cpuUsage = () => program.cpuUsage?.();
@@ -123,7 +183,8 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
 
   return startOnFreePort(
     async (port) => {
-      await writeFile(configFile, haproxyConfig(configFor(port)), { mode: 0o600 });
+      // Another free port for an own config's echo upstream; "cannot bind" on it also retries.
+      const renderConfig = await writeConfig(port, own && !ownFacts?.wholeFile ? await anotherFreePort(port) : 0);
       const proc = await spawnTlsServer({
         name: options.name,
         command: binary,
@@ -142,7 +203,8 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
         proc,
         configFile,
         files,
-        (policy) => haproxyConfig(configFor(port, policy)),
+        renderConfig,
+        refuseReload,
         withMasterSocket ? masterSocket : undefined,
       );
     },
@@ -150,9 +212,21 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
   );
 }
 
+/** A free port other than `port` (pickFreePort closes what it found, so it could hand out the same one). */
+async function anotherFreePort(port: number): Promise<number> {
+  for (;;) {
+    const other = await pickFreePort();
+    if (other !== port) return other;
+  }
+}
+
 /** The gateway's copies of its PEM files, and what was last written to them (to roll back). */
 class HaproxyFiles {
+  /** Chain and key in one 0600 file (haproxy `crt`; {{server_pem}}). */
   readonly certificate: string;
+  /** The chain alone and the key alone ({{server_certificate}}, {{server_key}} of an own config). */
+  readonly chain: string;
+  readonly key: string;
   readonly trustBundle: string;
   readonly crl: string;
 
@@ -161,6 +235,10 @@ class HaproxyFiles {
     private pem: { chain: string; key: string; trustBundle: string; crl: string | undefined },
   ) {
     this.certificate = join(home, 'server.pem');
+    // haproxy finds the key of a `crt` without one in <crt>.key (ssl-load-extra-files), so
+    // `crt {{server_certificate}}` works too.
+    this.chain = join(home, 'server.crt');
+    this.key = join(home, 'server.crt.key');
     this.trustBundle = join(home, 'trust-bundle.pem');
     this.crl = join(home, 'crl.pem');
   }
@@ -195,6 +273,9 @@ class HaproxyFiles {
     const withNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
     rmSync(this.certificate, { force: true });
     writeFileSync(this.certificate, withNewline(this.pem.chain) + withNewline(this.pem.key), { mode: 0o600 });
+    writeFileSync(this.chain, withNewline(this.pem.chain));
+    rmSync(this.key, { force: true });
+    writeFileSync(this.key, withNewline(this.pem.key), { mode: 0o600 });
     writeFileSync(this.trustBundle, this.pem.trustBundle);
     if (this.pem.crl !== undefined) writeFileSync(this.crl, this.pem.crl);
   }
@@ -264,6 +345,8 @@ class StartedHaproxyGateway implements StartedGateway {
     private readonly files: HaproxyFiles,
     /** haproxy.cfg for this port and the current files, with this TLS policy. */
     private readonly renderConfig: (policy: GatewayTlsPolicy | undefined) => string,
+    /** Throws for a reload this config cannot take (a TLS policy haproxy cannot express, a file an own config never reads). */
+    private readonly refuseReload: (files: GatewayReloadFiles) => void,
     /** The master CLI socket (-S), when the path fits in sun_path. */
     private readonly masterSocket: string | undefined,
   ) {}
@@ -298,7 +381,7 @@ class StartedHaproxyGateway implements StartedGateway {
    */
   private async reloadNow(files: GatewayReloadFiles): Promise<void> {
     if (!this.proc.running) throw new LabError('E_LAB_STOPPED', `${this.name} is not running`);
-    if (files.tlsPolicy) assertHaproxySupportsTlsPolicy(files.tlsPolicy);
+    this.refuseReload(files);
     const previous = { pem: this.files.snapshot(), tlsPolicy: this.tlsPolicy };
     this.files.update(files);
     if (files.tlsPolicy) this.tlsPolicy = files.tlsPolicy;
