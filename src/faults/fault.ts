@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { GatewayAbilities, LabSpec, StartedLab } from '../lab/index.js';
+import type { GatewayAbilities, LabSpec, OwnConfigFacts, OwnConfigReader, StartedLab } from '../lab/index.js';
 import type { LoadControl } from '../load/index.js';
 import type { ErrorCategory } from '../metrics/index.js';
 import type { LabPki } from '../pki/index.js';
@@ -63,6 +63,14 @@ export interface FaultEffect {
  * A fault kind as the registry knows it: the zod schema of its options (the scenario's fault
  * entry minus `at`, `for` and `kind`), a factory, and a check that the lab has what it needs.
  */
+/** A team's own gateway config as the faults see it before the run. */
+export interface OwnGatewayConfig {
+  /** As the scenario named it. */
+  readonly file: string;
+  readonly facts: OwnConfigFacts;
+  readonly directives: OwnConfigReader['directives'];
+}
+
 export interface FaultDefinition<Schema extends z.ZodType = z.ZodType> {
   readonly kind: string;
   /** One line for `mtls-chaos list --faults`. */
@@ -75,6 +83,11 @@ export interface FaultDefinition<Schema extends z.ZodType = z.ZodType> {
    * is what the lab's gateway kind can do (its registered abilities when omitted).
    */
   requires?(options: z.output<Schema>, lab: LabSpec, gateway?: GatewayAbilities): string | undefined;
+  /**
+   * With lab.gateway.config: what the team's config lacks for this fault to change anything
+   * ("has no ssl_ocsp ..."), read from the file before the run; undefined when it can act.
+   */
+  requiresOfOwnConfig?(options: z.output<Schema>, config: OwnGatewayConfig): string | undefined;
   /**
    * The runtime this fault needs when the other cannot host it, and why; the run refuses it on
    * the other runtime before anything starts (a scenario's runtime can be overridden by `run

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LabSpec, OcspResponderMode } from '../lab/index.js';
-import type { FaultDefinition } from './fault.js';
+import type { FaultDefinition, OwnGatewayConfig } from './fault.js';
 import { faultDurationOption } from './fault-duration.js';
 
 /**
@@ -107,10 +107,18 @@ export function ocspRequirement(lab: LabSpec): string | undefined {
   return undefined;
 }
 
+/** What a team's gateway config lacks for an OCSP fault to reach it; shared with the revocation fault. */
+export function ownConfigOcspRequirement(config: OwnGatewayConfig): string | undefined {
+  return config.facts.clientOcsp
+    ? undefined
+    : `changes nothing on your gateway config ${config.file}: it never checks client certificates with OCSP (no ${config.directives.clientOcsp}); add it, or drop the fault`;
+}
+
 export const ocspOutage: FaultDefinition<typeof options> = {
   kind: 'ocsp-outage',
   summary: 'the OCSP responder goes down, hangs, slows, errors, lies (stale, revoked) and comes back on heal',
   options,
+  requiresOfOwnConfig: (_options, config) => ownConfigOcspRequirement(config),
   requires: (options, lab) => {
     const missing = ocspRequirement(lab);
     if (missing) return missing;

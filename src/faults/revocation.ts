@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { StartedLab } from '../lab/index.js';
 import { issueCrl, type Credential, type LabPki } from '../pki/index.js';
 import type { FaultDefinition } from './fault.js';
-import { ocspRequirement } from './ocsp-outage.js';
+import { ocspRequirement, ownConfigOcspRequirement } from './ocsp-outage.js';
 
 /**
  * A client certificate is revoked mid-run: the CA records it, the OCSP responder answers
@@ -48,6 +48,14 @@ export const revocation: FaultDefinition<typeof options> = {
   kind: 'revocation',
   summary: 'revoke a client certificate (OCSP and/or CRL) and time until the gateway refuses it; heal un-revokes',
   options,
+  requiresOfOwnConfig: ({ via }, config) => {
+    const ocsp = via !== 'crl' ? ownConfigOcspRequirement(config) : undefined;
+    if (ocsp) return `${ocsp} (via "${via}" revokes through OCSP)`;
+    if (via !== 'ocsp' && !config.facts.crl) {
+      return `changes nothing on your gateway config ${config.file}: it checks no CRL (no ${config.directives.crl}); add it with lab.gateway.crl: true, or use via "ocsp"`;
+    }
+    return undefined;
+  },
   requires: ({ via }, lab) => {
     if (via !== 'crl') {
       const missing = ocspRequirement(lab);

@@ -2,7 +2,7 @@ export { startLab } from './start-lab.js';
 export type { LabSpec, StartedLab, StartLabOptions } from './start-lab.js';
 export type { GatewayKind, GatewayOcspSpec, GatewayAuthorization, GatewayReloadFiles, GatewaySpec, GatewayTlsPolicy, StartedGateway } from './gateway.js';
 export { GATEWAY_KIND_DEFINITIONS, defineGatewayKind, gatewayKindRegistry, gatewayKinds, inability } from './gateway-kinds/index.js';
-export type { Ability, GatewayAbilities, GatewayBinary, GatewayKindDefinition, GatewayKindRegistry } from './gateway-kinds/index.js';
+export type { Ability, GatewayAbilities, GatewayBinary, GatewayKindDefinition, GatewayKindRegistry, OwnConfigFacts, OwnConfigReader } from './gateway-kinds/index.js';
 export { GATEWAY_CONFIG_PLACEHOLDERS, readGatewayConfigTemplate } from './own-config/gateway-config-template.js';
 export type { GatewayConfigPlaceholder, GatewayConfigTemplate } from './own-config/gateway-config-template.js';
 export { startTcpBalancer } from './components/tcp-balancer.js';

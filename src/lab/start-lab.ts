@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { issueCrl, writeLabPki, type LabPki } from '../pki/index.js';
 import type { ComponentSummary } from '../result/run-result.js';
 import { gatewayKinds, inability } from './gateway-kinds/registry.js';
+import { readGatewayConfigTemplate } from './own-config/gateway-config-template.js';
 import { startOcspResponder, type StartedOcspResponder } from './components/ocsp-responder.js';
 import { assertLocalOpensslOcspPossible, startOpensslOcspResponder } from './components/openssl-ocsp-responder.js';
 import type { GatewaySpec, StartedGateway } from './gateway.js';
@@ -58,6 +59,8 @@ export interface StartedLab extends AsyncDisposable {
   /** Docker only: network faults inside the components' own namespaces (partition, loss). */
   readonly networkNamespaces?: NetworkNamespaces;
   readonly components: ComponentSummary[];
+  /** lab.gateway.config: which file of the team's ran, so two runs can be compared. */
+  readonly gatewayConfig?: { readonly file: string; readonly sha256: string };
   /** Folder of component configs and logs. */
   readonly workDir: string;
   /** Idempotent; always removes every process the lab started. */
@@ -93,6 +96,9 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     });
   }
   gatewayKinds.definition(spec.gateway.kind).preflight(spec.gateway, options.runtime?.kind ?? 'local');
+  // Read (bounded) and checked for what the lab can fill before anything starts; the gateway's own
+  // checker (nginx -t, haproxy -c) runs on the filled file as the gateway starts.
+  const ownConfig = spec.gateway.config === undefined ? undefined : await readGatewayConfigTemplate(spec.gateway.config);
   if (spec.ocspResponder?.kind === 'openssl' && options.runtime?.kind !== 'docker') assertLocalOpensslOcspPossible();
   const registry = new RunRegistry(options.runId, options.registryDir);
   const killNow = () => log(`stopping now: killed ${registry.killNow().processGroups} process group(s) of the lab`);
@@ -197,6 +203,8 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
         ...(crlFile ? { crl: crlFile } : {}),
       },
       ...(ocsp ? { ocsp } : {}),
+      ...(ownConfig ? { ownConfig } : {}),
+      ...(responderUrl ? { ocspResponderUrl: responderUrl } : {}),
       ...(gatewaySpec.authorization ? { authorization: gatewaySpec.authorization } : {}),
       ...(identitySecretFile ? { identityBackend: { secretFile: identitySecretFile } } : {}),
       caPem: pki.root.certificate.pem,
@@ -233,6 +241,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       ...(front.tlsTerminator ? { tlsTerminator: front.tlsTerminator } : {}),
       ...(networkNamespaces ? { networkNamespaces } : {}),
       components,
+      ...(ownConfig ? { gatewayConfig: { file: ownConfig.file, sha256: ownConfig.sha256 } } : {}),
       workDir: componentsDir,
       stop: stopAll,
       [Symbol.asyncDispose]: stopAll,

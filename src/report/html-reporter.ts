@@ -207,6 +207,14 @@ function metricCells(summary: MetricsSummary): string {
     .join('');
 }
 
+/** Which of the team's gateway configs ran (lab.gateway.config), so two reports can be compared. */
+function gatewayConfigLine(result: RunResult): string {
+  const config = result.lab.gatewayConfig;
+  return config
+    ? `<p class="gateway-config">Gateway config: your own, <code>${escapeHtml(config.file)}</code> (sha256 <code title="${escapeHtml(config.sha256)}">${escapeHtml(config.sha256.slice(0, 12))}</code>).</p>\n`
+    : '';
+}
+
 function labSection(result: RunResult): string {
   const components = result.lab.components
     .map(
@@ -235,7 +243,7 @@ function labSection(result: RunResult): string {
 <p>Load: ${escapeHtml(result.load.profile)} against <code>${escapeHtml(result.load.target)}</code>, ${formatCount(result.load.identities)} client identit${
     result.load.identities === 1 ? 'y' : 'ies'
   }, session resumption ${result.load.resumption ? 'on' : 'off'}.</p>
-<table><thead><tr><th>Component</th><th>Kind</th><th>Endpoint</th><th>PID</th></tr></thead><tbody>${components}</tbody></table>
+${gatewayConfigLine(result)}<table><thead><tr><th>Component</th><th>Kind</th><th>Endpoint</th><th>PID</th></tr></thead><tbody>${components}</tbody></table>
 ${pkiPart}</section>`;
 }
 

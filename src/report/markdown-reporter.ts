@@ -92,6 +92,8 @@ function loadSection(result: RunResult): string {
     cpu.generator.samples.length > 0 ? `generator p50 ${formatCpu(cpu.generator.p50)}, p95 ${formatCpu(cpu.generator.p95)}, max ${formatCpu(cpu.generator.max)}` : 'generator not measured',
   ];
   lines.push('', `CPU (percent of one core): ${cpuParts.join('; ')}.`);
+  const config = result.lab.gatewayConfig;
+  if (config) lines.push('', `Gateway config: your own, ${markdownText(config.file)} (sha256 ${markdownText(config.sha256.slice(0, 12))}).`);
   return lines.join('\n');
 }
 

@@ -60,6 +60,7 @@ const runResultSchema = z.looseObject({
   }),
   lab: z.looseObject({
     components: z.array(z.looseObject({ name: z.string(), kind: z.string(), endpoint: z.string(), pid: count.optional() })),
+    gatewayConfig: z.looseObject({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
     pki: z
       .looseObject({
         algorithm: z.string(),

@@ -187,6 +187,8 @@ export interface RunResult {
   };
   readonly lab: {
     readonly components: readonly ComponentSummary[];
+    /** lab.gateway.config: the team's own gateway config that ran (absolute path, sha256 of its bytes). */
+    readonly gatewayConfig?: { readonly file: string; readonly sha256: string };
     readonly pki?: {
       readonly algorithm: string;
       readonly root: CertificateSummary;

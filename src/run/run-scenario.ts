@@ -140,7 +140,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
           tool: { name: 'mtls-chaos', version: TOOL_VERSION },
           scenario: { name: scenario.name, description: scenario.description, file: scenario.file, runtime: runtimeKind },
           startedAt: startedAt.toISOString(),
-          lab: { components: lab.components, ...(pki ? { pki: summarisePki(pki) } : {}) },
+          lab: { components: lab.components, ...(lab.gatewayConfig ? { gatewayConfig: lab.gatewayConfig } : {}), ...(pki ? { pki: summarisePki(pki) } : {}) },
         },
         load: {
           profile: describeProfile(profile),
@@ -268,6 +268,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     },
     lab: {
       components: lab?.components ?? [],
+      ...(lab?.gatewayConfig ? { gatewayConfig: lab.gatewayConfig } : {}),
       ...(pki ? { pki: summarisePki(pki) } : {}),
     },
     phases,

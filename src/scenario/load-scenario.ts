@@ -4,6 +4,7 @@ import { readScenarioFile } from './read-scenario-file.js';
 import { ScenarioError } from './scenario-error.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 import { checkUntrustedValue } from './untrusted-value.js';
+import { checkOwnGatewayConfig, resolveGatewayConfigPath } from './own-gateway-config-check.js';
 
 const FIELD_HINT = '`mtls-chaos schema` prints every field; scenarios/examples/baseline.yaml is a complete example';
 
@@ -11,7 +12,9 @@ const FIELD_HINT = '`mtls-chaos schema` prints every field; scenarios/examples/b
 export async function loadScenario(file: string, options: { signal?: AbortSignal } = {}): Promise<Scenario> {
   const raw = await readScenarioFile(file, options);
   options.signal?.throwIfAborted();
-  return validateScenario(raw, file);
+  const scenario = validateScenario(raw, file);
+  await checkOwnGatewayConfig(scenario);
+  return scenario;
 }
 
 /**
@@ -36,5 +39,7 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   if (!result.success) {
     throw ScenarioError.fromProblems(file, toProblems(result.error.issues, scenarioSchema), FIELD_HINT);
   }
-  return { ...result.data, file: resolve(file) };
+  const { config } = result.data.lab.gateway;
+  const lab = config === undefined ? result.data.lab : { ...result.data.lab, gateway: { ...result.data.lab.gateway, config: resolveGatewayConfigPath(config, file) } };
+  return { ...result.data, lab, file: resolve(file) };
 }

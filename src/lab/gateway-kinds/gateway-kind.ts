@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { GatewayOptions, GatewaySpec, StartedGateway } from '../gateway.js';
+import type { GatewayConfigTemplate } from '../own-config/gateway-config-template.js';
 
 /** `true`, or why this gateway kind cannot (said to the user as is, after "lab.gateway.kind X: "). */
 export type Ability = true | string;
@@ -26,6 +27,25 @@ export interface GatewayAbilities {
   readonly ownConfig: Ability;
 }
 
+/**
+ * What a team's own gateway config does that decides whether a fault can act on it, read from
+ * the file before the run (`validate` says so when a fault would change nothing).
+ */
+export interface OwnConfigFacts {
+  /** Checks client certificates with OCSP (nginx ssl_ocsp). */
+  readonly clientOcsp: boolean;
+  /** Checks client certificates against a CRL (nginx ssl_crl, haproxy crl-file). */
+  readonly crl: boolean;
+}
+
+/** How a kind reads its own configs. */
+export interface OwnConfigReader {
+  /** Throws E_LAB_CONFIG for a config the lab cannot run (never listens on {{listen}}, binds beyond loopback). */
+  inspect(template: GatewayConfigTemplate): OwnConfigFacts;
+  /** The directives behind each fact, for messages: clientOcsp "ssl_ocsp leaf". */
+  readonly directives: { readonly [Fact in keyof OwnConfigFacts]: string };
+}
+
 /** A program doctor looks for on this machine, for the local runtime. */
 export interface GatewayBinary {
   readonly name: string;
@@ -49,6 +69,8 @@ export interface GatewayKindDefinition<Kind extends string = string> {
    * object: validated when the kind is chosen, refused naming the kind otherwise.
    */
   readonly options: z.ZodObject;
+  /** Present when abilities.ownConfig is true: reads lab.gateway.config before the run. */
+  readonly ownConfig?: OwnConfigReader;
   /** Local runtime: the programs it runs (doctor lists them; preflight refuses when one is missing). */
   readonly binaries: readonly GatewayBinary[];
   /** Docker runtime: its image (containers/<name>/Dockerfile) and what else uses it. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HAPROXY_REJECT_MODES, assertHaproxySupports } from '../components/haproxy-config.js';
 import { findHaproxy, startHaproxyGateway } from '../components/haproxy-gateway.js';
+import { assertHaproxyOwnConfigUsable } from '../components/haproxy-own-config.js';
 import { defineGatewayKind } from './gateway-kind.js';
 
 const options = z.strictObject({
@@ -27,6 +28,13 @@ export const haproxyGatewayKind = defineGatewayKind({
     ownConfig: true,
   },
   options,
+  ownConfig: {
+    inspect: (template) => {
+      const facts = assertHaproxyOwnConfigUsable(template);
+      return { clientOcsp: false, crl: facts.crl };
+    },
+    directives: { clientOcsp: 'an OCSP check of client certificates (haproxy 2.6 has none)', crl: 'crl-file {{crl}} on the bind' },
+  },
   binaries: [{ name: 'haproxy', fallbacks: ['/usr/sbin/haproxy'], fix: 'apt-get install haproxy' }],
   image: { name: 'mtls-chaos/haproxy:latest', use: 'the haproxy gateway and the haproxy balancer' },
   preflight: (spec, runtime) => {
