@@ -1,101 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { startOcspResponder } from '../../src/lab/components/ocsp-responder.js';
-import { startNginxGateway, type StartedGateway } from '../../src/lab/index.js';
-import { readGatewayConfigTemplate } from '../../src/lab/own-config/gateway-config-template.js';
-import { issueCrl, normaliseSerial, writeLabPki, type Credential, type LabPkiFiles } from '../../src/pki/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { StartedGateway } from '../../src/lab/index.js';
+import { issueCrl, normaliseSerial, type Credential } from '../../src/pki/index.js';
 import { attempt } from '../support/gateway-client.js';
 import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
+import { ownNginxConfigLab, processesUnder, PRODUCTION_STYLE_SERVER_BLOCK, type OwnNginxConfigLab } from '../support/own-nginx-config-lab.js';
 
 let creds: GatewayTestPki;
 beforeAll(async () => {
   creds = await buildGatewayTestPki();
 });
 
-/** The server block a team would run in production, with the lab's placeholders. */
-const PRODUCTION_STYLE = `# team-nginx.conf: our edge, as deployed
-server {
-    listen {{listen}} ssl;
-    server_name localhost;
-    ssl_certificate {{server_certificate}};
-    ssl_certificate_key {{server_key}};
-    ssl_client_certificate {{client_ca}};
-    ssl_verify_client on;
-    ssl_verify_depth 2;
-    ssl_ocsp leaf;
-    ssl_ocsp_responder {{ocsp_responder}};
-    ssl_ocsp_cache shared:x:1m;
-
-    location / {
-        proxy_set_header X-SSL-Client-Verify $ssl_client_verify;
-        proxy_set_header X-SSL-Client-S-DN $ssl_client_s_dn;
-        proxy_pass http://{{upstream}};
-    }
-}
-`;
-
-interface OwnConfigLab {
-  readonly workDir: string;
-  readonly files: LabPkiFiles;
-  /** The team's file, as the scenario would name it. */
-  readonly configFile: string;
-  start(extra?: { readonly ocspResponderUrl?: string; readonly crl?: boolean }): Promise<StartedGateway>;
-}
-
-/** A temp folder with the lab PKI and the team's config; all of it removed when the test ends. */
-async function ownConfigLab(text: string): Promise<OwnConfigLab> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-own-nginx-'));
-  const started: StartedGateway[] = [];
-  onTestFinished(async () => {
-    for (const gateway of started) await gateway.stop();
-    await rm(workDir, { recursive: true, force: true });
-  });
-  const files = await writeLabPki(creds.pki, join(workDir, 'lab'));
-  const configFile = join(workDir, 'team-nginx.conf');
-  await writeFile(configFile, text);
-  const ownConfig = await readGatewayConfigTemplate(configFile);
-  return {
-    workDir,
-    files,
-    configFile,
-    start: async (extra = {}) => {
-      let crl: string | undefined;
-      if (extra.crl) {
-        crl = join(workDir, 'crl.pem');
-        await writeFile(crl, issueCrl(creds.pki.intermediate).pem + issueCrl(creds.pki.root).pem);
-      }
-      const gateway = await startNginxGateway({
-        name: 'gateway-nginx',
-        dir: join(workDir, 'gateway'),
-        files: { certificateChain: files.servers[0]!.certificate, key: files.servers[0]!.key, trustBundle: files.trustBundle, ...(crl ? { crl } : {}) },
-        caPem: creds.pki.root.certificate.pem,
-        signal: AbortSignal.timeout(30_000),
-        ownConfig,
-        ...(extra.ocspResponderUrl ? { ocspResponderUrl: extra.ocspResponderUrl } : {}),
-      });
-      started.push(gateway);
-      return gateway;
-    },
-  };
-}
-
-/** Pids of live processes whose command line names `dir` (an nginx started with -p <dir>/...). */
-function processesUnder(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const ownConfigLab = (text: string) => ownNginxConfigLab(creds.pki, text);
 
 /** The serial of the certificate the gateway presents. */
 function servedSerial(gateway: StartedGateway, client: Credential): Promise<string> {
@@ -112,30 +28,21 @@ function servedSerial(gateway: StartedGateway, client: Credential): Promise<stri
 }
 
 /** Runs `start` expecting E_LAB_CONFIG; also checks that no nginx of this lab outlived the failure. */
-async function refusal(lab: OwnConfigLab): Promise<{ code: string; message: string }> {
+async function refusal(lab: OwnNginxConfigLab): Promise<{ code: string; message: string }> {
   // nginx -t never asks the responder: any URL fills {{ocsp_responder}}.
   const error = (await lab.start({ ocspResponderUrl: 'http://127.0.0.1:9/' }).then(
     () => undefined,
     (failure: unknown) => failure,
   )) as { code: string; message: string } | undefined;
   expect(error, 'the gateway started').toBeDefined();
-  expect(processesUnder(join(lab.workDir, 'gateway'))).toEqual([]);
+  expect(processesUnder(lab.gatewayDir)).toEqual([]);
   return error!;
 }
 
 describe('nginx gateway running a team\'s own config (lab.gateway.config)', () => {
   it('runs production-style server blocks: mTLS with ssl_ocsp against the lab responder, proxied to the echo upstream, reloaded with a new certificate', async () => {
-    const lab = await ownConfigLab(PRODUCTION_STYLE);
-    await mkdir(join(lab.workDir, 'ocsp'), { mode: 0o700 });
-    const responder = await startOcspResponder({
-      name: 'ocsp-builtin',
-      dir: join(lab.workDir, 'ocsp'),
-      issuer: creds.pki.intermediate,
-      issuerCertificateFile: lab.files.intermediateCertificate,
-      issuerKeyFile: lab.files.intermediateKey,
-      signal: AbortSignal.timeout(30_000),
-    });
-    onTestFinished(() => responder.stop());
+    const lab = await ownConfigLab(PRODUCTION_STYLE_SERVER_BLOCK);
+    const responder = await lab.startResponder();
     const gateway = await lab.start({ ocspResponderUrl: responder.labUrl });
 
     const ok = await attempt(gateway, creds.good);
@@ -171,7 +78,7 @@ describe('nginx gateway running a team\'s own config (lab.gateway.config)', () =
     const pids = gateway.pids();
     expect(pids.length).toBeGreaterThanOrEqual(2);
     await gateway.stop();
-    expect(processesUnder(join(lab.workDir, 'gateway'))).toEqual([]);
+    expect(processesUnder(lab.gatewayDir)).toEqual([]);
   });
 
   it('runs a whole nginx.conf that puts its pid and error log where the lab says, with {{crl}} rewritten by a revocation', async () => {
@@ -206,7 +113,7 @@ http {
   });
 
   it('reports a syntax error with nginx\'s own words at the team\'s file and line, and starts nothing', async () => {
-    const lab = await ownConfigLab(PRODUCTION_STYLE.replace('ssl_verify_depth 2;', 'ssl_verify_depth 2'));
+    const lab = await ownConfigLab(PRODUCTION_STYLE_SERVER_BLOCK.replace('ssl_verify_depth 2;', 'ssl_verify_depth 2'));
     const error = await refusal(lab);
     expect(error.code).toBe('E_LAB_CONFIG');
     // The missing ; joins line 9 with line 10: nginx stops at line 10 of the team's file.
@@ -216,7 +123,7 @@ http {
   });
 
   it('refuses a config that never listens on the lab\'s port, naming its own listen line', async () => {
-    const lab = await ownConfigLab(PRODUCTION_STYLE.replace('listen {{listen}} ssl;', 'listen 8443 ssl;'));
+    const lab = await ownConfigLab(PRODUCTION_STYLE_SERVER_BLOCK.replace('listen {{listen}} ssl;', 'listen 8443 ssl;'));
     const error = await refusal(lab);
     expect(error.code).toBe('E_LAB_CONFIG');
     expect(error.message).toContain("never listens on the lab's port");
@@ -224,7 +131,7 @@ http {
   });
 
   it('reports a file the config names that does not exist, with nginx\'s message and the line naming it', async () => {
-    const lab = await ownConfigLab(PRODUCTION_STYLE.replace('ssl_verify_depth 2;', 'ssl_verify_depth 2;\n    ssl_trusted_certificate /nonexistent.pem;'));
+    const lab = await ownConfigLab(PRODUCTION_STYLE_SERVER_BLOCK.replace('ssl_verify_depth 2;', 'ssl_verify_depth 2;\n    ssl_trusted_certificate /nonexistent.pem;'));
     const error = await refusal(lab);
     expect(error.code).toBe('E_LAB_CONFIG');
     expect(error.message).toContain('SSL_CTX_load_verify_locations("/nonexistent.pem") failed');
