@@ -117,6 +117,12 @@ export interface NginxOwnConfigFacts {
   readonly listensOnLabPort: boolean;
   /** Every `listen` directive, for an error that says which port it listens on instead. */
   readonly listens: readonly { readonly line: number; readonly args: readonly string[] }[];
+  /**
+   * Every error_log is {{error_log}} at info or debug (server blocks may have none: the lab's
+   * wrapper logs at info): the lab can read why nginx refused a client certificate. When false,
+   * a refusal's category comes from the client-side diagnosis alone (src/load/attempt.ts).
+   */
+  readonly rejectionReasonsLogged: boolean;
   /** A top-level `user` directive (whole-file form). */
   readonly user: boolean;
   /** The placeholders used outside comments, each once, in order. */
@@ -143,6 +149,9 @@ export function nginxOwnConfigFacts(text: string): NginxOwnConfigFacts {
     verifyClient: named('ssl_verify_client')[0]?.args[0],
     listensOnLabPort: placeholders.has('listen') || placeholders.has('port'),
     listens: named('listen').map((directive) => ({ line: directive.line, args: directive.args })),
+    rejectionReasonsLogged: named('error_log').every(
+      (directive) => /^\{\{\s*error_log\s*\}\}$/.test(directive.args[0] ?? '') && (directive.args[1] === 'info' || directive.args[1] === 'debug'),
+    ),
     user: directives.some((directive) => directive.depth === 0 && directive.name === 'user'),
     placeholders: [...placeholders],
   };

@@ -77,6 +77,13 @@ describe('nginxOwnConfigFacts', () => {
     expect(nginxOwnConfigFacts('server { ssl_ocsp on; listen {{address}}:{{port}}; }')).toMatchObject({ ocsp: true, listensOnLabPort: true });
     expect(nginxOwnConfigFacts('user www-data;\nevents {}\nhttp {}').user).toBe(true);
   });
+
+  it('says whether the lab can read rejection reasons: every error_log is {{error_log}} at info or debug', () => {
+    expect(nginxOwnConfigFacts(SERVER_BLOCK).rejectionReasonsLogged).toBe(true); // the wrapper's, at info
+    expect(nginxOwnConfigFacts('error_log {{error_log}} info;\nevents {}\nhttp {}').rejectionReasonsLogged).toBe(true);
+    expect(nginxOwnConfigFacts('error_log {{error_log}} warn;\nevents {}\nhttp {}').rejectionReasonsLogged).toBe(false);
+    expect(nginxOwnConfigFacts('server { error_log /var/log/nginx/edge.log info; }').rejectionReasonsLogged).toBe(false);
+  });
 });
 
 describe('assertNginxOwnConfigRunnable', () => {
