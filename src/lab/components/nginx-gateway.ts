@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findExecutable } from '../find-executable.js';
@@ -13,8 +12,8 @@ import { LabError } from '../lab-error.js';
 import { waitForTlsHandshake } from '../wait-for-tls.js';
 import { nginxConfig, type NginxConfigInput } from './nginx-config.js';
 import { NginxErrorLog } from './nginx-error-log.js';
-import { assertNginxOwnConfigRunnable, fillNginxOwnConfig, nginxCheckError, type NginxOwnConfigFacts } from './nginx-own-config.js';
-import type { GatewayConfigTemplate } from '../own-config/gateway-config-template.js';
+import { checkNginxConfig } from './nginx-config-check.js';
+import { assertNginxOwnConfigRunnable, assertOwnConfigReloadable, fillNginxOwnConfig, nginxCheckError } from './nginx-own-config.js';
 
 /** `dir` holds nginx's prefix, <dir>/nginx. */
 export interface NginxGatewayOptions extends GatewayOptions {
@@ -173,39 +172,6 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
   );
 }
 
-const CHECK_TIMEOUT_MS = 30_000;
-
-/**
- * `nginx -t` on the config as it will run (same prefix, -e and -g): the local binary, or the
- * nginx image through the runtime, on the run network so that a responder named in the config
- * resolves as it will for the gateway. nginx -t binds no port and starts no process that stays.
- */
-async function checkNginxConfig(binary: string, nginxArgs: readonly string[], options: NginxGatewayOptions): Promise<{ exitCode: number; output: string }> {
-  const runtime = options.runtime;
-  if (runtime?.startProgram) {
-    if (!runtime.runOnce) throw new RangeError(`the ${runtime.kind} runtime starts programs but cannot run nginx -t (Runtime.runOnce)`);
-    return runtime.runOnce(
-      { name: `${options.name}-check`, image: 'nginx', command: [binary, '-t', ...nginxArgs], dir: options.dir, timeoutMs: CHECK_TIMEOUT_MS },
-      options.signal,
-    );
-  }
-  return new Promise((resolve, reject) => {
-    execFile(binary, ['-t', ...nginxArgs], { timeout: CHECK_TIMEOUT_MS, signal: options.signal, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (options.signal.aborted) return reject(options.signal.reason);
-      const output = `${stdout}${stderr}`;
-      if (!error) return resolve({ exitCode: 0, output });
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'number') return resolve({ exitCode: code, output });
-      reject(
-        new LabError('E_LAB_START', `${options.name}: \`${binary} -t\` did not run to completion: ${error.message}`, {
-          hint: 'check the nginx binary (`nginx -V`)',
-          cause: error,
-        }),
-      );
-    });
-  });
-}
-
 /** A port for the echo upstream: free on 127.0.0.1, and not the gateway's own. */
 async function pickFreePortOtherThan(port: number): Promise<number> {
   for (;;) {
@@ -229,27 +195,6 @@ async function writeServerPem(files: NginxGatewayFiles): Promise<void> {
   const [chain, key] = await Promise.all([readFile(files.certificateChain, 'utf8'), readFile(files.key, 'utf8')]);
   await rm(files.serverPem, { force: true });
   await writeFile(files.serverPem, `${chain.trimEnd()}\n${key.trimEnd()}\n`, { mode: 0o600 });
-}
-
-/**
- * What a reload cannot do to a team's own config: the lab rewrites the files its placeholders
- * name, never the config itself, so a TLS policy or a first CRL would silently not happen.
- */
-function assertOwnConfigReloadable(name: string, template: GatewayConfigTemplate, facts: NginxOwnConfigFacts, reload: GatewayReloadFiles): void {
-  if (reload.tlsPolicy) {
-    throw new LabError('E_LAB_CONFIG', `${name}: cannot change the TLS policy of ${template.file}: your config decides ssl_protocols and ssl_ciphers`, {
-      file: template.file,
-      path: ['lab', 'gateway', 'config'],
-      hint: 'change the policy in your config and run again, or run this fault against the generated config (no lab.gateway.config)',
-    });
-  }
-  if (reload.crlPem && !facts.crlPlaceholder) {
-    throw new LabError('E_LAB_CONFIG', `${name}: cannot revoke through a CRL: ${template.file} does not use {{crl}}, so nginx never reads the lab's CRL`, {
-      file: template.file,
-      path: ['lab', 'gateway', 'config'],
-      hint: 'write `ssl_crl {{crl}};` in your server block and set lab.gateway.crl: true, or drop the CRL fault',
-    });
-  }
 }
 
 interface NginxFiles {

@@ -1,3 +1,4 @@
+import type { GatewayReloadFiles } from '../gateway.js';
 import { LabError } from '../lab-error.js';
 import {
   fillGatewayConfig,
@@ -312,4 +313,25 @@ function lineOfQuotedPath(message: string, filled: FilledGatewayConfig): number 
     if (line !== undefined) return line;
   }
   return undefined;
+}
+
+/**
+ * What a reload cannot do to a team's own config: the lab rewrites the files its placeholders
+ * name, never the config itself, so a TLS policy or a first CRL would silently not happen.
+ */
+export function assertOwnConfigReloadable(name: string, template: GatewayConfigTemplate, facts: NginxOwnConfigFacts, reload: GatewayReloadFiles): void {
+  if (reload.tlsPolicy) {
+    throw new LabError('E_LAB_CONFIG', `${name}: cannot change the TLS policy of ${template.file}: your config decides ssl_protocols and ssl_ciphers`, {
+      file: template.file,
+      path: CONFIG_PATH,
+      hint: 'change the policy in your config and run again, or run this fault against the generated config (no lab.gateway.config)',
+    });
+  }
+  if (reload.crlPem && !facts.crlPlaceholder) {
+    throw new LabError('E_LAB_CONFIG', `${name}: cannot revoke through a CRL: ${template.file} does not use {{crl}}, so nginx never reads the lab's CRL`, {
+      file: template.file,
+      path: CONFIG_PATH,
+      hint: 'write `ssl_crl {{crl}};` in your server block and set lab.gateway.crl: true, or drop the CRL fault',
+    });
+  }
 }

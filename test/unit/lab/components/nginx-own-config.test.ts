@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   assertNginxOwnConfigRunnable,
+  assertOwnConfigReloadable,
   fillNginxOwnConfig,
   nginxCheckError,
   nginxDirectives,
@@ -183,5 +184,23 @@ describe('nginxCheckError', () => {
 
   it('quotes the whole output when nginx printed no [emerg] line', () => {
     expect(nginxCheckError('Segmentation fault\n', '/x/nginx.conf', user, filled).message).toBe('./team-nginx.conf: nginx -t refused it: Segmentation fault');
+  });
+});
+
+describe('assertOwnConfigReloadable', () => {
+  const user = template(SERVER_BLOCK);
+  const facts = nginxOwnConfigFacts(user.text);
+
+  it('lets certificates, keys and bundles through: the lab rewrites the files the placeholders name', () => {
+    expect(() => assertOwnConfigReloadable('gateway-nginx', user, facts, { certificateChainPem: 'x', keyPem: 'y', trustBundlePem: 'z' })).not.toThrow();
+  });
+
+  it('refuses what the team\'s config decides: a TLS policy, a CRL it never reads', () => {
+    expect(() => assertOwnConfigReloadable('gateway-nginx', user, facts, { tlsPolicy: {} })).toThrow(expect.objectContaining({ code: 'E_LAB_CONFIG' }));
+    expect(() => assertOwnConfigReloadable('gateway-nginx', user, facts, { crlPem: 'x' })).toThrow(
+      expect.objectContaining({ code: 'E_LAB_CONFIG', hint: expect.stringContaining('ssl_crl {{crl}};') }),
+    );
+    const withCrl = template(SERVER_BLOCK.replace('ssl_verify_client on;', 'ssl_verify_client on;\n    ssl_crl {{crl}};'));
+    expect(() => assertOwnConfigReloadable('gateway-nginx', withCrl, nginxOwnConfigFacts(withCrl.text), { crlPem: 'x' })).not.toThrow();
   });
 });
