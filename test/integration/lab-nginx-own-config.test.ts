@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StartedGateway } from '../../src/lab/index.js';
@@ -81,7 +83,7 @@ describe('nginx gateway running a team\'s own config (lab.gateway.config)', () =
     expect(processesUnder(lab.gatewayDir)).toEqual([]);
   });
 
-  it('runs a whole nginx.conf that puts its pid and error log where the lab says, with {{crl}} rewritten by a revocation', async () => {
+  it('runs a whole nginx.conf that puts its pid and error log where the lab says, {{server_pem}} and {{crl}} rewritten by faults', async () => {
     const lab = await ownConfigLab(`pid {{pid_file}};
 error_log {{error_log}} info;
 events { worker_connections 64; }
@@ -90,8 +92,9 @@ http {
     proxy_temp_path {{prefix}}/temp/proxy;
     server {
         listen {{address}}:{{port}} ssl;
-        ssl_certificate {{server_certificate}};
-        ssl_certificate_key {{server_key}};
+        # One PEM with chain and key (haproxy's crt format) serves both directives.
+        ssl_certificate {{server_pem}};
+        ssl_certificate_key {{server_pem}};
         ssl_client_certificate {{client_ca}};
         ssl_verify_client on;
         ssl_crl {{crl}};
@@ -110,6 +113,13 @@ http {
     creds.pki.intermediate.revoke(later.certificate.serialNumber, 'keyCompromise');
     await gateway.reload({ crlPem: issueCrl(creds.pki.intermediate).pem + issueCrl(creds.pki.root).pem });
     expect((await attempt(gateway, later)).status).toBe(400);
+
+    // The key is in {{server_pem}}: private to the run, and rewritten with a new certificate.
+    expect((await stat(join(lab.gatewayDir, 'nginx', 'conf', 'server.pem'))).mode & 0o777).toBe(0o600);
+    const renewed = creds.pki.intermediate.issueServer({ subject: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    await gateway.reload({ certificateChainPem: renewed.chainPem, keyPem: renewed.keyPem });
+    expect(await servedSerial(gateway, creds.good)).toBe(renewed.certificate.serialNumber);
+    expect((await stat(join(lab.gatewayDir, 'nginx', 'conf', 'server.pem'))).mode & 0o777).toBe(0o600);
   });
 
   it('reports a syntax error with nginx\'s own words at the team\'s file and line, and starts nothing', async () => {
