@@ -47,6 +47,18 @@ describe('gateway config template', () => {
     );
   });
 
+  it('leaves a commented-out line alone: filled where the lab has a value, never an error', () => {
+    const filled = fillGatewayConfig(template('  # ssl_crl {{crl}}; {{typo}} {{listen}}\nlisten {{listen}}; # {{listen}}'), {
+      values: { listen: '127.0.0.1:1' },
+      unavailable: { crl: 'lab.gateway.crl is not true' },
+    });
+    expect(filled.text).toBe('  # ssl_crl {{crl}}; {{typo}} 127.0.0.1:1\nlisten 127.0.0.1:1; # 127.0.0.1:1');
+    // Only whole-line comments: after a directive, a placeholder is checked as any other.
+    expect(() => fillGatewayConfig(template('listen {{listen}}; # {{crl}}'), { values: { listen: 'x' } })).toThrow(
+      expect.objectContaining({ code: 'E_LAB_CONFIG', message: expect.stringContaining(':1:22: {{crl}} has no value') }),
+    );
+  });
+
   it('refuses a value that spans lines, which would shift every line after it', () => {
     expect(() => fillGatewayConfig(template('x {{replica}};'), { values: { replica: 'a\nb' } })).toThrow(RangeError);
   });
