@@ -1,5 +1,8 @@
 import type Docker from 'dockerode';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DockerRuntime, RUN_ID_LABEL } from '../../src/lab/docker/index.js';
 import { attempt } from '../support/gateway-client.js';
 import { requireDocker } from '../support/docker-engine.js';
@@ -53,6 +56,26 @@ describe('docker runtime: nginx running a team\'s own config', () => {
     expect(error?.code).toBe('E_LAB_CONFIG');
     expect(error?.message).toContain('[emerg] invalid number of arguments in "ssl_verify_depth" directive');
     expect(error?.message).toContain(`${lab.configFile}:10`);
+    expect(await containersOf(runId)).toEqual([]);
+  }, 120_000);
+
+  it('runOnce: exit code and output of a program run to completion, and a run past its time removed with E_LAB_START', async () => {
+    const runId = `test-${process.pid}-${Date.now()}`;
+    const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-run-once-'));
+    const runtime = await DockerRuntime.open({ runId, workDir });
+    onTestFinished(async () => {
+      await runtime.close();
+      await rm(workDir, { recursive: true, force: true });
+    });
+    await writeFile(join(workDir, 'said.txt'), 'from the run folder\n');
+    const signal = AbortSignal.timeout(60_000);
+    expect(await runtime.runOnce({ name: 'once', image: 'nginx', command: ['sh', '-c', `cat ${workDir}/said.txt; echo oops >&2; exit 3`], dir: workDir }, signal)).toEqual({
+      exitCode: 3,
+      output: 'from the run folder\noops',
+    });
+    await expect(runtime.runOnce({ name: 'slow', image: 'nginx', command: ['sleep', '30'], dir: workDir, timeoutMs: 1_000 }, signal)).rejects.toMatchObject({
+      code: 'E_LAB_START',
+    });
     expect(await containersOf(runId)).toEqual([]);
   }, 120_000);
 });
