@@ -15,6 +15,7 @@ import { jsonEchoLocation, nginxMainContext, type NginxMainInput } from './nginx
  *   context and http block (nginx-config.ts, nginxMainContext), beside a plain-HTTP echo server
  *   that is {{upstream}};
  * - a whole nginx.conf: filled as it is; it must put its pid and error log where the lab looks.
+ * Errors name the team's file in `file` (the CLI prints it first) and its lines as file:line.
  */
 
 /** One directive as nginx reads it: comments left out, quotes removed, `{{placeholders}}` kept as words. */
@@ -172,7 +173,7 @@ export function assertNginxOwnConfigRunnable(template: GatewayConfigTemplate): N
     const listens = facts.listens.map((listen) => `${template.file}:${listen.line}: listen ${listen.args.join(' ')}`);
     throw new LabError(
       'E_LAB_CONFIG',
-      `${template.file}: never listens on the lab's port: it uses neither {{listen}} nor {{port}}${listens.length ? ` (it has ${listens.join('; ')})` : ''}`,
+      `never listens on the lab's port: it uses neither {{listen}} nor {{port}}${listens.length ? ` (it has ${listens.join('; ')})` : ''}`,
       {
         file: template.file,
         path: CONFIG_PATH,
@@ -187,7 +188,7 @@ export function assertNginxOwnConfigRunnable(template: GatewayConfigTemplate): N
     ];
     for (const [placeholder, fix, why] of needed) {
       if (facts.placeholders.includes(placeholder)) continue;
-      throw new LabError('E_LAB_CONFIG', `${template.file}: a whole nginx.conf (it has a top-level http or events block) must use {{${placeholder}}}: ${why}`, {
+      throw new LabError('E_LAB_CONFIG', `a whole nginx.conf (it has a top-level http or events block) must use {{${placeholder}}}: ${why}`, {
         file: template.file,
         path: CONFIG_PATH,
         hint: `add \`${fix}\` to the main context of ${template.file}, or give only your server blocks and let the lab wrap them (${README})`,
@@ -296,7 +297,7 @@ export function nginxCheckError(output: string, configFile: string, template: Ga
     const where = lineOfQuotedPath(mapped, filled);
     return where === undefined ? mapped : `${mapped} (${template.file}:${where})`;
   });
-  return new LabError('E_LAB_CONFIG', `${template.file}: nginx -t refused it: ${quoted.join('; ')}`, {
+  return new LabError('E_LAB_CONFIG', `nginx -t refused it: ${quoted.join('; ')}`, {
     file: template.file,
     path: CONFIG_PATH,
     hint: `fix what nginx names in ${template.file}; the lab fills each {{placeholder}} with its own files and port first (${README})`,

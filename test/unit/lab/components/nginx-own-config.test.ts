@@ -172,7 +172,7 @@ describe('nginxCheckError', () => {
     const output = `nginx: [emerg] unknown directive "bad" in /run/gw/nginx/conf/nginx.conf:${filledLineOf('bad directive')}\nnginx: configuration file /run/gw/nginx/conf/nginx.conf test failed\n`;
     const error = nginxCheckError(output, '/run/gw/nginx/conf/nginx.conf', user, filled);
     expect(error).toMatchObject({ code: 'E_LAB_CONFIG', file: './team-nginx.conf', path: ['lab', 'gateway', 'config'] });
-    expect(error.message).toBe('./team-nginx.conf: nginx -t refused it: [emerg] unknown directive "bad" in ./team-nginx.conf:4');
+    expect(error.message).toBe('nginx -t refused it: [emerg] unknown directive "bad" in ./team-nginx.conf:4');
   });
 
   it('finds the line of a file nginx could not load, which nginx itself does not name', () => {
@@ -183,7 +183,7 @@ describe('nginxCheckError', () => {
   });
 
   it('quotes the whole output when nginx printed no [emerg] line', () => {
-    expect(nginxCheckError('Segmentation fault\n', '/x/nginx.conf', user, filled).message).toBe('./team-nginx.conf: nginx -t refused it: Segmentation fault');
+    expect(nginxCheckError('Segmentation fault\n', '/x/nginx.conf', user, filled).message).toBe('nginx -t refused it: Segmentation fault');
   });
 });
 
