@@ -14,6 +14,8 @@ export { startNodeGateway } from './components/node-gateway.js';
 export type { NodeGatewayOptions } from './components/node-gateway.js';
 export { findNginx, startNginxGateway } from './components/nginx-gateway.js';
 export type { NginxGatewayOptions } from './components/nginx-gateway.js';
+export { nginxOwnConfigFacts } from './components/nginx-own-config.js';
+export type { NginxOwnConfigFacts } from './components/nginx-own-config.js';
 export { findHaproxy, startHaproxyGateway } from './components/haproxy-gateway.js';
 export type { HaproxyGatewayOptions } from './components/haproxy-gateway.js';
 export { HAPROXY_REJECT_MODES, haproxyConfig } from './components/haproxy-config.js';

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findExecutable } from '../find-executable.js';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -6,12 +6,14 @@ import type { ErrorCategory } from '../../metrics/error-category.js';
 import type { CpuUsageReading } from '../../metrics/index.js';
 import type { SupervisedProcess } from '../child-process-supervisor.js';
 import { spawnTlsServer } from '../spawn-tls-server.js';
-import { startOnFreePort } from '../free-port.js';
+import { pickFreePort, startOnFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
 import { waitForTlsHandshake } from '../wait-for-tls.js';
 import { nginxConfig, type NginxConfigInput } from './nginx-config.js';
 import { NginxErrorLog } from './nginx-error-log.js';
+import { checkNginxConfig } from './nginx-config-check.js';
+import { assertNginxOwnConfigRunnable, assertOwnConfigReloadable, fillNginxOwnConfig, nginxCheckError } from './nginx-own-config.js';
 
 /** `dir` holds nginx's prefix, <dir>/nginx. */
 export interface NginxGatewayOptions extends GatewayOptions {
@@ -35,24 +37,29 @@ export function findNginx(searchPath: string = process.env.PATH ?? '', fallbacks
 /**
  * Starts the local nginx binary as a supervised child in the foreground (`daemon off`), with its
  * own prefix, config, pid file and error log under `dir`, so it shares nothing with a system nginx.
+ * With `ownConfig`, the team's config (filled, and wrapped when it is server blocks;
+ * nginx-own-config.ts) runs instead of the generated one, once `nginx -t` has accepted it.
  */
 export async function startNginxGateway(options: NginxGatewayOptions): Promise<StartedGateway> {
+  const own = options.ownConfig && { template: options.ownConfig, facts: assertNginxOwnConfigRunnable(options.ownConfig) };
   const inContainer = options.runtime?.startProgram !== undefined;
   const binary = inContainer ? 'nginx' : (options.nginxBinary ?? findNginx());
   const prefix = join(options.dir, 'nginx');
   const conf = join(prefix, 'conf');
   for (const sub of ['conf', 'logs', 'temp']) await mkdir(join(prefix, sub), { recursive: true, mode: 0o700 });
   // Copies, so that a reload rewrites the gateway's files and never the lab PKI's.
-  const files = {
+  const files: NginxGatewayFiles = {
     certificateChain: join(conf, 'server-chain.pem'),
     key: join(conf, 'server.key.pem'),
     trustBundle: join(conf, 'trust-bundle.pem'),
     crl: join(conf, 'crl.pem'),
+    ...(own ? { serverPem: join(conf, 'server.pem') } : {}),
   };
   await copyFile(options.files.certificateChain, files.certificateChain);
   await rm(files.key, { force: true });
   await copyFile(options.files.key, files.key);
   await copyFile(options.files.trustBundle, files.trustBundle);
+  await writeServerPem(files);
   let crlConfigured = false;
   if (options.files.crl) {
     await copyFile(options.files.crl, files.crl);
@@ -60,13 +67,18 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
   }
   const errorLogFile = join(prefix, 'logs', 'error.log');
   const configFile = join(conf, 'nginx.conf');
+  const pidFile = join(prefix, 'nginx.pid');
+  // As root, nginx would run its workers as nobody, who cannot enter the 0700 prefix.
+  const asRoot = process.getuid?.() === 0;
+  // In a container: its own network namespace, published on the host's 127.0.0.1 only.
+  const listenHost = inContainer ? '0.0.0.0' : '127.0.0.1';
   let tlsPolicy: GatewayTlsPolicy | undefined;
   const configFor = (port: number): NginxConfigInput => ({
     prefix,
     port,
     replicaName: options.name,
     workerProcesses: options.workerProcesses ?? 1,
-    pidFile: join(prefix, 'nginx.pid'),
+    pidFile,
     errorLogFile,
     certificateChainFile: files.certificateChain,
     keyFile: files.key,
@@ -74,37 +86,60 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
     ...(crlConfigured ? { crlFile: files.crl } : {}),
     ...(tlsPolicy ? { tlsPolicy } : {}),
     ...(options.ocsp ? { ocsp: options.ocsp } : {}),
-    // As root, nginx would run its workers as nobody, who cannot enter the 0700 prefix.
-    ...(process.getuid?.() === 0 ? { user: 'root' } : {}),
-    // In a container: its own network namespace, published on the host's 127.0.0.1 only.
-    ...(inContainer ? { listenHost: '0.0.0.0', resolver: '127.0.0.11' } : {}),
+    ...(asRoot ? { user: 'root' } : {}),
+    ...(inContainer ? { listenHost, resolver: '127.0.0.11' } : {}),
   });
+  // -g: daemon off for the supervisor; `user root` as in the generated config, unless a whole own file says whose.
+  const globals = `daemon off;${own?.facts.form === 'whole-file' && asRoot && !own.facts.user ? ' user root;' : ''}`;
+  // -e: the error log before the config is read, so that early errors land in our prefix too.
+  const nginxArgs = ['-p', `${prefix}/`, '-c', configFile, '-e', errorLogFile, '-g', globals];
+
+  /** Writes nginx.conf for this port; with an own config, only once `nginx -t` accepts it. */
+  const writeStartConfig = async (port: number): Promise<void> => {
+    if (!own) {
+      await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
+      return;
+    }
+    const upstreamPort = own.facts.form === 'server-blocks' ? await pickFreePortOtherThan(port) : undefined;
+    const filled = fillNginxOwnConfig(own.template, own.facts, {
+      ...configFor(port),
+      listenHost,
+      serverPemFile: files.serverPem!,
+      ...(options.ocspResponderUrl ? { ocspResponderUrl: options.ocspResponderUrl } : {}),
+      ...(upstreamPort === undefined ? {} : { upstreamPort }),
+    });
+    await writeFile(configFile, filled.text, { mode: 0o600 });
+    const checked = await checkNginxConfig(binary, nginxArgs, options);
+    if (checked.exitCode !== 0) throw nginxCheckError(checked.output, configFile, own.template, filled);
+  };
 
   const errorLog = new NginxErrorLog(errorLogFile);
   const nginxFiles = (port: number): NginxFiles => ({
     files,
     configFile,
-    writeConfig: async (withCrl: boolean) => {
-      crlConfigured = withCrl;
-      await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
+    assertReloadable: (reload) => {
+      if (own) assertOwnConfigReloadable(options.name, own.template, own.facts, reload);
     },
-    crlConfigured: () => crlConfigured,
-    writeTlsPolicy: async (policy: GatewayTlsPolicy) => {
-      const config = nginxConfig({ ...configFor(port), tlsPolicy: policy });
-      tlsPolicy = policy;
+    rewriteConfigFor: async (reload) => {
+      if (own) return; // the team's config reads the same files; it never changes
+      if (reload.crlPem && !crlConfigured) crlConfigured = true;
+      else if (!reload.tlsPolicy) return;
+      // nginxConfig throws before anything is written when nginx could not express the policy.
+      const config = nginxConfig({ ...configFor(port), ...(reload.tlsPolicy ? { tlsPolicy: reload.tlsPolicy } : {}) });
+      if (reload.tlsPolicy) tlsPolicy = reload.tlsPolicy;
       await writeFile(configFile, config, { mode: 0o600 });
     },
   });
   const runtime = options.runtime;
   if (runtime?.startProgram) {
     const port = runtime.bind.port;
-    await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
+    await writeStartConfig(port);
     await errorLog.startAtEnd();
     const program = await runtime.startProgram(
       {
         name: options.name,
         image: 'nginx',
-        command: [binary, '-p', `${prefix}/`, '-c', configFile, '-e', errorLogFile, '-g', 'daemon off;'],
+        command: [binary, ...nginxArgs],
         dir: options.dir,
         what: `gateway/nginx in a container, port ${port} published on 127.0.0.1`,
         ready: (hostPort, signal) => waitForTlsHandshake(hostPort, signal),
@@ -118,13 +153,12 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
   }
   return startOnFreePort(
     async (port) => {
-      await writeFile(configFile, nginxConfig(configFor(port)), { mode: 0o600 });
+      await writeStartConfig(port);
       await errorLog.startAtEnd();
       const proc = await spawnTlsServer({
         name: options.name,
-        // -e: the error log before the config is read, so that early errors land in our prefix too.
         command: binary,
-        args: ['-p', `${prefix}/`, '-c', configFile, '-e', errorLogFile, '-g', 'daemon off;'],
+        args: nginxArgs,
         logDir: options.dir,
         port,
         what: `gateway/nginx on 127.0.0.1:${port}`,
@@ -138,13 +172,38 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
   );
 }
 
+/** A port for the echo upstream: free on 127.0.0.1, and not the gateway's own. */
+async function pickFreePortOtherThan(port: number): Promise<number> {
+  for (;;) {
+    const candidate = await pickFreePort();
+    if (candidate !== port) return candidate;
+  }
+}
+
+interface NginxGatewayFiles {
+  readonly certificateChain: string;
+  readonly key: string;
+  readonly trustBundle: string;
+  readonly crl: string;
+  /** Own configs only: chain and key in one file for {{server_pem}}, rewritten with either. */
+  readonly serverPem?: string;
+}
+
+/** {{server_pem}}: the chain then the key, in one 0600 file (haproxy's crt format, also fine for nginx). */
+async function writeServerPem(files: NginxGatewayFiles): Promise<void> {
+  if (!files.serverPem) return;
+  const [chain, key] = await Promise.all([readFile(files.certificateChain, 'utf8'), readFile(files.key, 'utf8')]);
+  await rm(files.serverPem, { force: true });
+  await writeFile(files.serverPem, `${chain.trimEnd()}\n${key.trimEnd()}\n`, { mode: 0o600 });
+}
+
 interface NginxFiles {
-  readonly files: { certificateChain: string; key: string; trustBundle: string; crl: string };
+  readonly files: NginxGatewayFiles;
   readonly configFile: string;
-  writeConfig(withCrl: boolean): Promise<void>;
-  crlConfigured(): boolean;
-  /** Rewrites nginx.conf with this TLS policy (throws before writing when nginx could not express it). */
-  writeTlsPolicy(policy: GatewayTlsPolicy): Promise<void>;
+  /** Throws, before any file is written, for what this config cannot take (own configs). */
+  assertReloadable(reload: GatewayReloadFiles): void;
+  /** Rewrites nginx.conf when a reload changes it: the generated config's first CRL or a TLS policy. */
+  rewriteConfigFor(reload: GatewayReloadFiles): Promise<void>;
 }
 
 class StartedNginxGateway implements StartedGateway {
@@ -184,13 +243,14 @@ class StartedNginxGateway implements StartedGateway {
    */
   async reload(files: GatewayReloadFiles = {}): Promise<void> {
     if (!this.proc.running) throw new LabError('E_LAB_STOPPED', `${this.name} is not running`);
+    this.config.assertReloadable(files);
     const { files: paths } = this.config;
     if (files.certificateChainPem) await writeFile(paths.certificateChain, files.certificateChainPem);
     if (files.keyPem) await writeFile(paths.key, files.keyPem, { mode: 0o600 });
+    if (files.certificateChainPem || files.keyPem) await writeServerPem(paths);
     if (files.trustBundlePem) await writeFile(paths.trustBundle, files.trustBundlePem);
     if (files.crlPem) await writeFile(paths.crl, files.crlPem);
-    if (files.crlPem && !this.config.crlConfigured()) await this.config.writeConfig(true);
-    if (files.tlsPolicy) await this.config.writeTlsPolicy(files.tlsPolicy);
+    await this.config.rewriteConfigFor(files);
 
     const master = this.proc.pid;
     const oldWorkers = new Set(this.pids().filter((pid) => pid !== master));

@@ -6,13 +6,15 @@ import type Docker from 'dockerode';
 import type { StartedTestContainer } from 'testcontainers';
 import { resolveForkEntry } from '../fork-entry.js';
 import { LabError } from '../lab-error.js';
-import type { ComponentSpec, ProgramSpec, RunningComponent, RunningProgram, Runtime } from '../runtime.js';
+import type { ComponentSpec, OneShotProgramSpec, ProgramSpec, RunningComponent, RunningProgram, Runtime } from '../runtime.js';
 import { processGroupMembers } from '../child-process-supervisor.js';
 import { assertEngineReachable, assertImagePresent, dockerClient, NODE_IMAGE } from './docker-engine.js';
 import { COMPONENT_LABEL, runLabels } from './docker-labels.js';
 import { ContainerCpu } from './container-cpu.js';
 import { containerStartError, type StartingContainer } from './container-start-error.js';
 import { LoopbackContainer } from './loopback-container.js';
+import type { ExecOutcome } from './container-exec.js';
+import { OneShotTimeout, runOneShotContainer } from './one-shot-container.js';
 import { DockerNamespaceFaults } from './namespace-faults.js';
 import { ProgramReadyWaitStrategy } from './program-ready-wait-strategy.js';
 import { RelayReadyWaitStrategy } from './relay-ready-wait-strategy.js';
@@ -24,6 +26,7 @@ import { prepareTestcontainers } from './testcontainers-setup.js';
 const COMPONENT_PORT = 8443;
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 2_000;
+const DEFAULT_ONE_SHOT_TIMEOUT_MS = 30_000;
 /** The package root (dist/ and node_modules/), from src/lab/docker or dist/lab/docker. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 
@@ -175,6 +178,43 @@ export class DockerRuntime implements Runtime {
     } catch (error) {
       await stop();
       throw error;
+    }
+  }
+
+  /**
+   * A program from its image run to completion (a config checker: `nginx -t`), as startProgram
+   * runs one: the harness's uid, the run folder mounted at the same path, on the run network (a
+   * responder named in a config resolves as it will for the gateway), labelled as the run's so
+   * that close() and the sweep of dead runs find it. Removed once it exits, times out or is aborted.
+   */
+  async runOnce(spec: OneShotProgramSpec, signal: AbortSignal): Promise<ExecOutcome> {
+    signal.throwIfAborted();
+    const image = `mtls-chaos/${spec.image}:latest`;
+    await assertImagePresent(this.docker, image);
+    const name = this.containerName(spec.name);
+    const timeoutMs = spec.timeoutMs ?? DEFAULT_ONE_SHOT_TIMEOUT_MS;
+    this.#containers.add(name);
+    try {
+      return await runOneShotContainer(
+        this.docker,
+        {
+          name,
+          Image: image,
+          Cmd: [...spec.command],
+          User: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+          Labels: { ...this.#labels, [COMPONENT_LABEL]: spec.name },
+          HostConfig: { NetworkMode: this.network, Binds: [`${this.options.workDir}:${this.options.workDir}:rw`] },
+        },
+        { timeoutMs, signal },
+      );
+    } catch (error) {
+      if (!(error instanceof OneShotTimeout)) throw error;
+      throw new LabError('E_LAB_START', `${spec.name}: \`${spec.command.join(' ')}\` in ${image} did not finish within ${timeoutMs} ms`, {
+        hint: 'a busy engine starts containers slowly: check it with `mtls-chaos doctor`, then run again',
+        cause: error,
+      });
+    } finally {
+      await this.#removeByName(name);
     }
   }
 

@@ -102,7 +102,13 @@ export interface FillOptions {
  * unknown placeholder (a typo) and for one this lab cannot fill, before any gateway sees the file.
  */
 export function fillGatewayConfig(template: GatewayConfigTemplate, options: FillOptions): FilledGatewayConfig {
+  const lines = template.text.split('\n');
+  // A line that is all comment (`#` first, in nginx and haproxy alike) is left to the user: a
+  // placeholder there is filled when the lab has a value and never an error, so commenting out
+  // `ssl_crl {{crl}};` is enough to run without a CRL.
+  const commentedOut = (line: number) => /^\s*#/.test(lines[line - 1] ?? '');
   for (const use of placeholderUses(template.text)) {
+    if (commentedOut(use.line)) continue;
     const where = `${template.file}:${use.line}:${use.column}`;
     if (!Object.hasOwn(GATEWAY_CONFIG_PLACEHOLDERS, use.name)) {
       throw new LabError('E_LAB_CONFIG', `${where}: unknown placeholder {{${use.name}}}`, {
@@ -121,11 +127,14 @@ export function fillGatewayConfig(template: GatewayConfigTemplate, options: Fill
         hint: `{{${name}}} is ${GATEWAY_CONFIG_PLACEHOLDERS[name]}`,
       });
     }
+  }
+  for (const [name, value] of Object.entries(options.values)) {
     if (/[\r\n]/.test(value)) throw new RangeError(`the lab's value for {{${name}}} spans lines: ${JSON.stringify(value)}`);
   }
-  const body = template.text.replace(PLACEHOLDER, (_match, name: string) => options.values[name as GatewayConfigPlaceholder] ?? '');
+  const valueOf = (name: string) => (Object.hasOwn(options.values, name) ? options.values[name as GatewayConfigPlaceholder] : undefined);
+  const body = lines.map((line) => line.replace(PLACEHOLDER, (match, name: string) => valueOf(name) ?? match)).join('\n');
   const before = options.before ?? [];
-  const userLines = template.text.split('\n').length;
+  const userLines = lines.length;
   const text = [...before, body, ...(options.after ?? [])].join('\n');
   return {
     text,

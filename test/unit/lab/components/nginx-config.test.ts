@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nginxConfig, type NginxConfigInput } from '../../../../src/lab/components/nginx-config.js';
+import { nginxConfig, nginxMainContext, type NginxConfigInput } from '../../../../src/lab/components/nginx-config.js';
 
 const base: NginxConfigInput = {
   prefix: '/tmp/lab/nginx',
@@ -64,5 +64,15 @@ describe('nginxConfig', () => {
   it('refuses paths nginx would misread', () => {
     expect(() => nginxConfig({ ...base, prefix: '/tmp/my "lab"' })).toThrow(expect.objectContaining({ code: 'E_LAB_NGINX_CONFIG' }));
     expect(() => nginxConfig({ ...base, keyFile: '/tmp/a;b' })).toThrow(expect.objectContaining({ code: 'E_LAB_NGINX_CONFIG' }));
+  });
+
+  it('is the main context (shared with own server blocks) around one server', () => {
+    const main = nginxMainContext({ ...base, resolver: '127.0.0.11' });
+    const conf = nginxConfig({ ...base, resolver: '127.0.0.11', listenHost: '0.0.0.0' });
+    expect(conf.startsWith(main.before.join('\n'))).toBe(true);
+    expect(conf.endsWith(main.after.join('\n'))).toBe(true);
+    expect(main.before.at(-2)).toBe('    resolver 127.0.0.11 valid=10s;'); // http level: every server inherits it
+    expect(main.before).toContain('http {');
+    expect(() => nginxMainContext({ ...base, prefix: '/tmp/a;b' })).toThrow(expect.objectContaining({ code: 'E_LAB_NGINX_CONFIG' }));
   });
 });
