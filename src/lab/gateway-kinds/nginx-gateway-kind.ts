@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertNginxSupports } from '../components/nginx-config.js';
 import { findNginx, startNginxGateway } from '../components/nginx-gateway.js';
+import { assertNginxOwnConfigRunnable } from '../components/nginx-own-config.js';
 import { LabError } from '../lab-error.js';
 import { defineGatewayKind } from './gateway-kind.js';
 
@@ -20,6 +21,13 @@ export const nginxGatewayKind = defineGatewayKind({
     ownConfig: true,
   },
   options: z.strictObject({}),
+  ownConfig: {
+    inspect: (template) => {
+      const facts = assertNginxOwnConfigRunnable(template);
+      return { clientOcsp: facts.ocsp, crl: facts.crl };
+    },
+    directives: { clientOcsp: 'ssl_ocsp leaf (or on) with ssl_ocsp_responder {{ocsp_responder}}', crl: 'ssl_crl {{crl}}' },
+  },
   binaries: [{ name: 'nginx', fallbacks: ['/usr/sbin/nginx'], fix: 'apt-get install nginx' }],
   image: { name: 'mtls-chaos/nginx:latest', use: 'the nginx gateway' },
   preflight: (spec, runtime) => {
