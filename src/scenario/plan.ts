@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { formatDuration } from '../duration.js';
 import { formatRate, plannedAttempts, profileDurationMs, type LoadProfile } from '../load/index.js';
 import { faultDefinition } from '../faults/index.js';
@@ -46,6 +47,7 @@ function describeLab(scenario: Scenario): string {
   if (gateway.ocsp.mode !== 'off') {
     checks.push(`OCSP ${gateway.ocsp.mode}, cache ${formatDuration(gateway.ocsp.cacheTtlMs)}, timeout ${formatDuration(gateway.ocsp.timeoutMs)}`);
   }
+  if (gateway.config) checks.push(`your config ${basename(gateway.config)}`);
   if (gateway.crl) checks.push('CRL');
   const replicas = gateway.replicas > 1 ? ` x${gateway.replicas} replicas` : '';
   const parts = [`${gateway.kind} gateway${replicas}${checks.length ? ` (${checks.join('; ')})` : ''}`];

@@ -15,7 +15,7 @@ import { LabError } from '../lab-error.js';
 
 /** Every placeholder, with what the lab puts there; README "Your own gateway configuration" lists them. */
 export const GATEWAY_CONFIG_PLACEHOLDERS = {
-  listen: 'address:port to listen on: 127.0.0.1:<port the lab picked> (in a container 0.0.0.0:<port>, published on the host\'s 127.0.0.1 only)',
+  listen: 'address:port to listen on: 127.0.0.1 and a free port the lab picked (in a container 0.0.0.0 and a fixed port, published on the host\'s 127.0.0.1 only)',
   address: 'the address part of {{listen}}',
   port: 'the port part of {{listen}}',
   server_certificate: 'the server certificate followed by its intermediates (PEM; nginx ssl_certificate)',
