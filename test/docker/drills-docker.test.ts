@@ -4,6 +4,7 @@ import { expectLifecycleRun, phaseRate } from '../support/lifecycle-drill.js';
 import { expectFailClosedOutage, healedAtMs, successSince } from '../support/ocsp-drill-expectations.js';
 import { requireDocker } from '../support/docker-engine.js';
 import { runDrillOnDocker } from '../support/docker-lab.js';
+import { OWN_CONFIG_DRILLS, expectOwnConfigDrill } from '../support/own-config-drills.js';
 
 let docker: Docker;
 beforeAll(async () => {
@@ -197,4 +198,13 @@ describe('the interceptor and the TLS terminator on the docker runtime: each in 
     expect(result.summary.categories.http_error).toBe(0);
     expect(result.summary.categories.certificate_required / result.summary.attempts).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
+});
+
+describe('a team\'s own gateway config on the docker runtime: filled, checked with nginx -t / haproxy -c in the image, reloaded in the container', () => {
+  for (const { drill, builtIn, faultCategories } of OWN_CONFIG_DRILLS) {
+    it(`${drill} agrees with ${builtIn}`, async () => {
+      const outcome = await runDrillOnDocker(docker, drill);
+      expectOwnConfigDrill(outcome, faultCategories);
+    }, 150_000);
+  }
 });

@@ -49,6 +49,6 @@ export async function runDrillOnDocker(docker: Docker, drill: string, options: {
     const categories = Object.entries(measured?.categories ?? {}).filter(([, count]) => count > 0);
     console.log(`${drill} on docker, ${phase}: ${JSON.stringify(Object.fromEntries(categories))} ${JSON.stringify(outcome.result.errorSamples)}`);
   }
-  expect(await leftoversOf(docker, runIdOfDir(outcome.dir, drill))).toBe(0);
+  expect(await leftoversOf(docker, runIdOfDir(outcome.dir, outcome.result.scenario.name))).toBe(0);
   return outcome;
 }

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { runScenario, type RunOutcome } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
@@ -8,7 +8,8 @@ import { REPO_ROOT } from './run-cli.js';
 
 /**
  * Runs a built-in drill for real (its lab, load and faults), in-process, writing its reports to
- * a temp folder removed when the test finishes. `abortAfterMs` aborts it as Ctrl-C would.
+ * a temp folder removed when the test finishes. `abortAfterMs` aborts it as Ctrl-C would. `name`
+ * is a drill of scenarios/ ("ocsp-slow"), or a file under it ("examples/own-nginx-ocsp-outage.yaml").
  */
 export async function runDrill(
   name: string,
@@ -23,9 +24,10 @@ export async function runDrill(
     onLog?: (line: string) => void;
   } = {},
 ): Promise<RunOutcome> {
-  const outDir = await mkdtemp(join(tmpdir(), `mtls-chaos-drill-${name}-`));
+  const file = /\.(ts|yaml)$/.test(name) ? name : `${name}.ts`;
+  const outDir = await mkdtemp(join(tmpdir(), `mtls-chaos-drill-${basename(name).replace(/\.\w+$/, '')}-`));
   onTestFinished(() => rm(outDir, { recursive: true, force: true }));
-  const scenario = await loadScenario(join(REPO_ROOT, 'scenarios', `${name}.ts`));
+  const scenario = await loadScenario(join(REPO_ROOT, 'scenarios', file));
   const controller = new AbortController();
   let timer = options.abortAfterMs === undefined ? undefined : setTimeout(() => controller.abort(new Error('test abort')), options.abortAfterMs);
   const abortAfterLog = options.abortAfterLog;
