@@ -20,12 +20,14 @@ export interface NginxTestGateway {
 }
 
 /**
- * The lab's own nginx gateway (startNginxGateway, as `mtls-chaos run` starts it), serving the
- * PKI's first server certificate and trusting its root, for tests that probe or load a real nginx
- * without a whole lab. Start it in beforeAll and stop it in afterAll.
+ * The lab's own nginx gateway (startNginxGateway, as `mtls-chaos run` starts it, one worker),
+ * serving the PKI's first server certificate and trusting its root, for tests and benches that
+ * probe or load a real nginx without a whole lab. Start it in beforeAll and stop it in afterAll.
  */
-export async function startNginxTestGateway(pki: LabPki): Promise<NginxTestGateway> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-test-nginx-'));
+export async function startNginxTestGateway(pki: LabPki, name = 'test'): Promise<NginxTestGateway> {
+  const workDir = await mkdtemp(join(tmpdir(), `mtls-chaos-${name}-nginx-`));
+  // Aborted on stop, never before: the gateway lives as long as the tests (or the bench) using it.
+  const controller = new AbortController();
   try {
     const files = await writeLabPki(pki, join(workDir, 'lab'));
     const gateway = await startNginxGateway({
@@ -33,7 +35,8 @@ export async function startNginxTestGateway(pki: LabPki): Promise<NginxTestGatew
       dir: join(workDir, 'gateway'),
       files: { certificateChain: files.servers[0]!.certificate, key: files.servers[0]!.key, trustBundle: files.trustBundle },
       caPem: pki.root.certificate.pem,
-      signal: AbortSignal.timeout(30_000),
+      signal: controller.signal,
+      workerProcesses: 1,
     });
     // The nginx gateway's own extra: where its error log is (StartedGateway has no such field).
     const { errorLogFile } = gateway as StartedGateway & { readonly errorLogFile: string };
@@ -48,10 +51,12 @@ export async function startNginxTestGateway(pki: LabPki): Promise<NginxTestGatew
       stop: () =>
         (stopped ??= (async () => {
           await gateway.stop();
+          controller.abort();
           await rm(workDir, { recursive: true, force: true });
         })()),
     };
   } catch (error) {
+    controller.abort();
     await rm(workDir, { recursive: true, force: true });
     throw error;
   }
