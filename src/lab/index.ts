@@ -9,7 +9,7 @@ export { startTcpBalancer } from './components/tcp-balancer.js';
 export type { StartedTcpBalancer, TcpBalancerOptions } from './components/tcp-balancer.js';
 export type { BalancerRouteQuery } from './balancer-route-log.js';
 export { MAX_GATEWAY_REPLICAS } from './start-gateways.js';
-export type { OcspResponderMode, StartedOcspResponder } from './components/ocsp-responder.js';
+export type { OcspResponderMode, OcspStatusRegister, StartedOcspResponder } from './components/ocsp-responder.js';
 export { startNodeGateway } from './components/node-gateway.js';
 export type { NodeGatewayOptions } from './components/node-gateway.js';
 export { findNginx, startNginxGateway } from './components/nginx-gateway.js';

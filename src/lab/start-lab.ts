@@ -52,6 +52,11 @@ export interface StartedLab extends AsyncDisposable {
   readonly replicas: readonly StartedGateway[];
   readonly balancer?: StartedTcpBalancer;
   readonly ocspResponder?: StartedOcspResponder;
+  /**
+   * lab.gateway.crl: the gateway checks client certificates against a CRL file, the CRLs of the
+   * lab's intermediate and root; a fault that puts a new CA in place reloads it with that CA's too.
+   */
+  readonly gatewayChecksCrl?: boolean;
   /** The fault proxy on each link of lab.links (network faults). */
   readonly links?: StartedLinks;
   readonly interceptor?: StartedInterceptor;
@@ -236,6 +241,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       replicas: gateways.replicas,
       ...(gateways.balancer ? { balancer: gateways.balancer } : {}),
       ...(ocspResponder ? { ocspResponder } : {}),
+      ...(crlFile ? { gatewayChecksCrl: true } : {}),
       links,
       ...(front.interceptor ? { interceptor: front.interceptor } : {}),
       ...(front.tlsTerminator ? { tlsTerminator: front.tlsTerminator } : {}),
