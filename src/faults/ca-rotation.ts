@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CertificateAuthority, issueCrl, trustBundlePem, type Certificate, type LabPki } from '../pki/index.js';
+import { CertificateAuthority, trustBundlePem, type Certificate, type LabPki } from '../pki/index.js';
 import type { LabSpec } from '../lab/index.js';
 import type { ClientIdentity } from '../load/index.js';
 import { faultDurationOption } from './fault-duration.js';
@@ -105,7 +105,7 @@ export function rotationRequirement(lab: LabSpec): string | undefined {
 
 /** Publishes the new generation's revocation status where the lab's gateway looks (see above). */
 async function publishRevocationStatus(context: FaultContext, plan: RotationPlan): Promise<void> {
-  const { lab, pki } = context;
+  const { lab } = context;
   if (lab.ocspResponder) {
     // rotationRequirement keeps a responder that cannot learn it out of labs whose gateway asks it.
     if (lab.ocspResponder.addIssuer) {
@@ -113,10 +113,9 @@ async function publishRevocationStatus(context: FaultContext, plan: RotationPlan
       context.log(`fault ca-rotation: ${lab.ocspResponder.name} answers for ${plan.issuer.name} too`);
     } else context.log(`fault ca-rotation: ${lab.ocspResponder.name} cannot answer for the new CA`);
   }
-  if (lab.gatewayChecksCrl) {
-    // The lab's CRL file (start-lab.ts) plus one CRL per new CA.
-    const crls = [pki.intermediate, pki.root, ...plan.cas].map((ca) => issueCrl(ca).pem);
-    await lab.gateway.reload({ crlPem: crls.join('') });
+  if (lab.crls) {
+    for (const ca of plan.cas) lab.crls.add(ca);
+    await lab.gateway.reload({ crlPem: lab.crls.pem() });
     context.log(`fault ca-rotation: gateway reloaded with the CRLs of ${plan.cas.map((ca) => ca.name).join(', ')} too`);
   }
 }

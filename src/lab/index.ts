@@ -1,5 +1,6 @@
 export { startLab } from './start-lab.js';
 export type { LabSpec, StartedLab, StartLabOptions } from './start-lab.js';
+export type { LabCrls } from './lab-crls.js';
 export type { GatewayKind, GatewayOcspSpec, GatewayAuthorization, GatewayReloadFiles, GatewaySpec, GatewayTlsPolicy, StartedGateway } from './gateway.js';
 export { GATEWAY_KIND_DEFINITIONS, defineGatewayKind, gatewayKindRegistry, gatewayKinds, inability } from './gateway-kinds/index.js';
 export type { Ability, GatewayAbilities, GatewayBinary, GatewayKindDefinition, GatewayKindRegistry, OwnConfigFacts, OwnConfigReader } from './gateway-kinds/index.js';
