@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CertificateAuthority, trustBundlePem, type Certificate, type LabPki } from '../pki/index.js';
+import type { LabSpec } from '../lab/index.js';
 import type { ClientIdentity } from '../load/index.js';
 import { faultDurationOption } from './fault-duration.js';
 import type { FaultContext, FaultDefinition } from './fault.js';
@@ -25,6 +26,13 @@ import { clientCredential, reissueClient } from './lab-certificates.js';
  * ca: intermediate: a new intermediate under the same root. The bundle gains the new intermediate
  *   (overlap: root + old + new; cutover: root + new); since leaves carry their chain and the root
  *   anchors both generations, the rotation costs nothing in any order: the drill proves it.
+ *
+ * Revocation status comes first, as in a real rotation: before either step, the new generation is
+ * published where the gateway looks: the builtin OCSP responder also answers for the new issuing
+ * CA (gateways check the leaf: nginx `ssl_ocsp leaf`, our node gateway), and with lab.gateway.crl
+ * the gateway is reloaded with a CRL file that also holds the new CAs' CRLs (OpenSSL wants a CRL
+ * for every CA of the path once it checks any). Otherwise every new leaf would fail on a lab gap
+ * (ocsp_unavailable, or unknown_ca for the missing CRL) rather than on the gateway.
  */
 const options = z
   .strictObject({
@@ -58,6 +66,8 @@ export interface RotationPlan {
   /** The new issuing CA and the chain new leaves send. */
   readonly issuer: CertificateAuthority;
   readonly chain: readonly Certificate[];
+  /** Every new CA, issuing CA first (ca: root adds the new root): whose CRLs the lab publishes. */
+  readonly cas: readonly CertificateAuthority[];
 }
 
 /** Builds the new generation of the lab's client CA (pure but for key generation). */
@@ -71,19 +81,50 @@ export function planRotation(pki: LabPki, opts: Pick<RotationOptions, 'ca' | 'bu
       opts.bundle === 'overlap'
         ? [pki.root.certificate, pki.intermediate.certificate, issuer.certificate]
         : [pki.root.certificate, issuer.certificate];
-    return { trustBundlePem: trustBundlePem(bundle), issuer, chain: [issuer.certificate] };
+    return { trustBundlePem: trustBundlePem(bundle), issuer, chain: [issuer.certificate], cas: [issuer] };
   }
   const root = CertificateAuthority.createRoot({ subject: named(`${pki.root.name} 2`), algorithm: pki.algorithm, pathLength: 1 });
   const issuer = root.issueIntermediate(intermediateOptions);
   const chain = opts.crossSigned ? [pki.root.crossSign(issuer, { pathLength: 0 })] : [issuer.certificate];
   const bundle = opts.bundle === 'overlap' ? [pki.root.certificate, root.certificate] : [root.certificate];
-  return { trustBundlePem: trustBundlePem(bundle), issuer, chain };
+  return { trustBundlePem: trustBundlePem(bundle), issuer, chain, cas: [issuer, root] };
+}
+
+/**
+ * What the lab lacks for the rotation to measure the gateway: the new issuing CA must get OCSP
+ * answers when the gateway checks OCSP, and `openssl ocsp` answers for the CA it started with only.
+ */
+export function rotationRequirement(lab: LabSpec): string | undefined {
+  const checksOcsp = lab.gateway.config !== undefined || (lab.gateway.ocsp !== undefined && lab.gateway.ocsp.mode !== 'off');
+  if (lab.ocspResponder?.kind !== 'openssl' || !checksOcsp) return undefined;
+  return (
+    'cannot use lab.ocspResponder kind "openssl": it answers for the CA it started with only, so the new CA\'s leaves ' +
+    'would get no OCSP answer (ocsp_unavailable) whatever the gateway does; use ocspResponder: { kind: builtin }, which learns the new CA'
+  );
+}
+
+/** Publishes the new generation's revocation status where the lab's gateway looks (see above). */
+async function publishRevocationStatus(context: FaultContext, plan: RotationPlan): Promise<void> {
+  const { lab } = context;
+  if (lab.ocspResponder) {
+    // rotationRequirement keeps a responder that cannot learn it out of labs whose gateway asks it.
+    if (lab.ocspResponder.addIssuer) {
+      await lab.ocspResponder.addIssuer(plan.issuer);
+      context.log(`fault ca-rotation: ${lab.ocspResponder.name} answers for ${plan.issuer.name} too`);
+    } else context.log(`fault ca-rotation: ${lab.ocspResponder.name} cannot answer for the new CA`);
+  }
+  if (lab.crls) {
+    for (const ca of plan.cas) lab.crls.add(ca);
+    await lab.gateway.reload({ crlPem: lab.crls.pem() });
+    context.log(`fault ca-rotation: gateway reloaded with the CRLs of ${plan.cas.map((ca) => ca.name).join(', ')} too`);
+  }
 }
 
 export const caRotation: FaultDefinition<typeof options> = {
   kind: 'ca-rotation',
   summary: 'rotate the client CA (intermediate or root): trust bundle and client certificates, in either order',
   options,
+  requires: (_options, lab) => rotationRequirement(lab),
   create: (opts: RotationOptions) => {
     let plan: RotationPlan | undefined;
     let leaves: ClientIdentity[] | undefined;
@@ -117,6 +158,8 @@ export const caRotation: FaultDefinition<typeof options> = {
         leaves = context.load.spec.identities.map((identity) =>
           reissueClient(clientCredential(context.pki, identity.name), issuer, chain, { newKey: true }),
         );
+        // After the leaves are issued (the responder learns their serials), before any is used.
+        await publishRevocationStatus(context, plan);
         await run(context, steps[0]);
         secondTimer = setTimeout(() => {
           secondStep = run(context, steps[1]).catch((error: unknown) => context.log(`fault ca-rotation: ${steps[1]} step failed: ${(error as Error).message}`));

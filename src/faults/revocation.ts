@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { StartedLab } from '../lab/index.js';
-import { issueCrl, type Credential, type LabPki } from '../pki/index.js';
+import type { Credential, LabPki } from '../pki/index.js';
 import type { FaultDefinition } from './fault.js';
 import { ocspRequirement, ownConfigOcspRequirement } from './ocsp-outage.js';
 
@@ -39,9 +39,10 @@ function clientOf(pki: LabPki, index: number): Credential {
   return client;
 }
 
-/** The CRL file the lab gives a gateway: the intermediate's for leaves and the root's for the intermediate (start-lab.ts). */
-async function reloadCrl(lab: StartedLab, pki: LabPki): Promise<void> {
-  await lab.gateway.reload({ crlPem: issueCrl(pki.intermediate).pem + issueCrl(pki.root).pem });
+/** Fresh CRLs of every CA the gateway's CRL file holds (lab/lab-crls.ts), a rotated-in CA's included. */
+async function reloadCrl(lab: StartedLab): Promise<void> {
+  if (!lab.crls) throw new Error('the lab gives the gateway no CRL file (lab.gateway.crl)');
+  await lab.gateway.reload({ crlPem: lab.crls.pem() });
 }
 
 export const revocation: FaultDefinition<typeof options> = {
@@ -78,14 +79,14 @@ export const revocation: FaultDefinition<typeof options> = {
           if (!lab.ocspResponder) throw new Error('the lab has no OCSP responder');
           await lab.ocspResponder.revoke(serial, 'keyCompromise', revokedAt);
         }
-        if (throughCrl) await reloadCrl(lab, pki);
+        if (throughCrl) await reloadCrl(lab);
         log(`revocation: ${clientOf(pki, identity).name} (serial ${serial}) revoked via ${via}`);
       },
       heal: async ({ lab, pki }) => {
         const serial = clientOf(pki, identity).certificate.serialNumber;
         pki.intermediate.unrevoke(serial);
         if (throughOcsp) await lab.ocspResponder?.unrevoke(serial);
-        if (throughCrl) await reloadCrl(lab, pki);
+        if (throughCrl) await reloadCrl(lab);
       },
     };
   },

@@ -1,5 +1,6 @@
 export { startLab } from './start-lab.js';
 export type { LabSpec, StartedLab, StartLabOptions } from './start-lab.js';
+export type { LabCrls } from './lab-crls.js';
 export type { GatewayKind, GatewayOcspSpec, GatewayAuthorization, GatewayReloadFiles, GatewaySpec, GatewayTlsPolicy, StartedGateway } from './gateway.js';
 export { GATEWAY_KIND_DEFINITIONS, defineGatewayKind, gatewayKindRegistry, gatewayKinds, inability } from './gateway-kinds/index.js';
 export type { Ability, GatewayAbilities, GatewayBinary, GatewayKindDefinition, GatewayKindRegistry, OwnConfigFacts, OwnConfigReader } from './gateway-kinds/index.js';
@@ -9,7 +10,7 @@ export { startTcpBalancer } from './components/tcp-balancer.js';
 export type { StartedTcpBalancer, TcpBalancerOptions } from './components/tcp-balancer.js';
 export type { BalancerRouteQuery } from './balancer-route-log.js';
 export { MAX_GATEWAY_REPLICAS } from './start-gateways.js';
-export type { OcspResponderMode, StartedOcspResponder } from './components/ocsp-responder.js';
+export type { OcspResponderMode, OcspStatusRegister, StartedOcspResponder } from './components/ocsp-responder.js';
 export { startNodeGateway } from './components/node-gateway.js';
 export type { NodeGatewayOptions } from './components/node-gateway.js';
 export { findNginx, startNginxGateway } from './components/nginx-gateway.js';

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { issueCrl, writeLabPki, type LabPki } from '../pki/index.js';
+import { writeLabPki, type LabPki } from '../pki/index.js';
+import { LabCrls } from './lab-crls.js';
 import type { ComponentSummary } from '../result/run-result.js';
 import { gatewayKinds, inability } from './gateway-kinds/registry.js';
 import { readGatewayConfigTemplate } from './own-config/gateway-config-template.js';
@@ -52,6 +53,8 @@ export interface StartedLab extends AsyncDisposable {
   readonly replicas: readonly StartedGateway[];
   readonly balancer?: StartedTcpBalancer;
   readonly ocspResponder?: StartedOcspResponder;
+  /** lab.gateway.crl: the CAs whose CRLs the gateway's CRL file holds; faults reload it from this. */
+  readonly crls?: LabCrls;
   /** The fault proxy on each link of lab.links (network faults). */
   readonly links?: StartedLinks;
   readonly interceptor?: StartedInterceptor;
@@ -135,11 +138,10 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     if (!server) throw new RangeError('the lab PKI has no server certificate for the gateway');
 
     let crlFile: string | undefined;
-    if (spec.gateway.crl) {
-      // OpenSSL checks CRLs for the whole path once any CRL is loaded (Node and nginx both set
-      // X509_V_FLAG_CRL_CHECK_ALL), so the root's CRL for the intermediate goes in too.
+    const crls = spec.gateway.crl ? new LabCrls(pki) : undefined;
+    if (crls) {
       crlFile = join(pkiDir, 'crl.pem');
-      await writeFile(crlFile, issueCrl(pki.intermediate).pem + issueCrl(pki.root).pem);
+      await writeFile(crlFile, crls.pem());
     }
 
     let ocspResponder: StartedOcspResponder | undefined;
@@ -236,6 +238,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
       replicas: gateways.replicas,
       ...(gateways.balancer ? { balancer: gateways.balancer } : {}),
       ...(ocspResponder ? { ocspResponder } : {}),
+      ...(crls ? { crls } : {}),
       links,
       ...(front.interceptor ? { interceptor: front.interceptor } : {}),
       ...(front.tlsTerminator ? { tlsTerminator: front.tlsTerminator } : {}),

@@ -27,7 +27,7 @@ export type { Pkcs12Options } from './pkcs12.js';
 export { splitPemBundle, trustBundlePem } from './trust-bundle.js';
 export { Crl, issueCrl } from './crl.js';
 export type { CrlOptions } from './crl.js';
-export { buildOcspRequest, parseOcspRequest } from './ocsp-request.js';
+export { buildOcspRequest, certIdMatchesIssuer, parseOcspRequest } from './ocsp-request.js';
 export type { OcspCertId, OcspIssuerKeyId, OcspRequestInfo, OcspRequestOptions } from './ocsp-request.js';
 export { buildOcspErrorResponse, buildOcspResponse, parseOcspResponse } from './ocsp-response.js';
 export type {

@@ -1,13 +1,17 @@
 import type { CertificateStatus, RevocationReason } from '../../pki/index.js';
 
-/** What the parent writes for the OCSP responder process. The key file is mode 0600 in the lab's work dir. */
-export interface OcspResponderProcessConfig {
-  readonly name: string;
+/** One CA the responder answers for; also the payload of the `addIssuer` IPC request. The key file is mode 0600 in the run's PKI folder. */
+export interface OcspIssuerConfig {
   readonly issuerCertificateFile: string;
   readonly issuerKeyFile: string;
   /** Serials the issuer issued: anything else is answered `unknown` (RFC 6960 2.2). */
   readonly issued: readonly string[];
   readonly revocations: readonly { readonly serialNumber: string; readonly revokedAt: string; readonly reason: RevocationReason }[];
+}
+
+/** What the parent writes for the OCSP responder process: the first issuer it answers for, and how. */
+export interface OcspResponderProcessConfig extends OcspIssuerConfig {
+  readonly name: string;
   /** nextUpdate - thisUpdate of every answer (openssl ocsp -nmin); default 1 h. nginx caches an answer until its nextUpdate. */
   readonly validityMs?: number;
   /** Where to listen: 127.0.0.1 port 0 (chosen by itself) when omitted; the docker runtime binds the container's interfaces on a fixed port. */

@@ -3,60 +3,42 @@
  * application/ocsp-request, or GET <url>/<url-encoded base64 of the DER request>), on 127.0.0.1,
  * answering from the lab CA's state. Forked by components/ocsp-responder.ts; config in argv[2].
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   buildOcspErrorResponse,
   buildOcspResponse,
-  Credential,
-  keyAlgorithmOf,
-  normaliseSerial,
   parseOcspRequest,
-  REVOCATION_REASONS,
-  type CertificateAuthority,
-  type CertificateStatus,
   type OcspRequestInfo,
   type RevocationReason,
 } from '../../pki/index.js';
-import { certificateFromPem } from '../../pki/certificate-from-der.js';
 import { reportReady, serveParentRequests } from '../ipc.js';
-import type { OcspResponderMode, OcspResponderProcessConfig } from './ocsp-responder-config.js';
+import { OcspIssuerRegister } from './ocsp-issuer-register.js';
+import type { OcspIssuerConfig, OcspResponderMode, OcspResponderProcessConfig } from './ocsp-responder-config.js';
 
 const MAX_REQUEST_BYTES = 64 * 1024;
 
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as OcspResponderProcessConfig;
-const privateKey = createPrivateKey(readFileSync(config.issuerKeyFile, 'utf8'));
-const certificate = certificateFromPem(readFileSync(config.issuerCertificateFile, 'utf8'));
-const credential = new Credential(certificate, { algorithm: keyAlgorithmOf(privateKey), privateKey, publicKey: createPublicKey(privateKey) }, []);
-
-const issued = new Set(config.issued.map((serial) => normaliseSerial(serial)));
-const revoked = new Map<string, { revokedAt: Date; reason: RevocationReason }>(
-  config.revocations.map((entry) => [normaliseSerial(entry.serialNumber), { revokedAt: new Date(entry.revokedAt), reason: entry.reason }]),
-);
+/** The issuer given at start first: it answers requests naming no issuer it knows (`unknown`, RFC 6960 2.2). */
+const issuers: OcspIssuerRegister[] = [new OcspIssuerRegister(config)];
 let mode: OcspResponderMode = { kind: 'normal' };
 let answered = 0;
 /** Bound once at start; `down` closes the listener and coming back listens on this same port (the gateway is configured with the URL). */
 let port = 0;
 const validityMs = config.validityMs ?? 3_600_000;
 
-function statusOf(serialNumber: string, at: Date = new Date()): CertificateStatus {
-  const serial = normaliseSerial(serialNumber);
-  const revocation = revoked.get(serial);
-  if (revocation && revocation.revokedAt <= at) return { status: 'revoked', ...revocation };
-  return issued.has(serial) ? { status: 'good' } : { status: 'unknown' };
+/** The issuer an IPC request names by id (issuerIdOf), the first one when it names none. */
+function issuerNamed(id: string | undefined): OcspIssuerRegister {
+  const found = id === undefined ? issuers[0] : issuers.find((issuer) => issuer.id === id);
+  if (!found) throw new Error(`no issuer ${id} registered with this responder`);
+  return found;
 }
-
-/**
- * buildOcspResponse reads only `credential`, `certificate` and `statusOf` of its CA; this process
- * has the CA's key and certificate but not the CertificateAuthority object that issued them, and
- * keeps the status register itself (revocations arrive over IPC).
- */
-const issuer = { credential, certificate, statusOf } as unknown as CertificateAuthority;
 
 function respond(request: OcspRequestInfo): Buffer {
   const at = new Date();
+  // One signer per response: the issuer of the certificates asked about signs (RFC 6960 4.2.2.2).
+  const issuer = (issuers.find((candidate) => candidate.answers(request)) ?? issuers[0]!).asCa();
   switch (mode.kind) {
     case 'stale':
       return buildOcspResponse({ ca: issuer, request, at, thisUpdate: new Date(at.getTime() - 2 * 3_600_000), nextUpdate: new Date(at.getTime() - 3_600_000) });
@@ -142,18 +124,27 @@ const server = createServer((request, response) => {
 
 serveParentRequests({
   revoke: (payload) => {
-    const { serialNumber, reason, revokedAt } = payload as { serialNumber: string; reason?: RevocationReason; revokedAt?: string };
-    const serial = normaliseSerial(serialNumber);
-    const why = reason ?? 'unspecified';
-    if (!(why in REVOCATION_REASONS)) throw new Error(`unknown revocation reason ${why}`);
-    revoked.set(serial, { revokedAt: revokedAt ? new Date(revokedAt) : new Date(), reason: why });
-    issued.add(serial);
+    const { serialNumber, reason, revokedAt, issuer } = payload as { serialNumber: string; reason?: RevocationReason; revokedAt?: string; issuer?: string };
+    issuerNamed(issuer).revoke(serialNumber, reason, revokedAt ? new Date(revokedAt) : new Date());
     return true;
   },
-  unrevoke: (payload) => revoked.delete(normaliseSerial((payload as { serialNumber: string }).serialNumber)),
+  unrevoke: (payload) => {
+    const { serialNumber, issuer } = payload as { serialNumber: string; issuer?: string };
+    return issuerNamed(issuer).unrevoke(serialNumber);
+  },
   registerIssued: (payload) => {
-    for (const serial of payload as string[]) issued.add(normaliseSerial(serial));
+    const { serialNumbers, issuer } = payload as { serialNumbers: string[]; issuer?: string };
+    issuerNamed(issuer).registerIssued(serialNumbers);
     return true;
+  },
+  /** A CA the lab put in place mid-run (ca-rotation): answered from now on with its own key. */
+  addIssuer: (payload) => {
+    const added = new OcspIssuerRegister(payload as OcspIssuerConfig);
+    const index = issuers.findIndex((issuer) => issuer.id === added.id);
+    if (index >= 0) issuers[index] = added;
+    else issuers.push(added);
+    console.log(`${new Date().toISOString()} now also answering for "${added.certificate.subject.commonName}"`);
+    return added.id;
   },
   setMode: async (payload) => {
     const next = payload as OcspResponderMode;
@@ -187,7 +178,7 @@ function stopListening(): Promise<void> {
 listen(config.bind?.port ?? 0).then(
   (bound) => {
     port = bound;
-    console.log(`${new Date().toISOString()} ${config.name} for "${certificate.subject.commonName}" on ${config.bind?.host ?? '127.0.0.1'}:${port}`);
+    console.log(`${new Date().toISOString()} ${config.name} for "${issuers[0]!.certificate.subject.commonName}" on ${config.bind?.host ?? '127.0.0.1'}:${port}`);
     reportReady(port);
   },
   (error: unknown) => {

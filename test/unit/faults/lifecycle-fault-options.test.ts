@@ -69,6 +69,28 @@ describe('ca-rotation', () => {
     expect(splitPemCertificates(overlap.trustBundlePem)).toHaveLength(3);
     expect(splitPemCertificates(planRotation(pki, { ca: 'intermediate', bundle: 'cutover', crossSigned: false }).trustBundlePem)).toHaveLength(2);
   });
+
+  it('names the new CAs whose revocation status the lab publishes: the new intermediate, and for ca root the new root too', async () => {
+    const pki = await buildLabPki({ clients: 1 });
+    const intermediate = planRotation(pki, { ca: 'intermediate', bundle: 'overlap', crossSigned: false });
+    expect(intermediate.cas).toEqual([intermediate.issuer]);
+    const root = planRotation(pki, { ca: 'root', bundle: 'overlap', crossSigned: true });
+    expect(root.cas).toEqual([root.issuer, root.issuer.root]);
+    expect(root.cas[1]).not.toBe(pki.root);
+  });
+
+  it('refuses lab.ocspResponder kind openssl when the gateway checks OCSP (own config included), naming kind builtin as the fix', () => {
+    const options = caRotation.options.parse({ ca: 'intermediate' });
+    const openssl = { kind: 'openssl' } as const;
+    const hardFail = { mode: 'hard-fail', cacheTtlMs: 1_000, timeoutMs: 1_000 } as const;
+    expect(caRotation.requires?.(options, { gateway: { kind: 'node', ocsp: hardFail }, ocspResponder: openssl })).toMatch(
+      /lab\.ocspResponder kind "openssl".*kind: builtin/,
+    );
+    expect(caRotation.requires?.(options, { gateway: { kind: 'nginx', config: 'team.conf' }, ocspResponder: openssl })).toMatch(/kind: builtin/);
+    expect(caRotation.requires?.(options, { gateway: { kind: 'node', ocsp: { ...hardFail, mode: 'off' } }, ocspResponder: openssl })).toBeUndefined();
+    expect(caRotation.requires?.(options, { gateway: { kind: 'node', ocsp: hardFail }, ocspResponder: { kind: 'builtin' } })).toBeUndefined();
+    expect(caRotation.requires?.(options, nodeLab)).toBeUndefined();
+  });
 });
 
 describe('tls-policy options', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaultContext } from '../../../src/faults/index.js';
 import { revocation } from '../../../src/faults/revocation.js';
 import type { GatewayReloadFiles, LabSpec } from '../../../src/lab/index.js';
+import { LabCrls } from '../../../src/lab/lab-crls.js';
 import { buildLabPki } from '../../../src/pki/index.js';
 
 const ocspLab: LabSpec = {
@@ -16,6 +17,7 @@ async function fakeContext() {
   const calls: string[] = [];
   const reloads: GatewayReloadFiles[] = [];
   const lab = {
+    crls: new LabCrls(pki),
     gateway: { reload: async (files: GatewayReloadFiles) => void reloads.push(files) },
     ocspResponder: {
       revoke: async (serial: string, reason: string) => void calls.push(`revoke ${serial} ${reason}`),
@@ -60,6 +62,13 @@ describe('revocation fault', () => {
     expect(pki.intermediate.statusOf(serial).status).toBe('good');
     expect(calls).toEqual([`revoke ${serial} keyCompromise`, `unrevoke ${serial}`]);
     expect(reloads).toHaveLength(2);
+  });
+
+  it('keeps a rotated-in CA\'s CRL in the reloaded file (ca-rotation added it to the lab\'s CRLs)', async () => {
+    const { pki, reloads, context } = await fakeContext();
+    context.lab.crls!.add(pki.root.issueIntermediate({ subject: 'Lab Intermediate 2', pathLength: 0 }));
+    await revocation.create({ identity: 0, via: 'crl' }).inject(context);
+    expect(reloads[0]!.crlPem!.match(/BEGIN X509 CRL/g)).toHaveLength(3);
   });
 
   it('fails the inject clearly for an identity the PKI does not have', async () => {

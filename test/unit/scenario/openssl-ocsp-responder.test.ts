@@ -46,4 +46,22 @@ describe('lab.ocspResponder kind openssl', () => {
       expect(error.message).toContain('with kind "openssl" (a real openssl ocsp) ocsp-outage has modes "down" and "blackhole" only');
     }
   });
+
+  it('refuses ca-rotation when the gateway checks OCSP (openssl ocsp cannot learn the new CA), and takes it when it does not', () => {
+    const rotation = { at: '5s', for: '5s', kind: 'ca-rotation', ca: 'intermediate' };
+    const error = errorOf(withOpensslResponder((s) => (s.faults = [rotation])));
+    expect(error.path).toEqual(['faults', 0, 'kind']);
+    expect(error.message).toContain('cannot use lab.ocspResponder kind "openssl"');
+    expect(error.message).toContain('use ocspResponder: { kind: builtin }');
+    const ocspOff = withOpensslResponder((s) => {
+      s.lab.gateway.ocsp = { mode: 'off' };
+      s.faults = [rotation];
+    });
+    expect(() => validateScenario(ocspOff, 'drill.yaml')).not.toThrow();
+    const builtin = withOpensslResponder((s) => {
+      s.lab.ocspResponder = { kind: 'builtin' };
+      s.faults = [rotation];
+    });
+    expect(() => validateScenario(builtin, 'drill.yaml')).not.toThrow();
+  });
 });
