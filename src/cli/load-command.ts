@@ -144,7 +144,7 @@ function profileFrom(flags: LoadFlags): LoadProfile {
  * hold whatever the target: what a person reads before load leaves for a gateway they run.
  */
 export function describeLoadPlan(profile: LoadProfile, timeoutMs: number, maxInFlight: number | undefined): string {
-  const caps = `hard caps ${formatRate(MAX_RATE_PER_SECOND)}, ${MAX_IN_FLIGHT} in flight, ${formatDuration(MAX_LOAD_DURATION_MS)}`;
+  const caps = `hard caps ${formatRate(MAX_RATE_PER_SECOND)}, ${MAX_IN_FLIGHT} in flight, ${MAX_LOAD_DURATION_MS / 3_600_000}h`;
   const timeout = `timeout ${formatDuration(timeoutMs)} per attempt`;
   if (profile.kind === 'concurrency') {
     return `closed loop for ${formatDuration(profile.durationMs)}, ${profile.concurrency} in flight at most, ${timeout} (${caps})`;
