@@ -266,7 +266,7 @@ export function describeBenchPlan(settings: BenchSettings): string {
   const inFlight = settings.maxInFlight ?? settings.workers * defaultInFlightLimit(perWorker, settings.timeoutMs);
   return (
     `open-loop steps from ${formatRate(settings.startRate)} up to ${formatRate(settings.maxRate)} at most, ` +
-    `${settings.maxSteps} steps at most of ${formatDuration(settings.stepMs)} (+${formatDuration(settings.warmupMs)} warm-up each, longer at low rates for --min-attempts), ` +
+    `${settings.maxSteps} step${settings.maxSteps === 1 ? '' : 's'} at most of ${formatDuration(settings.stepMs)} (+${formatDuration(settings.warmupMs)} warm-up each, longer at low rates for --min-attempts), ` +
     `${inFlight} in flight at most, timeout ${formatDuration(settings.timeoutMs)} per attempt (hard caps ${MAX_IN_FLIGHT} in flight per worker, ${settings.workers} worker(s))`
   );
 }
