@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { parseDuration } from '../duration.js';
+import { formatDuration, parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import {
@@ -22,10 +22,11 @@ import {
 } from '../bench/index.js';
 import { targetIsOnThisMachine } from '../bench/index.js';
 import { sweepDeadRuns } from '../lab/index.js';
-import { parseRate } from '../load/index.js';
+import { MAX_IN_FLIGHT, defaultInFlightLimit, formatRate, parseRate } from '../load/index.js';
 import { newRunId, watchInterrupts } from '../run/index.js';
 import { loadScenario, type Scenario } from '../scenario/index.js';
 import { parseSlo, type ParsedSlo } from '../slo/index.js';
+import { allowTargetOption, guardCommandTarget, printPlan } from './allow-target-flag.js';
 import { clientCaOption, collect, loadIdentityFlags, wholeNumber, type IdentityFlags } from './identity-flags.js';
 import { writeJsonAtomically } from './write-json-file.js';
 import { printErr, printOut } from './print.js';
@@ -50,6 +51,7 @@ interface BenchFlags extends Partial<IdentityFlags> {
   timeout?: string;
   gatewayPid: string[];
   matrix?: string | true;
+  allowTarget: string[];
 }
 
 export function benchCommand(): Command {
@@ -87,6 +89,7 @@ export function benchCommand(): Command {
     .option('--timeout <duration>', 'per-attempt timeout (default 5s, or the scenario\'s load.timeout)')
     .option('--gateway-pid <pid>', 'a process of the gateway, for gateway.cpu SLOs and the CPU column; repeatable', collect, [])
     .option('--matrix [dimensions]', `scenario only: one bench per configuration, changing one of ${'key, chain, resumption, ocsp, tls'} at a time (default all), and a table relative to the first`)
+    .addOption(allowTargetOption())
     .action(async (target: string, flags: BenchFlags) => {
       if (/^https?:\/\//i.test(target)) await bench(target, flags);
       else await benchScenario(target, flags);
@@ -94,6 +97,8 @@ export function benchCommand(): Command {
 }
 
 async function bench(target: string, flags: BenchFlags): Promise<void> {
+  // First: targetIsOnThisMachine below resolves the name, and a DNS query is already a packet sent.
+  const guarded = guardCommandTarget('bench', target, flags.allowTarget);
   if (flags.matrix !== undefined) {
     throw new UsageError('E_CLI_FLAG', '--matrix needs a scenario: it starts one lab per configuration', { hint: 'e.g. mtls-chaos bench scenarios/bench-nginx.ts --matrix' });
   }
@@ -108,6 +113,7 @@ async function bench(target: string, flags: BenchFlags): Promise<void> {
   checkCpuSlos(slos, gatewayPids.length > 0);
   if (!flags.ca) throw new UsageError('E_CLI_FLAG', 'bench against a URL needs --ca (and --cert/--key for the client identity)', { hint: 'e.g. --cert client.crt.pem --key client.key.pem --ca trust-bundle.pem' });
   const { identities, caPem, clientCaPem } = await loadIdentityFlags({ cert: flags.cert ?? [], key: flags.key ?? [], ca: flags.ca, ...(flags.clientCa ? { clientCa: flags.clientCa } : {}) });
+  printPlan('bench', guarded, describeBenchPlan(settings));
   const report = await withInterrupts((signal) =>
     runBench(
       {
@@ -248,6 +254,21 @@ export function settingsFrom(flags: BenchFlags, target: { targetOnThisMachine: b
     timeoutMs,
     ...(flags.maxInFlight === undefined ? {} : { maxInFlight: wholeNumber(flags.maxInFlight, '--max-in-flight', 1, 100_000) }),
   };
+}
+
+/**
+ * The bounds of a bench before it starts: the rates it may offer, how many steps of what length,
+ * and attempts in flight at most (the --max-in-flight given, or what the generator's workers
+ * would allow themselves at the highest rate, capped at MAX_IN_FLIGHT each).
+ */
+export function describeBenchPlan(settings: BenchSettings): string {
+  const perWorker = { kind: 'constant-rate', ratePerSecond: settings.maxRate / settings.workers, durationMs: settings.stepMs } as const;
+  const inFlight = settings.maxInFlight ?? settings.workers * defaultInFlightLimit(perWorker, settings.timeoutMs);
+  return (
+    `open-loop steps from ${formatRate(settings.startRate)} up to ${formatRate(settings.maxRate)} at most, ` +
+    `${settings.maxSteps} step${settings.maxSteps === 1 ? '' : 's'} at most of ${formatDuration(settings.stepMs)} (+${formatDuration(settings.warmupMs)} warm-up each, longer at low rates for --min-attempts), ` +
+    `${inFlight} in flight at most, timeout ${formatDuration(settings.timeoutMs)} per attempt (hard caps ${MAX_IN_FLIGHT} in flight per worker, ${settings.workers} worker(s))`
+  );
 }
 
 function parseResolution(text: string): number {

@@ -4,7 +4,14 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import {
   MAX_CONCURRENCY,
+  MAX_IN_FLIGHT,
+  MAX_LOAD_DURATION_MS,
+  MAX_RATE_PER_SECOND,
+  checkLoadProfile,
+  defaultInFlightLimit,
   formatRate,
+  plannedAttempts,
+  profileDurationMs,
   parseRate,
   runLoad,
   type LoadOutcome,
@@ -15,6 +22,7 @@ import {
 } from '../load/index.js';
 import type { AttemptRecord } from '../metrics/attempt-record.js';
 import { emptyCategoryCounts, type ErrorCategory } from '../metrics/error-category.js';
+import { allowTargetOption, guardCommandTarget, printPlan } from './allow-target-flag.js';
 import { clientCaOption, collect, loadIdentityFlags, revocationFetchOption, wholeNumber, type IdentityFlags } from './identity-flags.js';
 import { writeJsonAtomically } from './write-json-file.js';
 import { LatencyHistogram } from '../metrics/index.js';
@@ -32,6 +40,7 @@ interface LoadFlags extends IdentityFlags {
   resume: boolean;
   maxInFlight?: string;
   json?: string;
+  allowTarget: string[];
 }
 
 export function loadCommand(): Command {
@@ -60,17 +69,22 @@ export function loadCommand(): Command {
     .option('--no-resume', 'always do full handshakes (the default)')
     .option('--max-in-flight <n>', 'open loop: drop (and count) attempts beyond this many in flight')
     .option('--json <file>', 'also write the summary as JSON to <file>')
+    .addOption(allowTargetOption())
     .action(async (url: string, flags: LoadFlags) => {
       await load(url, flags);
     });
 }
 
 async function load(url: string, flags: LoadFlags): Promise<void> {
+  const target = guardCommandTarget('load', url, flags.allowTarget);
   const profile = profileFrom(flags);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   if (timeoutMs <= 0) throw new UsageError('E_CLI_FLAG', '--timeout must be more than 0', { hint: 'e.g. --timeout 5s' });
   const maxInFlight = flags.maxInFlight === undefined ? undefined : wholeNumber(flags.maxInFlight, '--max-in-flight', 1, 100_000);
   const { identities, caPem, clientCaPem } = await loadIdentityFlags(flags);
+  // The caps are checked before the plan is shown, so the plan never promises a load that is refused.
+  checkLoadProfile(profile);
+  printPlan('load', target, describeLoadPlan(profile, timeoutMs, maxInFlight));
 
   const summary = new LoadSummary();
   const controller = new AbortController();
@@ -123,6 +137,24 @@ function profileFrom(flags: LoadFlags): LoadProfile {
   const durationMs = parseDuration(flags.duration, '--duration');
   if (flags.rate !== undefined) return { kind: 'constant-rate', ratePerSecond: parseRate(flags.rate, '--rate'), durationMs };
   return { kind: 'concurrency', concurrency: wholeNumber(flags.concurrency!, '--concurrency', 1, MAX_CONCURRENCY), durationMs };
+}
+
+/**
+ * How much load, for how long, with how many attempts in flight at most, and the hard caps that
+ * hold whatever the target: what a person reads before load leaves for a gateway they run.
+ */
+export function describeLoadPlan(profile: LoadProfile, timeoutMs: number, maxInFlight: number | undefined): string {
+  const caps = `hard caps ${formatRate(MAX_RATE_PER_SECOND)}, ${MAX_IN_FLIGHT} in flight, ${MAX_LOAD_DURATION_MS / 3_600_000}h`;
+  const timeout = `timeout ${formatDuration(timeoutMs)} per attempt`;
+  if (profile.kind === 'concurrency') {
+    return `closed loop for ${formatDuration(profile.durationMs)}, ${profile.concurrency} in flight at most, ${timeout} (${caps})`;
+  }
+  const attempts = plannedAttempts(profile);
+  const rate = profile.kind === 'constant-rate' ? formatRate(profile.ratePerSecond) : 'a ramp';
+  return (
+    `open loop at ${rate} for ${formatDuration(profileDurationMs(profile))}${attempts === undefined ? '' : ` (${Math.round(attempts)} attempts)`}, ` +
+    `${maxInFlight ?? defaultInFlightLimit(profile, timeoutMs)} in flight at most, ${timeout} (${caps})`
+  );
 }
 
 function profileDurationLabel(profile: LoadProfile): string {

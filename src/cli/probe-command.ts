@@ -1,8 +1,9 @@
 import { Command } from 'commander';
-import { parseDuration } from '../duration.js';
+import { formatDuration, parseDuration } from '../duration.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
 import { probe, type ProbeResult, type RevocationFetchScope } from '../load/index.js';
+import { allowTargetOption, guardCommandTarget, printPlan } from './allow-target-flag.js';
 import { clientCaOption, revocationFetchOption } from './identity-flags.js';
 import { readFlagFile } from './read-flag-file.js';
 import { printOut } from './print.js';
@@ -17,6 +18,7 @@ interface ProbeFlags {
   servername?: string;
   timeout: string;
   json: boolean;
+  allowTarget: string[];
 }
 
 export function probeCommand(): Command {
@@ -24,7 +26,7 @@ export function probeCommand(): Command {
     .description(
       'one mTLS attempt (TCP connect + handshake with a client certificate + one HTTP GET) against a gateway you run; ' +
         'prints the outcome, its error category, the timings and the server certificate. Any https URL is accepted: ' +
-        'point it at your own gateway. Exit 0 when the category is ok, 1 otherwise, 2 on bad input',
+        'point it at your own gateway (outside loopback with --allow-target). Exit 0 when the category is ok, 1 otherwise, 2 on bad input',
     )
     .argument('<url>', 'https://host[:port][/path] of the gateway')
     .option('--cert <file>', 'client certificate (PEM: leaf, then intermediates); omit with --key to probe without one')
@@ -35,6 +37,7 @@ export function probeCommand(): Command {
     .option('--servername <name>', 'SNI and the name the server certificate must carry (default: the URL host)')
     .option('--timeout <duration>', 'give up after this long (handshake_timeout)', '5s')
     .option('--json', 'print one JSON object instead of text', false)
+    .addOption(allowTargetOption())
     .action(async (url: string, flags: ProbeFlags) => {
       const result = await runProbe(url, flags);
       printOut(flags.json ? `${jsonText(result)}\n` : formatProbe(result));
@@ -43,6 +46,7 @@ export function probeCommand(): Command {
 }
 
 async function runProbe(url: string, flags: ProbeFlags): Promise<ProbeResult> {
+  const target = guardCommandTarget('probe', url, flags.allowTarget);
   if ((flags.cert === undefined) !== (flags.key === undefined)) {
     throw new UsageError('E_CLI_FLAG', '--cert and --key go together', { hint: 'give both, or neither to probe without a client certificate' });
   }
@@ -54,6 +58,7 @@ async function runProbe(url: string, flags: ProbeFlags): Promise<ProbeResult> {
     readFlagFile(flags.ca, '--ca'),
     flags.clientCa === undefined ? undefined : readFlagFile(flags.clientCa, '--client-ca'),
   ]);
+  printPlan('probe', target, `1 attempt (one TCP connection, one handshake, one GET), timeout ${formatDuration(timeoutMs)}`);
   return probe(url, {
     caPem,
     timeoutMs,

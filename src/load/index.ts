@@ -27,5 +27,7 @@ export type { LoadTargetSpec, ParsedTargetUrl, ResolvedTarget } from './load-tar
 export { probe } from './probe.js';
 export type { ProbeOptions, ProbeResult, ServerCertificateSummary } from './probe.js';
 export { MAX_RATE_PER_SECOND, formatRate, parseRate } from './rate.js';
-export { MAX_CONCURRENCY, MAX_IN_FLIGHT, MAX_LOAD_DURATION_MS, checkLoadProfile, runLoad } from './run-load.js';
+export { MAX_CONCURRENCY, MAX_IN_FLIGHT, MAX_LOAD_DURATION_MS, checkLoadProfile, defaultInFlightLimit, runLoad } from './run-load.js';
 export type { LoadControl, LoadOutcome, RunLoadOptions } from './run-load.js';
+export { ALLOW_TARGETS_ENV, ALLOW_TARGET_FLAG, TargetAllowList, formatHostPort, guardTarget, isLoopbackHost, parseHostPort } from './target-guard.js';
+export type { GuardedTarget, TargetHost } from './target-guard.js';

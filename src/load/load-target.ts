@@ -9,9 +9,10 @@ import { RevocationLookup, type RevocationFetchScope } from './revocation-lookup
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
 
 /**
- * Where load goes and as whom. Any https URL is accepted: `probe` and `load` exist so that an
- * SRE can point them at a staging gateway of their own, so the host is whatever the user named
- * (the lab itself only ever binds 127.0.0.1).
+ * Where load goes and as whom. Any https URL is accepted here: `probe` and `load` exist so that an
+ * SRE can point them at a staging gateway of their own (the lab itself only ever binds 127.0.0.1).
+ * Whether a target outside loopback may be loaded is decided before this, by guardTarget
+ * (target-guard.ts), which the commands call first.
  */
 export interface LoadTargetSpec {
   /** https://host[:port][/path]; the path is requested with GET. */

@@ -159,7 +159,7 @@ export async function runLoad(profile: LoadProfile, targetSpec: LoadTargetSpec, 
  * rate x timeout. Twice that leaves room for bursts; the process's file-descriptor limit and
  * MAX_IN_FLIGHT cap it, so a stuck gateway cannot make the generator die of EMFILE.
  */
-function defaultInFlightLimit(profile: LoadProfile, timeoutMs: number): number {
+export function defaultInFlightLimit(profile: LoadProfile, timeoutMs: number): number {
   const derived = Math.max(100, Math.ceil(peakRatePerSecond(profile) * (timeoutMs / 1_000) * 2));
   return Math.max(1, Math.min(MAX_IN_FLIGHT, derived, openFileLimit() - SPARE_FDS));
 }

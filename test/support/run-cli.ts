@@ -18,10 +18,35 @@ export function runCli(
   args: readonly string[],
   options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
+  return execCli([process.execPath, '--import', 'tsx', CLI_ENTRY, ...args], options);
+}
+
+/**
+ * `unshare` flags for a fresh network namespace whose only interface, lo, is down: nothing sent
+ * in it reaches anything (no DNS either). Root needs only --net; anyone else also maps itself to
+ * root in a new user namespace, which unprivileged user namespaces allow.
+ */
+export const EMPTY_NETWORK_UNSHARE = process.getuid?.() === 0 ? ['--net'] : ['--map-root-user', '--net'];
+
+/**
+ * Runs the real CLI as runCli does, but inside an empty network namespace: a test of a guard on
+ * where traffic goes stays harmless even when the guard is broken.
+ */
+export function runCliWithoutNetwork(
+  args: readonly string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
+  return execCli(['unshare', ...EMPTY_NETWORK_UNSHARE, process.execPath, '--import', 'tsx', CLI_ENTRY, ...args], options);
+}
+
+function execCli(
+  [command, ...commandArgs]: readonly string[],
+  options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      ['--import', 'tsx', CLI_ENTRY, ...args],
+      command!,
+      commandArgs,
       { cwd: options.cwd ?? REPO_ROOT, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, env: options.env ?? process.env },
       (error, stdout, stderr) => {
         const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
