@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { MtlsChaosError } from '../errors.js';
+import { MtlsChaosError, UsageError } from '../errors.js';
 import type { LoadTargetSpec } from '../load/index.js';
 import type { AttemptRecord } from '../metrics/index.js';
 import type { WorkerData, WorkerReply, WorkerRequest } from './generator-messages.js';
@@ -98,6 +98,15 @@ export class GeneratorPool implements AsyncDisposable {
     const id = this.#nextId++;
     const count = this.#workers.length;
     const share = step.ratePerSecond / count;
+    // Each worker runs its share as a load of its own, which refuses less than one attempt: say
+    // so in bench's terms here rather than as a worker's internal error.
+    if (share * (step.durationMs / 1000) < 1) {
+      return Promise.reject(
+        new UsageError('E_BENCH_STEP', `a step of ${step.ratePerSecond}/s for ${step.durationMs / 1000}s gives each of the ${count} generator workers less than one attempt`, {
+          hint: 'lengthen --step, raise --start, or run with --workers 1',
+        }),
+      );
+    }
     const inFlightShare = step.maxInFlight === undefined ? undefined : Math.max(1, Math.floor(step.maxInFlight / count));
     return new Promise<PoolStepOutcome>((resolve, reject) => {
       const onAbort = () => {
