@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { FaultCommandRecord } from '../result/index.js';
+import { commandEnding, type FaultCommandRecord } from '../result/index.js';
 import { quoteArgv, splitArgv } from './command-argv.js';
 import { runCommandProcess, type CommandOutcome } from './command-process.js';
 import type { FaultContext, FaultDefinition } from './fault.js';
@@ -108,12 +108,13 @@ export function commandEnvironment(context: FaultContext, step: 'inject' | 'heal
 }
 
 /** The record of one finished command; `ok` only for exit code 0 in time. */
-export function commandRecord(step: 'inject' | 'heal', command: PreparedCommand, outcome: CommandOutcome): FaultCommandRecord {
+export function commandRecord(step: 'inject' | 'heal', command: PreparedCommand, outcome: CommandOutcome, timeoutMs: number): FaultCommandRecord {
   return {
     step,
     command: command.shown,
     shell: command.shell,
     durationMs: outcome.durationMs,
+    timeoutMs,
     ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
     ...(outcome.signal === undefined ? {} : { signal: outcome.signal }),
     ...(outcome.timedOut ? { timedOut: true as const } : {}),
@@ -123,15 +124,6 @@ export function commandRecord(step: 'inject' | 'heal', command: PreparedCommand,
     outputBytes: outcome.outputBytes,
     ok: outcome.exitCode === 0 && !outcome.timedOut && !outcome.aborted,
   };
-}
-
-/** One line on how a command ended: "exit 0 in 120 ms", "timed out after 5 s (killed)". */
-export function commandEnding(record: FaultCommandRecord, timeoutMs?: number): string {
-  if (record.error) return record.error;
-  if (record.timedOut) return `timed out${timeoutMs === undefined ? '' : ` after ${timeoutMs / 1000} s`} (process group killed)`;
-  if (record.aborted) return `killed: the run was aborted after ${record.durationMs} ms`;
-  if (record.exitCode === undefined) return `killed by ${record.signal ?? 'a signal'} after ${record.durationMs} ms`;
-  return `exit ${record.exitCode} in ${record.durationMs} ms`;
 }
 
 function lastLine(output: string): string | undefined {
@@ -158,9 +150,9 @@ export const command: FaultDefinition<typeof options> = {
         timeoutMs: fault.timeoutMs,
         ...(signal ? { signal } : {}),
       });
-      const record = commandRecord(step, prepared, outcome);
+      const record = commandRecord(step, prepared, outcome, fault.timeoutMs);
       records.push(record);
-      const ending = commandEnding(record, fault.timeoutMs);
+      const ending = commandEnding(record);
       context.log(`fault command: ${step} ${prepared.shown}: ${ending}`);
       if (!record.ok) {
         const said = lastLine(record.output);

@@ -128,6 +128,7 @@ const runResultSchema = z.looseObject({
             command: z.string(),
             shell: z.boolean(),
             durationMs: nonNegative,
+            timeoutMs: nonNegative,
             exitCode: finite.optional(),
             signal: z.string().optional(),
             timedOut: z.literal(true).optional(),

@@ -143,6 +143,8 @@ export interface FaultCommandRecord {
   readonly command: string;
   readonly shell: boolean;
   readonly durationMs: number;
+  /** How long it was allowed to run. */
+  readonly timeoutMs: number;
   /** Absent when it did not exit on its own (killed, timed out) or never started. */
   readonly exitCode?: number;
   readonly signal?: string;
