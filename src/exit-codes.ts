@@ -4,7 +4,7 @@ export const ExitCode = {
   Ok: 0,
   /** An SLO was breached, or a probe's attempt did not succeed. */
   SloBreached: 1,
-  /** Invalid input, or a lab that could not start. */
+  /** Invalid input, a lab that could not start, or a fault's heal that failed on a system the lab does not own (`command`). */
   InvalidInput: 2,
   /** Aborted by SIGINT after healing faults and writing an aborted result. */
   Interrupted: 130,

@@ -15,6 +15,8 @@ interface ScheduledFault {
   effect?: FaultEffect;
   /** When (ms after load start) the first attempt showing the effect ended. */
   effectSeenAtMs?: number;
+  /** Its heal failed on a system the lab does not own (Fault.actsOutsideLab). */
+  mayBeLeftBroken?: true;
 }
 
 /**
@@ -132,7 +134,7 @@ export class FaultTimeline {
   }
 
   records(): FaultRecord[] {
-    return this.scheduled.map(({ entry, fault, injectedAtMs, healedAtMs, error, effect, effectSeenAtMs }) => ({
+    return this.scheduled.map(({ entry, fault, injectedAtMs, healedAtMs, error, effect, effectSeenAtMs, mayBeLeftBroken }) => ({
       kind: entry.kind,
       description: fault.describe(),
       atMs: entry.atMs,
@@ -148,6 +150,8 @@ export class FaultTimeline {
               ...(effectSeenAtMs === undefined || injectedAtMs === undefined ? {} : { afterMs: effectSeenAtMs - injectedAtMs }),
             },
           }),
+      ...(fault.commands && fault.commands().length > 0 ? { commands: fault.commands() } : {}),
+      ...(mayBeLeftBroken ? { mayBeLeftBroken } : {}),
     }));
   }
 
@@ -181,7 +185,12 @@ export class FaultTimeline {
       await item.fault.heal(context);
     } catch (error) {
       item.error = `${item.error ? `${item.error}; ` : ''}heal failed: ${(error as Error).message}`;
-      context.log(`fault ${item.entry.kind}: ${item.error}`);
+      if (item.fault.actsOutsideLab) {
+        item.mayBeLeftBroken = true;
+        context.log(`fault ${item.entry.kind}: HEAL FAILED, the system may be left broken: ${(error as Error).message}`);
+      } else {
+        context.log(`fault ${item.entry.kind}: ${item.error}`);
+      }
     }
   }
 }

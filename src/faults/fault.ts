@@ -3,6 +3,7 @@ import type { GatewayAbilities, LabSpec, OwnConfigFacts, OwnConfigReader, Starte
 import type { LoadControl } from '../load/index.js';
 import type { ErrorCategory } from '../metrics/index.js';
 import type { LabPki } from '../pki/index.js';
+import type { FaultCommandRecord } from '../result/index.js';
 
 /**
  * What a fault can reach while the run goes on: the lab's components, the PKI (to issue, revoke
@@ -16,6 +17,10 @@ export interface FaultContext {
   readonly workDir: string;
   readonly log: (line: string) => void;
   readonly signal: AbortSignal;
+  /** The run's id (its report folder's suffix), for a team's own commands to tag what they do. */
+  readonly runId: string;
+  /** The scenario file (absolute): a team's own commands run in its folder. */
+  readonly scenarioFile: string;
 }
 
 /** What a fault can do before the lab starts (issue certificates with chosen windows, change the lab spec). */
@@ -51,6 +56,14 @@ export interface Fault {
    * revocation latency = the revoked identity's first cert_revoked.
    */
   effect?(context: FaultContext): FaultEffect | undefined;
+  /**
+   * True when inject changes a system the lab does not own (a team's own command): the lab's
+   * stop cannot undo it, so a heal that fails may leave that system broken and the run says so
+   * loudly (FaultRecord.mayBeLeftBroken).
+   */
+  readonly actsOutsideLab?: boolean;
+  /** The commands it ran so far, for the fault's record (FaultRecord.commands). */
+  commands?(): readonly FaultCommandRecord[];
 }
 
 export interface FaultEffect {

@@ -12,6 +12,7 @@ import { network } from './network.js';
 import { interception } from './interception.js';
 import { staleReplicas } from './stale-replicas.js';
 import { tlsTermination } from './tls-termination.js';
+import { command } from './command.js';
 
 /**
  * Every fault kind a scenario can name. Adding a fault: one file with its FaultDefinition, one
@@ -30,6 +31,7 @@ const DEFINITIONS: readonly FaultDefinition[] = [
   interception,
   staleReplicas,
   tlsTermination,
+  command,
 ];
 
 const BY_KIND = new Map(DEFINITIONS.map((definition) => [definition.kind, definition]));

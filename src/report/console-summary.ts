@@ -4,6 +4,7 @@ import { formatSloValue } from '../slo/index.js';
 import { alignedTable, formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
 import { sloTally, verdictLabel } from './verdict-label.js';
 import { visibleText } from '../visible-text.js';
+import { commandEnding } from '../result/fault-command-ending.js';
 
 /**
  * The summary printed at the end of `run`: plain aligned text (it also lands in CI logs, where
@@ -75,6 +76,24 @@ export function renderConsoleSummary(result: RunResult): string {
     );
   }
 
+  lines.push(...faultCommandLines(result));
   for (const warning of result.warnings) lines.push('', `warning[${visibleText(warning.code)}]: ${visibleText(warning.message)}`);
   return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;
+}
+
+/** Lines of a failed command's output shown on the console (all of it is in summary.md and report.html). */
+const FAILED_OUTPUT_LINES = 5;
+
+/** Each command a fault ran, how it ended; a failed one with the end of what it said. */
+function faultCommandLines(result: RunResult): string[] {
+  const lines: string[] = [];
+  result.faults.forEach((fault, index) => {
+    for (const command of fault.commands ?? []) {
+      lines.push(`fault ${index + 1} ${command.step}: ${command.ok ? 'ok' : 'FAILED'}, ${visibleText(commandEnding(command))}: ${visibleText(command.command)}`);
+      if (command.ok) continue;
+      const said = command.output.split('\n').filter((line) => line.trim() !== '').slice(-FAILED_OUTPUT_LINES);
+      lines.push(...said.map((line) => `  | ${visibleText(line)}`));
+    }
+  });
+  return lines.length === 0 ? [] : ['', ...lines];
 }

@@ -10,6 +10,8 @@ import { buildChartData, faultWindows } from './report-chart-data.js';
 import { escapeHtml, htmlPage, loadChartAssets, type ChartAssets } from './html-page.js';
 import { REPORT_CHARTS_SCRIPT } from './report-charts-script.js';
 import { sloTally, verdictLabel } from './verdict-label.js';
+import { commandEnding } from '../result/fault-command-ending.js';
+import { visibleLines, visibleText } from '../visible-text.js';
 
 export const HTML_FILE_NAME = 'report.html';
 
@@ -118,7 +120,22 @@ function faultsSection(result: RunResult): string {
     .join('\n');
   return `<section id="faults"><h2>Faults</h2>
 <table><thead><tr><th>#</th><th>Kind</th><th>What</th><th>Planned</th><th>Injected at</th><th>Healed at</th><th>Effect</th></tr></thead>
-<tbody>${rows}</tbody></table></section>`;
+<tbody>${rows}</tbody></table>${faultCommands(result)}</section>`;
+}
+
+/** What a team's own commands (command faults) did; a failed one is open, with its output. */
+function faultCommands(result: RunResult): string {
+  const runs = result.faults.flatMap((fault, index) => (fault.commands ?? []).map((command) => ({ index, command })));
+  if (runs.length === 0) return '';
+  const items = runs
+    .map(
+      ({ index, command }) => `<details class="fault-command ${command.ok ? 'ok' : 'failed'}" data-step="${command.step}"${command.ok ? '' : ' open'}>
+<summary>fault ${index + 1} ${command.step}: <strong>${command.ok ? 'ok' : 'FAILED'}</strong>, ${escapeHtml(commandEnding(command))}: <code>${escapeHtml(visibleText(command.command))}</code></summary>
+<pre class="command-output">${command.output === '' ? '(no output)' : escapeHtml(visibleLines(command.output))}</pre>
+<p class="meta">${escapeHtml(formatCount(command.outputBytes))} bytes of output${command.shell ? ', run by /bin/sh -c' : ', no shell'}</p></details>`,
+    )
+    .join('\n');
+  return `<h3>Fault commands</h3>\n${items}`;
 }
 
 function chartsSection(result: RunResult, charts: readonly { id: string; title: string; note?: string }[]): string {

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { ERROR_CATEGORIES } from '../metrics/index.js';
 import type { LatencySummary, MetricsSummary, RunResult, SloVerdict } from '../result/run-result.js';
+import { commandEnding } from '../result/fault-command-ending.js';
 import { formatSloValue } from '../slo/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { runbookFor } from './category-runbook.js';
 import { formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
-import { markdownText } from './markdown-text.js';
+import { markdownCodeBlock, markdownText } from './markdown-text.js';
 import type { Reporter } from './reporter.js';
 import { sloTally, verdictLabel } from './verdict-label.js';
 
@@ -35,6 +36,7 @@ export function renderMarkdownSummary(result: RunResult): string {
     outcomesSection(result),
     runbookSection(result),
     warningsSection(result),
+    faultCommandsSection(result),
     phasesSection(result),
     replicasSection(result),
   ];
@@ -139,6 +141,19 @@ function runbookSection(result: RunResult): string {
 function warningsSection(result: RunResult): string {
   if (result.warnings.length === 0) return '';
   return ['### Warnings', '', ...result.warnings.map((warning) => `- ${strong(markdownText(warning.code))}: ${markdownText(warning.message)}`)].join('\n');
+}
+
+/** What a team's own commands (command faults) did: how each ended, and what it said. */
+function faultCommandsSection(result: RunResult): string {
+  const runs = result.faults.flatMap((fault, index) => (fault.commands ?? []).map((command) => ({ index, command })));
+  if (runs.length === 0) return '';
+  const lines = ['### Fault commands'];
+  for (const { index, command } of runs) {
+    lines.push('', `Fault ${index + 1}, ${command.step}${command.shell ? ' (shell)' : ''}: ${command.ok ? 'ok' : '**FAILED**'}, ${markdownText(commandEnding(command))}.`, '', markdownCodeBlock(command.command));
+    lines.push('', command.output === '' ? 'No output.' : `Output (${formatCount(command.outputBytes)} bytes):`);
+    if (command.output !== '') lines.push('', markdownCodeBlock(command.output));
+  }
+  return lines.join('\n');
 }
 
 function phasesSection(result: RunResult): string {

@@ -1,4 +1,4 @@
-import { visibleText } from '../visible-text.js';
+import { visibleLines, visibleText } from '../visible-text.js';
 
 /**
  * Every value from a result (names, descriptions, SLOs as written, messages, sample errors) goes
@@ -30,4 +30,17 @@ export function markdownText(value: string): string {
     .replace(/[&<]/g, (character) => HTML[character] ?? character)
     .trim();
   return text.replace(BLOCK_MARKER, (marker) => `\\${marker}`).replace(/^(\d+)([.)])/, '$1\\$2');
+}
+
+/**
+ * Text of several lines from the result (a command's output) as a fenced code block: inside it
+ * nothing is Markdown or HTML, and only a fence of at least as many backticks could end it, so
+ * the fence is one longer than the longest run of backticks in the text. Control characters are
+ * written out (visible-text.ts); the lines stay lines.
+ */
+export function markdownCodeBlock(text: string): string {
+  const longestRun = Math.max(0, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  const body = visibleLines(text.replace(/\r\n/g, '\n')).replace(/\n$/, '');
+  return `${fence}\n${body}\n${fence}`;
 }

@@ -120,6 +120,28 @@ const runResultSchema = z.looseObject({
       injectedAtMs: finite.optional(),
       healedAtMs: finite.optional(),
       error: z.string().optional(),
+      // A command fault runs two commands; the reports render these fields, so their types are held.
+      commands: z
+        .array(
+          z.looseObject({
+            step: z.enum(['inject', 'heal']),
+            command: z.string(),
+            shell: z.boolean(),
+            durationMs: nonNegative,
+            timeoutMs: nonNegative,
+            exitCode: finite.optional(),
+            signal: z.string().optional(),
+            timedOut: z.literal(true).optional(),
+            aborted: z.literal(true).optional(),
+            error: z.string().optional(),
+            output: z.string(),
+            outputBytes: nonNegative,
+            ok: z.boolean(),
+          }),
+        )
+        .max(2)
+        .optional(),
+      mayBeLeftBroken: z.literal(true).optional(),
     }),
   )
     .max(MAX_TIMELINE_FAULTS, `expected at most ${MAX_TIMELINE_FAULTS} faults, as a scenario holds`),

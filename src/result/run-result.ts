@@ -126,6 +126,39 @@ export interface FaultRecord {
    * (`afterMs` absent: never seen before the heal or the end of the run).
    */
   readonly effect?: { readonly category: ErrorCategory; readonly identity?: string; readonly afterMs?: number };
+  /** The commands the fault ran (kind command), in order: what a person needs to see what happened. */
+  readonly commands?: readonly FaultCommandRecord[];
+  /**
+   * Its heal failed and the lab's stop cannot undo what it changed (a command fault acts on a
+   * system the lab does not own): the system may be left broken. The run warns FAULT_HEAL_FAILED,
+   * its verdict is fail and it exits 2.
+   */
+  readonly mayBeLeftBroken?: true;
+}
+
+/** One command a fault ran (an inject or a heal of a `command` fault). */
+export interface FaultCommandRecord {
+  readonly step: 'inject' | 'heal';
+  /** As a shell would read it back (quoted argv), or the shell line with shell: true. */
+  readonly command: string;
+  readonly shell: boolean;
+  readonly durationMs: number;
+  /** How long it was allowed to run. */
+  readonly timeoutMs: number;
+  /** Absent when it did not exit on its own (killed, timed out) or never started. */
+  readonly exitCode?: number;
+  readonly signal?: string;
+  readonly timedOut?: true;
+  /** Killed because the run was aborted (Ctrl-C) while it ran. */
+  readonly aborted?: true;
+  /** Why it never ran ("not found: ..."). */
+  readonly error?: string;
+  /** stdout and stderr interleaved, bounded (first 2 KiB and last 6 KiB; the middle cut out and marked). */
+  readonly output: string;
+  /** Bytes it wrote in all. */
+  readonly outputBytes: number;
+  /** Whether it did what was asked: exit code 0, in time. */
+  readonly ok: boolean;
 }
 
 /** How the system came back: measured from the timeline after the last heal. */

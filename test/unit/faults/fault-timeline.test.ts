@@ -140,3 +140,31 @@ describe('FaultTimeline arm', () => {
     expect(lines).toContain('fault fake: not ready ahead (no helper); inject will try again');
   });
 });
+
+describe('FaultTimeline: a heal that fails', () => {
+  const failingHeal = (actsOutsideLab: boolean): Fault => ({
+    kind: 'fake',
+    describe: () => 'fake',
+    ...(actsOutsideLab ? { actsOutsideLab: true } : {}),
+    inject: async () => undefined,
+    heal: async () => {
+      throw new Error('cannot undo');
+    },
+    commands: () => [],
+  });
+
+  it.each([
+    { actsOutsideLab: true, mayBeLeftBroken: true },
+    { actsOutsideLab: false, mayBeLeftBroken: undefined },
+  ])('outside the lab: $actsOutsideLab, the system may be left broken: $mayBeLeftBroken', async ({ actsOutsideLab, mayBeLeftBroken }) => {
+    const timeline = new FaultTimeline([entry(0, 10)], () => failingHeal(actsOutsideLab));
+    timeline.start(context(), performance.now());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await timeline.healAll(context());
+    const [record] = timeline.records();
+    expect(record!.error).toBe('heal failed: cannot undo');
+    expect(record!.mayBeLeftBroken).toBe(mayBeLeftBroken);
+    // No commands ran: no empty list in the record.
+    expect(record).not.toHaveProperty('commands');
+  });
+});
