@@ -23,7 +23,7 @@ export function describePlan(scenario: Scenario): string {
     ],
     ['load', `${describeProfile(load.profile)}; ${describeAttempt(scenario)}`],
   ];
-  if (scenario.slos.length === 0) rows.push(['slos', 'none (the run always exits 0 unless the lab fails)']);
+  if (scenario.slos.length === 0) rows.push(['slos', 'none (the run exits 0 unless the lab or a heal fails)']);
   scenario.slos.forEach((slo, index) => rows.push([index === 0 ? 'slos' : '', `${visibleText(slo.expression)} (${slo.scope === 'run' ? 'whole run' : `${slo.scope} phase`})`]));
   if (scenario.faults.length === 0) rows.push(['faults', 'none']);
   scenario.faults.forEach((entry, index) => {
