@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fsErrorReason } from '../fs-error-reason.js';
@@ -21,4 +21,18 @@ export async function listScenarioFiles(dir: string): Promise<string[]> {
     .filter((entry) => !entry.name.endsWith('.d.ts') && !entry.name.endsWith('.schema.json'))
     .map((entry) => join(dir, entry.name))
     .sort();
+}
+
+/**
+ * A built-in drill named as `mtls-chaos list` names it ("baseline", "ocsp-slow-nginx"): its file,
+ * or undefined when `argument` is not a bare drill name or no built-in drill has it. A path or a
+ * file name with an extension is always taken as a path.
+ */
+export async function builtInDrillFile(argument: string): Promise<string | undefined> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(argument)) return undefined;
+  const file = join(BUILT_IN_SCENARIO_DIR, `${argument}.ts`);
+  return access(file).then(
+    () => file,
+    () => undefined,
+  );
 }

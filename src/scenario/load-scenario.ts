@@ -4,12 +4,14 @@ import { readScenarioFile } from './read-scenario-file.js';
 import { ScenarioError } from './scenario-error.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 import { checkUntrustedValue } from './untrusted-value.js';
+import { builtInDrillFile } from './built-in.js';
 import { checkOwnGatewayConfig, resolveGatewayConfigPath } from './own-gateway-config-check.js';
 
 const FIELD_HINT = '`mtls-chaos schema` prints every field; scenarios/examples/baseline.yaml is a complete example';
 
-/** Reads, checks and validates a scenario file; throws ScenarioError listing every problem. */
-export async function loadScenario(file: string, options: { signal?: AbortSignal } = {}): Promise<Scenario> {
+/** Reads, checks and validates a scenario file (or a built-in drill by name); throws ScenarioError listing every problem. */
+export async function loadScenario(fileOrDrillName: string, options: { signal?: AbortSignal } = {}): Promise<Scenario> {
+  const file = (await builtInDrillFile(fileOrDrillName)) ?? fileOrDrillName;
   const raw = await readScenarioFile(file, options);
   options.signal?.throwIfAborted();
   const scenario = validateScenario(raw, file);

@@ -14,7 +14,7 @@ const DATA_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
 export const SCENARIO_EXTENSIONS: readonly string[] = [...MODULE_EXTENSIONS, ...DATA_EXTENSIONS];
 
-const LIST_HINT = 'check the path; `mtls-chaos list` shows the built-in drills, e.g. scenarios/baseline.ts';
+const LIST_HINT = 'give a built-in drill by its name (`mtls-chaos list` shows them, e.g. baseline) or a scenario file\'s path';
 
 /**
  * Reads a scenario file into a plain value, not yet validated: YAML and JSON are parsed as

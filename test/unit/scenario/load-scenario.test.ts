@@ -192,3 +192,18 @@ describe('loadScenario: files it refuses', () => {
     await expect(loadScenario(file, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
+
+describe('a built-in drill by name', () => {
+  it('loads scenarios/<name>.ts for a bare name, as `mtls-chaos list` names it', async () => {
+    const scenario = await loadScenario('ocsp-slow-nginx');
+    expect(scenario.name).toBe('ocsp-slow-nginx');
+    expect(scenario.file).toBe(join(BUILT_IN_SCENARIO_DIR, 'ocsp-slow-nginx.ts'));
+  });
+
+  it('an unknown name is a file error whose hint says names and paths both work', async () => {
+    await expect(loadScenario('no-such-drill')).rejects.toMatchObject({
+      code: 'E_SCENARIO_FILE',
+      hint: expect.stringMatching(/by its name .*e\.g\. baseline.* or a scenario file's path/),
+    });
+  });
+});
