@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDrill } from '../support/run-drill.js';
 
+// A 20 s drill plus its lab's start and stop: over the default 30 s test timeout on a loaded
+// 2-core machine (it timed out at 30 s in a CI run at load 7-8, and again beside CPU hogs with the drill itself passing), as for
+// every other full-length drill.
+const DRILL_TIMEOUT_MS = 90_000;
+
 describe('drill gateway-pause', () => {
   it('measures the hang as timeouts in the fault phase and a quick recovery', async () => {
     const { result, exitCode } = await runDrill('gateway-pause');
@@ -19,7 +24,7 @@ describe('drill gateway-pause', () => {
     expect(result.phases.map((window) => window.phase)).toEqual(['baseline', 'fault', 'recovery']);
     expect(exitCode).toBe(result.verdict === 'pass' ? 0 : 1);
     expect(result.verdict).toBe('pass');
-  });
+  }, DRILL_TIMEOUT_MS);
 
   it('heals the fault when aborted in the middle of it, stops the lab and writes an aborted result', async () => {
     const { result, exitCode, dir } = await runDrill('gateway-pause', { abortAfterLog: { line: /fault gateway-pause: inject/, afterMs: 1_500 } });
@@ -34,5 +39,5 @@ describe('drill gateway-pause', () => {
     for (const component of result.lab.components) {
       if (component.pid !== undefined) expect(() => process.kill(component.pid!, 0)).toThrow();
     }
-  });
+  }, DRILL_TIMEOUT_MS);
 });
