@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectLifecycleRun, phaseRate } from '../support/lifecycle-drill.js';
-import { expectFailClosedOutage, healedAtMs, successSince } from '../support/ocsp-drill-expectations.js';
+import { healedAtMs, successSince } from '../support/heal-settled.js';
+import { expectFailClosedOutage } from '../support/ocsp-drill-expectations.js';
 import { requireDocker } from '../support/docker-engine.js';
 import { runDrillOnDocker } from '../support/docker-lab.js';
 import { OWN_CONFIG_DRILLS, expectOwnConfigDrill } from '../support/own-config-drills.js';

@@ -1,11 +1,30 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RunOutcome } from '../../src/run/index.js';
+import { healedAtMs } from '../support/heal-settled.js';
+import { retryIfMachineSpoiled } from '../support/machine-noise.js';
 import { runDrill } from '../support/run-drill.js';
+
+/**
+ * Timeouts the pause cannot explain: in the baseline, or 2 s and more after the thaw (the thawed
+ * gateway's backlog and the 1 s timeout explain the first second). Beside CPU hogs at load 11 the
+ * gateway was starved into timeouts again 3-6 s after the thaw (recovery share 0.715).
+ */
+function timeoutsBeyondThePause({ result }: RunOutcome): string | undefined {
+  const settledSecond = Math.ceil(healedAtMs(result) / 1_000) + 2;
+  const stray = result.timeline.filter((bucket) => (bucket.phase === 'baseline' || bucket.second >= settledSecond) && (bucket.categories.handshake_timeout ?? 0) > 0);
+  return stray.length > 0 ? `handshake timeouts in seconds ${stray.map((bucket) => bucket.second).join(', ')}` : undefined;
+}
+
+// A 20 s drill plus its lab's start and stop: over the default 30 s test timeout on a loaded
+// 2-core machine (it timed out at 30 s in a CI run at load 7-8, and again beside CPU hogs with the drill itself passing), as for
+// every other full-length drill.
+const DRILL_TIMEOUT_MS = 90_000;
 
 describe('drill gateway-pause', () => {
   it('measures the hang as timeouts in the fault phase and a quick recovery', async () => {
-    const { result, exitCode } = await runDrill('gateway-pause');
+    const { result, exitCode } = await retryIfMachineSpoiled(() => runDrill('gateway-pause'), timeoutsBeyondThePause);
     const fault = result.byPhase.fault!;
     expect(result.faults).toHaveLength(1);
     expect(result.faults[0]).toMatchObject({ kind: 'gateway-pause', atMs: 6_000, forMs: 4_000 });
@@ -19,7 +38,7 @@ describe('drill gateway-pause', () => {
     expect(result.phases.map((window) => window.phase)).toEqual(['baseline', 'fault', 'recovery']);
     expect(exitCode).toBe(result.verdict === 'pass' ? 0 : 1);
     expect(result.verdict).toBe('pass');
-  });
+  }, DRILL_TIMEOUT_MS);
 
   it('heals the fault when aborted in the middle of it, stops the lab and writes an aborted result', async () => {
     const { result, exitCode, dir } = await runDrill('gateway-pause', { abortAfterLog: { line: /fault gateway-pause: inject/, afterMs: 1_500 } });
@@ -34,5 +53,5 @@ describe('drill gateway-pause', () => {
     for (const component of result.lab.components) {
       if (component.pid !== undefined) expect(() => process.kill(component.pid!, 0)).toThrow();
     }
-  });
+  }, DRILL_TIMEOUT_MS);
 });
