@@ -41,7 +41,12 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   if (!result.success) {
     throw ScenarioError.fromProblems(file, toProblems(result.error.issues, scenarioSchema), FIELD_HINT);
   }
-  const { config } = result.data.lab.gateway;
-  const lab = config === undefined ? result.data.lab : { ...result.data.lab, gateway: { ...result.data.lab.gateway, config: resolveGatewayConfigPath(config, file) } };
-  return { ...result.data, lab, file: resolve(file) };
+  // The files lab.gateway names (config, an external gateway's ca), resolved against the scenario's folder.
+  const { config, ca } = result.data.lab.gateway;
+  const gateway = {
+    ...result.data.lab.gateway,
+    ...(config === undefined ? {} : { config: resolveGatewayConfigPath(config, file) }),
+    ...(ca === undefined ? {} : { ca: resolveGatewayConfigPath(ca, file) }),
+  };
+  return { ...result.data, lab: { ...result.data.lab, gateway }, file: resolve(file) };
 }

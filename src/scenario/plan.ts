@@ -50,6 +50,7 @@ function describeLab(scenario: Scenario): string {
   if (gateway.config) checks.push(`your config ${basename(gateway.config)}`);
   if (gateway.crl) checks.push('CRL');
   const replicas = gateway.replicas > 1 ? ` x${gateway.replicas} replicas` : '';
+  if (gateway.address !== undefined) checks.push(`at ${gateway.address}, run by your team: the lab starts none${gateway.servername ? `, SNI ${gateway.servername}` : ''}`);
   const parts = [`${gateway.kind} gateway${replicas}${checks.length ? ` (${checks.join('; ')})` : ''}`];
   if (scenario.lab.balancer) parts.push(`${scenario.lab.balancer.kind} TCP balancer (round-robin)`);
   if (ocspResponder) {
