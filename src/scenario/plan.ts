@@ -18,7 +18,8 @@ export function describePlan(scenario: Scenario): string {
     ['lab', describeLab(scenario)],
     [
       'pki',
-      `${pki.algorithm}: root, intermediate, server certificate valid ${formatDuration(pki.serverLifetimeMs)}, ` +
+      (pki.issuer ? `client certificates issued from your CA ${visibleText(basename(pki.issuer.certificate))} (pki.issuer), ` : `${pki.algorithm}: root, intermediate, `) +
+        `server certificate valid ${formatDuration(pki.serverLifetimeMs)}, ` +
         `${pki.clients} client certificate${pki.clients === 1 ? '' : 's'} valid ${formatDuration(pki.clientLifetimeMs)}`,
     ],
     ['load', `${describeProfile(load.profile)}; ${describeAttempt(scenario)}`],

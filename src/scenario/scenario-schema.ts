@@ -62,6 +62,16 @@ const pkiSchema = z
       example: '90d',
       description: 'Validity of the server certificates.',
     }).prefault('90d'),
+    issuer: z
+      .strictObject({
+        certificate: scenarioPathField('your issuing CA\'s PEM certificate, e.g. "./gameday-ca.crt.pem"').meta({ description: 'PEM certificate of the CA (relative to the scenario, inside its folder).' }),
+        key: scenarioPathField('your issuing CA\'s PEM private key, e.g. "./gameday-ca.key.pem"').meta({ description: 'Its unencrypted PEM private key (relative to the scenario, inside its folder).' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'A CA your gateway already trusts (an intermediate made for game days): the run issues its client certificates from it instead of a new lab root; intermediates is then not used (README, "Game day on your own gateway").',
+      }),
   })
   .meta({ description: 'The lab PKI: root, intermediate, server and client certificates, issued fresh for each run.' });
 
@@ -540,6 +550,7 @@ export function scenarioSchemaFor<Kind extends string>(registry: GatewayKindRegi
       intermediates: scenario.pki.intermediates as 0 | 1 | 2,
       clientLifetimeMs: scenario.pki.clientLifetime,
       serverLifetimeMs: scenario.pki.serverLifetime,
+      ...(scenario.pki.issuer ? { issuer: scenario.pki.issuer } : {}),
     },
     lab: {
       gateway: gatewaySpecOf(scenario.lab.gateway, registry),

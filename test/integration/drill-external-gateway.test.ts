@@ -1,0 +1,111 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pickFreePort } from '../../src/lab/free-port.js';
+import { spawnTlsServer } from '../../src/lab/spawn-tls-server.js';
+import type { SupervisedProcess } from '../../src/lab/child-process-supervisor.js';
+import { CertificateAuthority } from '../../src/pki/index.js';
+import { runScenario } from '../../src/run/index.js';
+import { loadScenario } from '../../src/scenario/index.js';
+import { phaseRate } from '../support/lifecycle-drill.js';
+
+/*
+ * "The team's gateway": an `openssl s_server` the test starts itself on 127.0.0.1, with its own
+ * PKI (a team root, its server certificate, and a game-day intermediate it already trusts
+ * through that root). The scenario names it as lab.gateway.kind external and hands the harness
+ * the intermediate as pki.issuer: the lab starts no gateway, issues its client certificates from
+ * the team's intermediate, and its faults act from the client side only.
+ */
+let dir: string;
+let port: number;
+let gateway: SupervisedProcess;
+let issuer: CertificateAuthority;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-external-'));
+  const teamRoot = CertificateAuthority.createRoot({ subject: { commonName: 'Team Staging Root' }, pathLength: 1 });
+  issuer = teamRoot.issueIntermediate({ subject: { commonName: 'Team Game-Day CA' }, pathLength: 0 });
+  const server = teamRoot.issueServer({ subject: { commonName: 'staging-gateway' }, ipAddresses: ['127.0.0.1'] });
+  await writeFile(join(dir, 'team-root.pem'), teamRoot.certificate.pem);
+  await writeFile(join(dir, 'server.pem'), server.chainPem);
+  await writeFile(join(dir, 'server.key'), server.keyPem, { mode: 0o600 });
+  await writeFile(join(dir, 'gameday-ca.crt.pem'), issuer.certificate.pem);
+  await writeFile(join(dir, 'gameday-ca.key.pem'), issuer.credential.keyPem, { mode: 0o600 });
+  port = await pickFreePort();
+  // -Verify: a client certificate is required and checked against the team root (the game-day CA chains to it).
+  gateway = await spawnTlsServer({
+    name: 'team-s_server',
+    command: 'openssl',
+    args: ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'server.pem'), '-key', join(dir, 'server.key'), '-CAfile', join(dir, 'team-root.pem'), '-Verify', '2', '-verify_return_error', '-www', '-quiet'],
+    logDir: dir,
+    port,
+    what: `openssl s_server on 127.0.0.1:${port}`,
+    signal: AbortSignal.timeout(20_000),
+  });
+});
+afterAll(async () => {
+  await gateway?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function scenarioFile(name: string, faults: string): Promise<string> {
+  const file = join(dir, `${name}.yaml`);
+  await writeFile(
+    file,
+    [
+      `name: ${name}`,
+      'description: A drill on a gateway the team runs (openssl s_server on loopback).',
+      'pki: { clients: 2, issuer: { certificate: gameday-ca.crt.pem, key: gameday-ca.key.pem } }',
+      'lab:',
+      `  gateway: { kind: external, address: "127.0.0.1:${port}", ca: team-root.pem }`,
+      '  links: [{ between: client-gateway }]',
+      'load: { rate: 20/s, duration: 14s, timeout: 2s }',
+      'slos: [{ expr: "success.rate >= 99%", phase: baseline }]',
+      faults,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+describe('a drill on a gateway the team runs (lab.gateway.kind external)', () => {
+  it('expires the client certificates issued from the team\'s CA, then partitions the harness\'s link: judged as cert_expired, then timeouts, healed both times', async () => {
+    const file = await scenarioFile(
+      'external-expiry-partition',
+      ['faults:', '  - { at: 3s, for: 3s, kind: expiry, target: client }', '  - { at: 9s, for: 2s, kind: network, link: client-gateway, toxic: partition }'].join('\n'),
+    );
+    const scenario = await loadScenario(file);
+    const logs: string[] = [];
+    const outcome = await runScenario(scenario, { outDir: join(dir, 'reports'), signal: new AbortController().signal, log: (line) => logs.push(line) });
+    const { result } = outcome;
+    expect(result.status).toBe('completed');
+    // No gateway process of the lab's: only the fault proxy on the harness's side.
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/external', 'fault-proxy/builtin']);
+    expect(result.lab.components[0]).toMatchObject({ endpoint: `https://127.0.0.1:${port}/` });
+    expect(result.faults.map((fault) => [fault.kind, fault.error])).toEqual([
+      ['expiry', undefined],
+      ['network', undefined],
+    ]);
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    // The team's s_server refuses the expired certificates with a certificate_expired alert.
+    const seconds = (from: number, to: number) => result.timeline.filter((bucket) => bucket.second >= from && bucket.second <= to);
+    const sum = (buckets: readonly (typeof result.timeline)[number][], count: (bucket: (typeof result.timeline)[number]) => number) => buckets.reduce((total, bucket) => total + count(bucket), 0);
+    const expiry = seconds(4, 5);
+    expect(sum(expiry, (bucket) => bucket.categories.cert_expired ?? 0) / sum(expiry, (bucket) => bucket.attempts)).toBeGreaterThanOrEqual(0.9);
+    // The partition: attempts due while it holds get no answer through the harness's proxy, and
+    // end (reset when it heals, or timed out) in the seconds up to the heal: ~40 at 20/s for 2 s.
+    const partition = seconds(9, 11);
+    expect(sum(partition, (bucket) => bucket.attempts - bucket.succeeded)).toBeGreaterThanOrEqual(30);
+    expect(sum(partition, (bucket) => (bucket.categories.connection_reset ?? 0) + (bucket.categories.handshake_timeout ?? 0))).toBe(
+      sum(partition, (bucket) => bucket.attempts - bucket.succeeded),
+    );
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
+    expect(outcome.exitCode).toBe(result.verdict === 'pass' ? 0 : 1);
+    // What the team's gateway must trust, written beside the reports: the issuer's certificate, no key.
+    const bundle = await readFile(join(outcome.dir, 'client-ca.pem'), 'utf8');
+    expect(bundle).toBe(issuer.certificate.pem);
+    expect(bundle).not.toContain('PRIVATE KEY');
+    expect(logs.some((line) => line.includes('starting gateway/external'))).toBe(true);
+  }, 90_000);
+});
