@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickFreePort } from '../../src/lab/free-port.js';
 import { spawnTlsServer } from '../../src/lab/spawn-tls-server.js';
+import { startForeignGateway, type ForeignGateway } from '../support/foreign-gateway.js';
 import type { SupervisedProcess } from '../../src/lab/child-process-supervisor.js';
 import { CertificateAuthority } from '../../src/pki/index.js';
 import { runScenario } from '../../src/run/index.js';
@@ -21,10 +22,11 @@ let dir: string;
 let port: number;
 let gateway: SupervisedProcess;
 let issuer: CertificateAuthority;
+let teamRoot: CertificateAuthority;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-external-'));
-  const teamRoot = CertificateAuthority.createRoot({ subject: { commonName: 'Team Staging Root' }, pathLength: 1 });
+  teamRoot = CertificateAuthority.createRoot({ subject: { commonName: 'Team Staging Root' }, pathLength: 1 });
   issuer = teamRoot.issueIntermediate({ subject: { commonName: 'Team Game-Day CA' }, pathLength: 0 });
   const server = teamRoot.issueServer({ subject: { commonName: 'staging-gateway' }, ipAddresses: ['127.0.0.1'] });
   await writeFile(join(dir, 'team-root.pem'), teamRoot.certificate.pem);
@@ -49,8 +51,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function scenarioFile(name: string, faults: string): Promise<string> {
-  const file = join(dir, `${name}.yaml`);
+async function scenarioFile(name: string, faults: string, at: { dir: string; port: number } = { dir, port }): Promise<string> {
+  const file = join(at.dir, `${name}.yaml`);
   await writeFile(
     file,
     [
@@ -58,7 +60,7 @@ async function scenarioFile(name: string, faults: string): Promise<string> {
       'description: A drill on a gateway the team runs (openssl s_server on loopback).',
       'pki: { clients: 2, issuer: { certificate: gameday-ca.crt.pem, key: gameday-ca.key.pem } }',
       'lab:',
-      `  gateway: { kind: external, address: "127.0.0.1:${port}", ca: team-root.pem }`,
+      `  gateway: { kind: external, address: "127.0.0.1:${at.port}", ca: team-root.pem }`,
       '  links: [{ between: client-gateway }]',
       'load: { rate: 20/s, duration: 14s, timeout: 2s }',
       'slos: [{ expr: "success.rate >= 99%", phase: baseline }]',
@@ -107,5 +109,80 @@ describe('a drill on a gateway the team runs (lab.gateway.kind external)', () =>
     expect(bundle).toBe(issuer.certificate.pem);
     expect(bundle).not.toContain('PRIVATE KEY');
     expect(logs.some((line) => line.includes('starting gateway/external'))).toBe(true);
+  }, 90_000);
+});
+
+describe('a command fault on the team\'s own nginx (lab.gateway.kind external)', () => {
+  let nginxDir: string;
+  let nginx: ForeignGateway | undefined;
+  afterAll(async () => {
+    await nginx?.stop();
+  });
+
+  it('swaps its server certificate for an expired one and reloads it (cert_expired), and the heal restores the certificate', async () => {
+    nginxDir = await mkdtemp(join(dir, 'nginx-'));
+    const server = teamRoot.issueServer({ subject: { commonName: 'staging-nginx' }, ipAddresses: ['127.0.0.1'] });
+    const expired = teamRoot.issueServer({
+      subject: { commonName: 'staging-nginx' },
+      ipAddresses: ['127.0.0.1'],
+      key: server.key,
+      notBefore: new Date(Date.now() - 48 * 3_600_000),
+      notAfter: new Date(Date.now() - 3_600_000),
+    });
+    await writeFile(join(nginxDir, 'server-valid.crt'), server.chainPem);
+    await writeFile(join(nginxDir, 'server-expired.crt'), expired.chainPem);
+    await writeFile(join(nginxDir, 'server.crt'), server.chainPem);
+    await writeFile(join(nginxDir, 'server.key'), server.keyPem, { mode: 0o600 });
+    for (const name of ['team-root.pem', 'gameday-ca.crt.pem', 'gameday-ca.key.pem']) await writeFile(join(nginxDir, name), await readFile(join(dir, name)));
+    // The team's own script: put a certificate in place, then reload nginx (SIGHUP to its master).
+    await writeFile(join(nginxDir, 'swap-cert.sh'), 'set -e\ncp "server-$1.crt" server.crt\nkill -HUP "$(cat nginx.pid)"\necho "server certificate: $1"\n');
+    nginx = await startForeignGateway('nginx', nginxDir, 1, ([nginxPort]) =>
+      [
+        ...(process.getuid?.() === 0 ? ['user root;'] : []),
+        'worker_processes 1;',
+        `pid ${nginxDir}/nginx.pid;`,
+        'events { worker_connections 256; }',
+        'http {',
+        '    access_log off;',
+        `    client_body_temp_path ${nginxDir}/temp/body;`,
+        `    proxy_temp_path ${nginxDir}/temp/proxy;`,
+        `    fastcgi_temp_path ${nginxDir}/temp/fastcgi;`,
+        `    uwsgi_temp_path ${nginxDir}/temp/uwsgi;`,
+        `    scgi_temp_path ${nginxDir}/temp/scgi;`,
+        '    server {',
+        `        listen 127.0.0.1:${nginxPort} ssl;`,
+        `        ssl_certificate ${nginxDir}/server.crt;`,
+        `        ssl_certificate_key ${nginxDir}/server.key;`,
+        `        ssl_client_certificate ${nginxDir}/team-root.pem;`,
+        '        ssl_verify_client on;',
+        '        ssl_verify_depth 2;',
+        "        location / { return 200 'hello'; }",
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const file = await scenarioFile(
+      'external-command-swap',
+      ['faults:', '  - { at: 3s, for: 4s, kind: command, inject: "sh swap-cert.sh expired", heal: "sh swap-cert.sh valid", timeout: 10s }'].join('\n'),
+      { dir: nginxDir, port: nginx.ports[0]! },
+    );
+    const outcome = await runScenario(await loadScenario(file), { outDir: join(nginxDir, 'reports'), signal: new AbortController().signal });
+    const { result } = outcome;
+    expect(result.status).toBe('completed');
+    expect(result.faults[0]!.error).toBeUndefined();
+    expect(result.faults[0]!.commands?.map((command) => [command.step, command.exitCode])).toEqual([
+      ['inject', 0],
+      ['heal', 0],
+    ]);
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    // The load checks the gateway's certificate: the expired one is refused as cert_expired.
+    const during = result.timeline.filter((bucket) => bucket.second >= 4 && bucket.second <= 6);
+    const attempts = during.reduce((total, bucket) => total + bucket.attempts, 0);
+    const expiredCount = during.reduce((total, bucket) => total + (bucket.categories.cert_expired ?? 0), 0);
+    expect(expiredCount / attempts).toBeGreaterThanOrEqual(0.9);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
+    // The heal put the valid certificate back.
+    expect(await readFile(join(nginxDir, 'server.crt'), 'utf8')).toBe(server.chainPem);
   }, 90_000);
 });
