@@ -9,7 +9,7 @@ import type { SupervisedProcess } from '../../src/lab/child-process-supervisor.j
 import { CertificateAuthority } from '../../src/pki/index.js';
 import { runScenario } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
-import { phaseRate } from '../support/lifecycle-drill.js';
+import { runCli } from '../support/run-cli.js';
 
 /*
  * "The team's gateway": an `openssl s_server` the test starts itself on 127.0.0.1, with its own
@@ -185,4 +185,25 @@ describe('a command fault on the team\'s own nginx (lab.gateway.kind external)',
     // The heal put the valid certificate back.
     expect(await readFile(join(nginxDir, 'server.crt'), 'utf8')).toBe(server.chainPem);
   }, 90_000);
+});
+
+describe('probe --scenario (the same file drives a probe and a drill)', () => {
+  it('probes the team\'s gateway with the scenario\'s target, CA and an identity issued from pki.issuer', async () => {
+    const file = await scenarioFile('external-probe', 'faults: []');
+    const result = await runCli(['probe', '--scenario', file, '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ category: 'ok', httpStatus: 200 });
+  });
+
+  it('refuses a scenario whose gateway the lab runs, and --scenario beside a URL', async () => {
+    const labFile = join(dir, 'lab-gateway.yaml');
+    await writeFile(labFile, ['name: lab-gateway', 'description: A lab drill.', 'lab: { gateway: { kind: node } }', 'load: { rate: 5/s, duration: 1s }', ''].join('\n'));
+    const lab = await runCli(['probe', '--scenario', labFile]);
+    expect(lab.exitCode).toBe(2);
+    expect(lab.stderr).toContain('error[E_CLI_SCENARIO_TARGET]');
+    const both = await runCli(['probe', `https://127.0.0.1:${port}/`, '--scenario', labFile]);
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toContain('--scenario takes the URL');
+  });
 });
