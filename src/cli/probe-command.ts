@@ -7,7 +7,7 @@ import { allowTargetOption, guardCommandTarget, printPlan } from './allow-target
 import { clientCaOption, revocationFetchOption } from './identity-flags.js';
 import { readFlagFile } from './read-flag-file.js';
 import { printOut } from './print.js';
-import { scenarioTarget } from './scenario-target.js';
+import { refuseFlagsBesideScenario, requireUrlFlags, scenarioTarget } from './scenario-target.js';
 import { jsonText, visibleText } from '../visible-text.js';
 
 interface ProbeFlags {
@@ -42,7 +42,7 @@ export function probeCommand(): Command {
     .option('--json', 'print one JSON object instead of text', false)
     .addOption(allowTargetOption())
     .action(async (url: string | undefined, flags: ProbeFlags) => {
-      const result = flags.scenario === undefined ? await runProbe(requireUrlAndCa(url, flags), flags) : await runScenarioProbe(url, flags.scenario, flags);
+      const result = flags.scenario === undefined ? await runProbe(requireUrlFlags('probe', url, flags, 'probe https://gw.example:8443/ --cert c.pem --key k.pem --ca ca.pem, or probe --scenario drill.yaml'), flags) : await runScenarioProbe(url, flags.scenario, flags);
       printOut(flags.json ? `${jsonText(result)}\n` : formatProbe(result));
       process.exitCode = result.category === 'ok' ? ExitCode.Ok : ExitCode.SloBreached;
     });
@@ -72,18 +72,9 @@ async function runProbe(url: string, flags: ProbeFlags): Promise<ProbeResult> {
   });
 }
 
-function requireUrlAndCa(url: string | undefined, flags: ProbeFlags): string {
-  if (url === undefined || flags.ca === undefined) {
-    throw new UsageError('E_CLI_FLAG', 'probe needs a URL and --ca, or --scenario', { hint: 'e.g. probe https://gw.example:8443/ --cert c.pem --key k.pem --ca ca.pem, or probe --scenario drill.yaml' });
-  }
-  return url;
-}
-
 /** `probe --scenario FILE`: the scenario's external gateway, its CA, its first identity (from pki.issuer). */
 async function runScenarioProbe(url: string | undefined, file: string, flags: ProbeFlags): Promise<ProbeResult> {
-  if (url !== undefined || flags.cert !== undefined || flags.key !== undefined || flags.ca !== undefined || flags.servername !== undefined) {
-    throw new UsageError('E_CLI_FLAG', '--scenario takes the URL, --cert, --key, --ca and --servername from the scenario', { hint: 'give either --scenario or a URL with its flags' });
-  }
+  refuseFlagsBesideScenario(url, flags);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   if (timeoutMs <= 0) throw new UsageError('E_CLI_FLAG', '--timeout must be more than 0', { hint: 'e.g. --timeout 5s' });
   const target = await scenarioTarget(file, 'probe');

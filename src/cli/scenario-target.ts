@@ -47,3 +47,19 @@ export async function scenarioTarget(file: string, command: string): Promise<Sce
     clientCaPem: issuer.certificate.pem,
   };
 }
+
+/** --scenario replaces the URL and the identity flags: both given is a usage error, not a silent choice. */
+export function refuseFlagsBesideScenario(url: string | undefined, flags: { cert?: string | readonly string[]; key?: string | readonly string[]; ca?: string; servername?: string }): void {
+  const given = (value: string | readonly string[] | undefined) => (Array.isArray(value) ? value.length > 0 : value !== undefined);
+  if (url !== undefined || given(flags.cert) || given(flags.key) || flags.ca !== undefined || flags.servername !== undefined) {
+    throw new UsageError('E_CLI_FLAG', '--scenario takes the URL, --cert, --key, --ca and --servername from the scenario', { hint: 'give either --scenario or a URL with its flags' });
+  }
+}
+
+/** Without --scenario: the URL and --ca are required (and, for load, at least one --cert). */
+export function requireUrlFlags(command: string, url: string | undefined, flags: { ca?: string }, example: string): string {
+  if (url === undefined || flags.ca === undefined) {
+    throw new UsageError('E_CLI_FLAG', `${command} needs a URL and --ca, or --scenario`, { hint: `e.g. ${example}` });
+  }
+  return url;
+}

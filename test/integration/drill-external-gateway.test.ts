@@ -196,6 +196,14 @@ describe('probe --scenario (the same file drives a probe and a drill)', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ category: 'ok', httpStatus: 200 });
   });
 
+  it('loads the team\'s gateway with the scenario\'s identities (load --scenario)', async () => {
+    const file = await scenarioFile('external-load', 'faults: []');
+    const json = join(dir, 'load.json');
+    const result = await runCli(['load', '--scenario', file, '--rate', '10/s', '--duration', '2s', '--json', json]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(await readFile(json, 'utf8'))).toMatchObject({ attempts: 20, succeeded: 20 });
+  });
+
   it('refuses a scenario whose gateway the lab runs, and --scenario beside a URL', async () => {
     const labFile = join(dir, 'lab-gateway.yaml');
     await writeFile(labFile, ['name: lab-gateway', 'description: A lab drill.', 'lab: { gateway: { kind: node } }', 'load: { rate: 5/s, duration: 1s }', ''].join('\n'));
