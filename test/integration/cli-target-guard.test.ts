@@ -141,12 +141,16 @@ describe('run with a scenario whose gateway the team runs (lab.gateway.kind exte
   const scenarioAt = async (address: string): Promise<string> => {
     const dir = await mkdtemp(join(workDir, 'external-'));
     await writeFile(join(dir, 'team-ca.pem'), await readFile(files.trustBundle));
+    // pki.issuer, for probe and load --scenario: the lab intermediate stands in for a team's CA.
+    await writeFile(join(dir, 'issuer.crt.pem'), await readFile(files.intermediateCertificate));
+    await writeFile(join(dir, 'issuer.key.pem'), await readFile(files.intermediateKey));
     const file = join(dir, 'drill.yaml');
     await writeFile(
       file,
       [
         'name: external-guard',
         'description: A drill aimed at a gateway outside loopback.',
+        'pki: { issuer: { certificate: issuer.crt.pem, key: issuer.key.pem } }',
         'lab:',
         `  gateway: { kind: external, address: "${address}", ca: team-ca.pem }`,
         'load: { rate: 5/s, duration: 1s }',
@@ -164,6 +168,14 @@ describe('run with a scenario whose gateway the team runs (lab.gateway.kind exte
     expect(result.stderr).toContain('--allow-target 192.0.2.1:8443');
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.stdout).not.toContain('load started');
+  });
+
+  it('probe --scenario and load --scenario exit 2 naming the flag too', async () => {
+    const file = await scenarioAt('192.0.2.1:8443');
+    for (const args of [['probe', '--scenario', file], ['load', '--scenario', file, '--rate', '5/s', '--duration', '1s']]) {
+      const result = await runCliWithoutNetwork(args, { env: withoutAllowEnv() });
+      expectRefused(result, '192.0.2.1:8443');
+    }
   });
 
   it('gets past the guard with --allow-target, says so in the plan, and fails on the network', async () => {
