@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import { ALLOW_TARGETS_ENV, ALLOW_TARGET_FLAG, TargetAllowList, guardTarget, type GuardedTarget } from '../load/index.js';
 import { collect } from './identity-flags.js';
 import { printErr } from './print.js';
+import type { Scenario } from '../scenario/index.js';
 
 /** --allow-target, shared by every command that sends load to a URL: the way past the loopback-only guard. */
 export function allowTargetOption(): Option {
@@ -27,4 +28,15 @@ export function guardCommandTarget(command: string, url: string, allowTarget: re
 export function printPlan(command: string, target: GuardedTarget, details: string): void {
   if (target.loopback) return;
   printErr(`plan: ${command} ${target.address} (allowed by ${target.allowedBy}): ${details}\n`);
+}
+
+/**
+ * The guard for a scenario (`run`, `bench <scenario>`): a gateway the team runs (lab.gateway.kind
+ * external) outside loopback needs an allow entry, checked after the file is validated and before
+ * anything starts. A lab gateway is always on loopback: nothing to check.
+ */
+export function guardScenarioTarget(command: string, scenario: Scenario, allowTarget: readonly string[]): GuardedTarget | undefined {
+  const { address } = scenario.lab.gateway;
+  if (scenario.lab.gateway.kind !== 'external' || address === undefined) return undefined;
+  return guardCommandTarget(command, `https://${address}/`, allowTarget);
 }

@@ -26,7 +26,7 @@ import { MAX_IN_FLIGHT, defaultInFlightLimit, formatRate, parseRate } from '../l
 import { newRunId, watchInterrupts } from '../run/index.js';
 import { loadScenario, type Scenario } from '../scenario/index.js';
 import { parseSlo, type ParsedSlo } from '../slo/index.js';
-import { allowTargetOption, guardCommandTarget, printPlan } from './allow-target-flag.js';
+import { allowTargetOption, guardCommandTarget, guardScenarioTarget, printPlan } from './allow-target-flag.js';
 import { clientCaOption, collect, loadIdentityFlags, wholeNumber, type IdentityFlags } from './identity-flags.js';
 import { writeJsonAtomically } from './write-json-file.js';
 import { printErr, printOut } from './print.js';
@@ -149,6 +149,7 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
     throw new UsageError('E_CLI_FLAG', '--html plots one bench; --matrix runs several', { hint: 'drop --html (the matrix JSON has every report), or bench one configuration with --html' });
   }
   const scenario = await loadScenario(file);
+  const guarded = guardScenarioTarget('bench', scenario, flags.allowTarget);
   if (scenario.faults.length > 0) {
     throw new UsageError('E_BENCH_FAULTS', `${file}: bench measures a healthy lab, and this scenario has ${scenario.faults.length} fault(s)`, {
       file,
@@ -158,6 +159,7 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
   }
   // A lab runs on this machine (or its docker engine): leave the gateway a core.
   const settings = settingsFrom(flags, { targetOnThisMachine: true, defaultTimeoutMs: scenario.load.timeoutMs });
+  if (guarded) printPlan('bench', guarded, describeBenchPlan(settings));
   const slos =
     flags.slo.length > 0
       ? flags.slo.map((expression) => parseSlo(expression))

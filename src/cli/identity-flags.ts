@@ -12,7 +12,7 @@ import { readFlagFile } from './read-flag-file.js';
 export interface IdentityFlags {
   cert: string[];
   key: string[];
-  ca: string;
+  ca?: string;
   clientCa?: string;
 }
 
@@ -61,6 +61,7 @@ export async function loadIdentityFlags(flags: IdentityFlags): Promise<LoadedIde
       keyPem: await readFlagFile(flags.key[index]!, '--key'),
     })),
   );
+  if (flags.ca === undefined) throw new UsageError('E_CLI_FLAG', '--ca is required', { hint: 'the CA bundle (PEM) that verifies the server certificate' });
   const caPem = await readFlagFile(flags.ca, '--ca');
   const clientCaPem = flags.clientCa === undefined ? undefined : await readFlagFile(flags.clientCa, '--client-ca');
   return { identities, caPem, clientCaPem };

@@ -25,12 +25,14 @@ import { emptyCategoryCounts, type ErrorCategory } from '../metrics/error-catego
 import { allowTargetOption, guardCommandTarget, printPlan } from './allow-target-flag.js';
 import { clientCaOption, collect, loadIdentityFlags, revocationFetchOption, wholeNumber, type IdentityFlags } from './identity-flags.js';
 import { writeJsonAtomically } from './write-json-file.js';
+import { refuseFlagsBesideScenario, requireUrlFlags, scenarioTarget } from './scenario-target.js';
 import { LatencyHistogram } from '../metrics/index.js';
 import type { LatencySummary } from '../result/run-result.js';
 import { printErr, printOut } from './print.js';
 import { visibleText } from '../visible-text.js';
 
 interface LoadFlags extends IdentityFlags {
+  scenario?: string;
   revocationFetch: RevocationFetchScope;
   servername?: string;
   rate?: string;
@@ -52,10 +54,11 @@ export function loadCommand(): Command {
         'stderr and a summary at the end. Exit 0 when the load ran, 1 when no attempt succeeded, 2 on bad input, ' +
         '130/143 when interrupted (the summary of what was measured is still written)',
     )
-    .argument('<url>', 'https://host[:port][/path] of the gateway')
-    .requiredOption('--cert <file>', 'client certificate (PEM: leaf, then intermediates); repeat for several identities, used round-robin', collect, [])
-    .requiredOption('--key <file>', 'private key of each --cert, in the same order', collect, [])
-    .requiredOption('--ca <file>', 'CA bundle (PEM) that verifies the server certificate')
+    .argument('[url]', 'https://host[:port][/path] of the gateway (or --scenario)')
+    .option('--scenario <file>', 'take the target, server CA and client identities (issued from pki.issuer) from a scenario with lab.gateway.kind external')
+    .option('--cert <file>', 'client certificate (PEM: leaf, then intermediates); repeat for several identities, used round-robin', collect, [])
+    .option('--key <file>', 'private key of each --cert, in the same order', collect, [])
+    .option('--ca <file>', 'CA bundle (PEM) that verifies the server certificate (required with a URL)')
     .addOption(clientCaOption())
     .addOption(revocationFetchOption())
     .option('--servername <name>', 'SNI and the name the server certificate must carry (default: the URL host)')
@@ -70,18 +73,24 @@ export function loadCommand(): Command {
     .option('--max-in-flight <n>', 'open loop: drop (and count) attempts beyond this many in flight')
     .option('--json <file>', 'also write the summary as JSON to <file>')
     .addOption(allowTargetOption())
-    .action(async (url: string, flags: LoadFlags) => {
+    .action(async (url: string | undefined, flags: LoadFlags) => {
       await load(url, flags);
     });
 }
 
-async function load(url: string, flags: LoadFlags): Promise<void> {
+async function load(urlArgument: string | undefined, flags: LoadFlags): Promise<void> {
+  // --scenario: read the scenario's files first (no packet), then guard its target like any URL.
+  if (flags.scenario !== undefined) refuseFlagsBesideScenario(urlArgument, flags);
+  const fromScenario = flags.scenario === undefined ? undefined : await scenarioTarget(flags.scenario, 'load');
+  const url = fromScenario?.url ?? requireUrlFlags('load', urlArgument, flags, 'load https://gw.example:8443/ --cert c.pem --key k.pem --ca ca.pem --rate 10/s --duration 10s');
   const target = guardCommandTarget('load', url, flags.allowTarget);
   const profile = profileFrom(flags);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   if (timeoutMs <= 0) throw new UsageError('E_CLI_FLAG', '--timeout must be more than 0', { hint: 'e.g. --timeout 5s' });
   const maxInFlight = flags.maxInFlight === undefined ? undefined : wholeNumber(flags.maxInFlight, '--max-in-flight', 1, 100_000);
-  const { identities, caPem, clientCaPem } = await loadIdentityFlags(flags);
+  if (!fromScenario && flags.cert.length === 0) throw new UsageError('E_CLI_FLAG', 'load needs at least one --cert and --key', { hint: 'e.g. --cert client.crt.pem --key client.key.pem' });
+  const { identities, caPem, clientCaPem } = fromScenario ?? (await loadIdentityFlags(flags));
+  const servername = fromScenario?.servername ?? flags.servername;
   // The caps are checked before the plan is shown, so the plan never promises a load that is refused.
   checkLoadProfile(profile);
   printPlan('load', target, describeLoadPlan(profile, timeoutMs, maxInFlight));
@@ -108,7 +117,7 @@ async function load(url: string, flags: LoadFlags): Promise<void> {
         resume: flags.resume,
         ...(clientCaPem !== undefined ? { clientCaPem } : {}),
         revocationFetch: flags.revocationFetch,
-        ...(flags.servername !== undefined ? { servername: flags.servername } : {}),
+        ...(servername !== undefined ? { servername } : {}),
       },
       {
         signal: controller.signal,

@@ -7,12 +7,14 @@ import { allowTargetOption, guardCommandTarget, printPlan } from './allow-target
 import { clientCaOption, revocationFetchOption } from './identity-flags.js';
 import { readFlagFile } from './read-flag-file.js';
 import { printOut } from './print.js';
+import { refuseFlagsBesideScenario, requireUrlFlags, scenarioTarget } from './scenario-target.js';
 import { jsonText, visibleText } from '../visible-text.js';
 
 interface ProbeFlags {
   cert?: string;
   key?: string;
-  ca: string;
+  ca?: string;
+  scenario?: string;
   clientCa?: string;
   revocationFetch: RevocationFetchScope;
   servername?: string;
@@ -28,18 +30,19 @@ export function probeCommand(): Command {
         'prints the outcome, its error category, the timings and the server certificate. Any https URL is accepted: ' +
         'point it at your own gateway (outside loopback with --allow-target). Exit 0 when the category is ok, 1 otherwise, 2 on bad input',
     )
-    .argument('<url>', 'https://host[:port][/path] of the gateway')
+    .argument('[url]', 'https://host[:port][/path] of the gateway (or --scenario)')
+    .option('--scenario <file>', 'take the target, server CA and a client identity (issued from pki.issuer) from a scenario with lab.gateway.kind external')
     .option('--cert <file>', 'client certificate (PEM: leaf, then intermediates); omit with --key to probe without one')
     .option('--key <file>', 'private key of the client certificate (PEM)')
-    .requiredOption('--ca <file>', 'CA bundle (PEM) that verifies the server certificate')
+    .option('--ca <file>', 'CA bundle (PEM) that verifies the server certificate (required with a URL)')
     .addOption(clientCaOption())
     .addOption(revocationFetchOption())
     .option('--servername <name>', 'SNI and the name the server certificate must carry (default: the URL host)')
     .option('--timeout <duration>', 'give up after this long (handshake_timeout)', '5s')
     .option('--json', 'print one JSON object instead of text', false)
     .addOption(allowTargetOption())
-    .action(async (url: string, flags: ProbeFlags) => {
-      const result = await runProbe(url, flags);
+    .action(async (url: string | undefined, flags: ProbeFlags) => {
+      const result = flags.scenario === undefined ? await runProbe(requireUrlFlags('probe', url, flags, 'probe https://gw.example:8443/ --cert c.pem --key k.pem --ca ca.pem, or probe --scenario drill.yaml'), flags) : await runScenarioProbe(url, flags.scenario, flags);
       printOut(flags.json ? `${jsonText(result)}\n` : formatProbe(result));
       process.exitCode = result.category === 'ok' ? ExitCode.Ok : ExitCode.SloBreached;
     });
@@ -55,7 +58,7 @@ async function runProbe(url: string, flags: ProbeFlags): Promise<ProbeResult> {
   const [certPem, keyPem, caPem, clientCaPem] = await Promise.all([
     flags.cert === undefined ? undefined : readFlagFile(flags.cert, '--cert'),
     flags.key === undefined ? undefined : readFlagFile(flags.key, '--key'),
-    readFlagFile(flags.ca, '--ca'),
+    readFlagFile(flags.ca!, '--ca'),
     flags.clientCa === undefined ? undefined : readFlagFile(flags.clientCa, '--client-ca'),
   ]);
   printPlan('probe', target, `1 attempt (one TCP connection, one handshake, one GET), timeout ${formatDuration(timeoutMs)}`);
@@ -66,6 +69,26 @@ async function runProbe(url: string, flags: ProbeFlags): Promise<ProbeResult> {
     ...(clientCaPem !== undefined ? { clientCaPem } : {}),
     revocationFetch: flags.revocationFetch,
     ...(flags.servername !== undefined ? { servername: flags.servername } : {}),
+  });
+}
+
+/** `probe --scenario FILE`: the scenario's external gateway, its CA, its first identity (from pki.issuer). */
+async function runScenarioProbe(url: string | undefined, file: string, flags: ProbeFlags): Promise<ProbeResult> {
+  refuseFlagsBesideScenario(url, flags);
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  if (timeoutMs <= 0) throw new UsageError('E_CLI_FLAG', '--timeout must be more than 0', { hint: 'e.g. --timeout 5s' });
+  const target = await scenarioTarget(file, 'probe');
+  const guarded = guardCommandTarget('probe', target.url, flags.allowTarget);
+  const identity = target.identities[0]!;
+  printPlan('probe', guarded, `1 attempt (one TCP connection, one handshake, one GET) as ${identity.name}, timeout ${formatDuration(timeoutMs)}`);
+  return probe(target.url, {
+    caPem: target.caPem,
+    timeoutMs,
+    certPem: identity.certPem,
+    keyPem: identity.keyPem,
+    clientCaPem: target.clientCaPem,
+    revocationFetch: flags.revocationFetch,
+    ...(target.servername !== undefined ? { servername: target.servername } : {}),
   });
 }
 

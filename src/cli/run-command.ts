@@ -6,6 +6,7 @@ import { renderConsoleSummary } from '../report/index.js';
 import { LiveView, runScenario, watchInterrupts } from '../run/index.js';
 import { describePlan, loadScenario } from '../scenario/index.js';
 import { printOut } from './print.js';
+import { allowTargetOption, guardScenarioTarget } from './allow-target-flag.js';
 import { visibleText } from '../visible-text.js';
 
 /** After a second Ctrl-C, the longest the run may take to finish writing before the process exits. */
@@ -21,7 +22,8 @@ export function runCommand(): Command {
     .option('--load <engine>', 'internal: our own load; external: start the lab and the faults, print the endpoint and TLS files for k6, make no load', 'internal')
     .option('--checkpoint-every <duration>', 'write result.json (status running) this often during the run, so a killed run keeps its numbers', '10s')
     .addOption(new Option('--runtime <runtime>', 'where components run, replacing the scenario\'s runtime').choices(['local', 'docker']))
-    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean; load: string; checkpointEvery: string; runtime?: 'local' | 'docker' }) => {
+    .addOption(allowTargetOption())
+    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean; load: string; checkpointEvery: string; runtime?: 'local' | 'docker'; allowTarget: string[] }) => {
       const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration, '--duration');
       const checkpointIntervalMs = Math.max(1_000, parseDuration(options.checkpointEvery, '--checkpoint-every'));
       if (options.load !== 'internal' && options.load !== 'external') {
@@ -31,7 +33,11 @@ export function runCommand(): Command {
       }
       // Validate before anything starts: an invalid file costs no lab.
       const scenario = await loadScenario(file);
-      printOut(`${describePlan(scenario)}\n\n`);
+      // A gateway the team runs (lab.gateway.kind external) outside loopback: allowed, or exit 2 before a packet.
+      const guarded = guardScenarioTarget('run', scenario, options.allowTarget);
+      printOut(`${describePlan(scenario)}\n`);
+      if (guarded && !guarded.loopback) printOut(`target   ${guarded.address} outside loopback (allowed by ${guarded.allowedBy})\n`);
+      printOut('\n');
       const interrupts = watchInterrupts(() => {
         // The run has killed its processes and removed its keys; give it a moment to write the
         // aborted result, but never more: this is the "stop now" the person asked for.

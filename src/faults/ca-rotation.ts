@@ -5,6 +5,7 @@ import type { ClientIdentity } from '../load/index.js';
 import { faultDurationOption } from './fault-duration.js';
 import type { FaultContext, FaultDefinition } from './fault.js';
 import { clientCredential, reissueClient } from './lab-certificates.js';
+import { labGatewayRequirement } from './lab-gateway-requirement.js';
 
 /**
  * A CA rotation done in two steps, the way operators do it, in either order:
@@ -124,7 +125,7 @@ export const caRotation: FaultDefinition<typeof options> = {
   kind: 'ca-rotation',
   summary: 'rotate the client CA (intermediate or root): trust bundle and client certificates, in either order',
   options,
-  requires: (_options, lab) => rotationRequirement(lab),
+  requires: (_options, lab, gateway) => labGatewayRequirement(lab, gateway) ?? rotationRequirement(lab),
   create: (opts: RotationOptions) => {
     let plan: RotationPlan | undefined;
     let leaves: ClientIdentity[] | undefined;

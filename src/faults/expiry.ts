@@ -11,6 +11,7 @@ import {
   restoreFor,
   type LabCertificateSwap,
 } from './lab-certificates.js';
+import { labGatewayRequirement } from './lab-gateway-requirement.js';
 
 /**
  * A certificate expires: at `at` the target is replaced by the same certificate (same key, same
@@ -42,6 +43,8 @@ export const expiry: FaultDefinition<typeof options> = {
   kind: 'expiry',
   summary: 'a client, server, intermediate or root certificate expires (optionally renewed late)',
   options,
+  // A server, intermediate or root swap reloads the gateway; a client one is the harness's own.
+  requires: (opts, lab, gateway) => (opts.target === 'client' ? undefined : labGatewayRequirement(lab, gateway)),
   create: (opts: ExpiryOptions) => {
     const renewalMs = opts.renewal === 'never' ? undefined : opts.renewal.after;
     let original: Required<LabCertificateSwap> | undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FaultDefinition } from './fault.js';
+import { labGatewayRequirement } from './lab-gateway-requirement.js';
 
 /**
  * The gateway hangs: every gateway process is frozen with SIGSTOP and thawed with SIGCONT. The
@@ -13,6 +14,7 @@ export const gatewayPause: FaultDefinition<typeof options> = {
   kind: 'gateway-pause',
   summary: 'freeze every gateway process (SIGSTOP) and thaw it on heal (SIGCONT)',
   options,
+  requires: (_options, lab, gateway) => labGatewayRequirement(lab, gateway),
   create: () => {
     let frozen: number[] = [];
     return {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ClientIdentity } from '../load/index.js';
 import type { FaultContext, FaultDefinition } from './fault.js';
 import { clientCredential, reissueClient } from './lab-certificates.js';
+import { labOwnsGateway } from './lab-gateway-requirement.js';
 
 /**
  * Identity drift: rotated client certificates come out with a different SAN (a renamed trust
@@ -29,8 +30,9 @@ export const identityDrift: FaultDefinition<typeof options> = {
   kind: 'identity-drift',
   summary: 'rotated client certificates carry a different SAN; a SAN allow-list refuses them (403 forbidden)',
   options,
-  requires: (_options, lab) =>
-    lab.gateway.authorization ? undefined : 'needs lab.gateway.authorization (a SAN allow-list, node gateway): without it nothing checks the SAN',
+  requires: (_options, lab, gateway) =>
+    // A team's own gateway (kind external) authorizes by SAN itself, if it does: the drill shows whether it refuses.
+    lab.gateway.authorization || !labOwnsGateway(lab, gateway) ? undefined : 'needs lab.gateway.authorization (a SAN allow-list, node gateway): without it nothing checks the SAN',
   create: (opts) => {
     let original: readonly ClientIdentity[] | undefined;
     return {

@@ -12,6 +12,7 @@ import {
 } from '../lab/index.js';
 import type { FaultDefinition } from './fault.js';
 import { faultDurationOption } from './fault-duration.js';
+import { labGatewayRequirement } from './lab-gateway-requirement.js';
 
 /**
  * The network between two components misbehaves: the fault proxy the lab placed on the link
@@ -144,11 +145,13 @@ export const network: FaultDefinition<typeof options> = {
   kind: 'network',
   summary: 'a toxic (latency, blackhole, reset, bandwidth, partition; loss on docker) on a link, removed on heal: through the fault proxy of lab.links, or in the gateway container\'s network namespace (docker: partition, loss)',
   options,
-  requires: (fault, lab) =>
-    // loss acts only in the namespace (docker), never through a proxy.
+  requires: (fault, lab, gateway) =>
+    // On an external gateway only the harness's own link is there to act on.
+    (fault.toxic === 'loss' || fault.link !== 'client-gateway' ? labGatewayRequirement(lab, gateway) : undefined) ??
+    (    // loss acts only in the namespace (docker), never through a proxy.
     fault.toxic === 'loss' || lab.links?.some((link) => link.between === fault.link)
       ? undefined
-      : `needs lab.links to include { between: ${fault.link} } (the fault proxy it acts through); add links: [{ between: ${fault.link} }] to lab`,
+      : `needs lab.links to include { between: ${fault.link} } (the fault proxy it acts through); add links: [{ between: ${fault.link} }] to lab`),
   requiresRuntime: (fault) =>
     fault.toxic === 'loss'
       ? { runtime: 'docker', why: 'packet loss is applied in the gateway container\'s network namespace; the local fault proxy relays a TCP stream and cannot lose its packets' }

@@ -9,6 +9,7 @@ import {
   restoreFor,
   type LabCertificateSwap,
 } from './lab-certificates.js';
+import { labGatewayRequirement } from './lab-gateway-requirement.js';
 
 /**
  * A certificate that is not valid yet: at `at` the target is replaced by the same certificate
@@ -29,6 +30,8 @@ export const notYetValid: FaultDefinition<typeof options> = {
   kind: 'not-yet-valid',
   summary: 'a client, server, intermediate or root certificate is replaced by one with notBefore in the future',
   options,
+  // A server, intermediate or root swap reloads the gateway; a client one is the harness's own.
+  requires: (opts, lab, gateway) => (opts.target === 'client' ? undefined : labGatewayRequirement(lab, gateway)),
   create: (opts) => {
     let original: Required<LabCertificateSwap> | undefined;
     let swapped: LabCertificateSwap | undefined;

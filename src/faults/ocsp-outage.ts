@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LabSpec, OcspResponderMode } from '../lab/index.js';
 import type { FaultDefinition, OwnGatewayConfig } from './fault.js';
 import { faultDurationOption } from './fault-duration.js';
+import { labGatewayRequirement } from './lab-gateway-requirement.js';
 
 /**
  * The lab's OCSP responder fails in one of the ways responders fail in production (down, blackholed,
@@ -119,8 +120,8 @@ export const ocspOutage: FaultDefinition<typeof options> = {
   summary: 'the OCSP responder goes down, hangs, slows, errors, lies (stale, revoked) and comes back on heal',
   options,
   requiresOfOwnConfig: (_options, config) => ownConfigOcspRequirement(config),
-  requires: (options, lab) => {
-    const missing = ocspRequirement(lab);
+  requires: (options, lab, gateway) => {
+    const missing = labGatewayRequirement(lab, gateway) ?? ocspRequirement(lab);
     if (missing) return missing;
     // A real `openssl ocsp` can be stopped or frozen; it cannot be made to answer late, wrong or stale.
     if (lab.ocspResponder?.kind === 'openssl' && !(OPENSSL_OUTAGE_MODES as readonly string[]).includes(options.mode)) {

@@ -3,6 +3,7 @@ import type { StartedLab } from '../lab/index.js';
 import type { Credential, LabPki } from '../pki/index.js';
 import type { FaultDefinition } from './fault.js';
 import { ocspRequirement, ownConfigOcspRequirement } from './ocsp-outage.js';
+import { labGatewayRequirement } from './lab-gateway-requirement.js';
 
 /**
  * A client certificate is revoked mid-run: the CA records it, the OCSP responder answers
@@ -57,7 +58,10 @@ export const revocation: FaultDefinition<typeof options> = {
     }
     return undefined;
   },
-  requires: ({ via }, lab) => {
+  requires: ({ via }, lab, gateway) => {
+    // Through a responder the harness runs (its URL in the client certificates' AIA): not built yet.
+    const notOurs = labGatewayRequirement(lab, gateway);
+    if (notOurs) return notOurs;
     if (via !== 'crl') {
       const missing = ocspRequirement(lab);
       if (missing) return `${missing} (via "${via}" revokes through OCSP)`;

@@ -4,6 +4,7 @@ import type { ClientIdentity } from '../load/index.js';
 import { CertificateAuthority, trustBundlePem, type Credential, type LabPki } from '../pki/index.js';
 import type { FaultContext, FaultDefinition } from './fault.js';
 import { clientCredential, reissueClient, subjectAltNamesOf } from './lab-certificates.js';
+import { labGatewayRequirement } from './lab-gateway-requirement.js';
 
 export const STALE_REPLICA_MATERIAL = ['trust-bundle', 'server-certificate'] as const;
 export type StaleReplicaMaterial = (typeof STALE_REPLICA_MATERIAL)[number];
@@ -57,7 +58,9 @@ export const staleReplicas: FaultDefinition<typeof options> = {
   kind: 'stale-replicas',
   summary: 'a CA rotation (trust bundle or server certificate) reaches only some gateway replicas behind the balancer',
   options,
-  requires: (opts, lab) => {
+  requires: (opts, lab, gateway) => {
+    const notOurs = labGatewayRequirement(lab, gateway);
+    if (notOurs) return notOurs;
     const replicas = lab.gateway.replicas ?? 1;
     if (replicas < 2 || !lab.balancer) return 'needs lab.gateway.replicas >= 2 behind lab.balancer: { kind: builtin }';
     if (opts.reached > replicas) return `needs lab.gateway.replicas >= reached (${opts.reached}); the lab has ${replicas}`;

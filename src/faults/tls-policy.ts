@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { gatewayKinds, inability } from '../lab/index.js';
 import type { FaultDefinition } from './fault.js';
+import { labGatewayRequirement } from './lab-gateway-requirement.js';
 
 const OPENSSL_LIST = /^[A-Za-z0-9_:+\-.!@=]+$/;
 const list = (description: string, example: string) =>
@@ -40,6 +41,8 @@ export const tlsPolicy: FaultDefinition<typeof options> = {
   summary: "the gateway's TLS policy narrows mid-run (TLS 1.3 only, fewer ciphers or signature algorithms)",
   options,
   requires: (policy, lab, gateway = gatewayKinds.definition(lab.gateway.kind).abilities) => {
+    const notOurs = labGatewayRequirement(lab, gateway);
+    if (notOurs) return notOurs;
     if (lab.gateway.config) {
       return `cannot narrow the TLS policy of your own gateway config (${lab.gateway.config}): it sets its protocols and ciphers itself; drop the fault or the config`;
     }

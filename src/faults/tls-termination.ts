@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FaultDefinition } from './fault.js';
+import { labGatewayRequirement } from './lab-gateway-requirement.js';
 
 /**
  * TLS termination in front of the gateway: the lab's terminator (lab.tlsTerminator, in the
@@ -29,8 +30,9 @@ export const tlsTermination: FaultDefinition<typeof options> = {
   kind: 'tls-termination',
   summary: 'a TLS terminator in the path ends the clients\' mTLS and forwards plain HTTP, with or without a signed client identity; the backend must refuse what it cannot verify',
   options,
-  requires: (_fault, lab) =>
-    lab.tlsTerminator ? undefined : 'needs lab.tlsTerminator (the terminator it switches on); add tlsTerminator: { kind: builtin } to lab (node gateway only)',
+  requires: (_fault, lab, gateway) =>
+    labGatewayRequirement(lab, gateway) ??
+    (lab.tlsTerminator ? undefined : 'needs lab.tlsTerminator (the terminator it switches on); add tlsTerminator: { kind: builtin } to lab (node gateway only)'),
   create: (fault) => {
     let injected = false;
     return {

@@ -42,6 +42,12 @@ export interface GatewaySpec {
   readonly replicas?: number;
   /** Node only: authorize verified clients by SAN; refused clients get 403 (forbidden). */
   readonly authorization?: GatewayAuthorization;
+  /** External only: host:port of the gateway the team runs. */
+  readonly address?: string;
+  /** External only: SNI and the name its server certificate is checked against (default the host). */
+  readonly servername?: string;
+  /** External only: the PEM bundle that verifies its server certificate (absolute once the scenario is loaded). */
+  readonly ca?: string;
 }
 
 /**
@@ -106,7 +112,8 @@ export interface GatewayReloadFiles {
 export interface StartedGateway {
   readonly name: string;
   readonly kind: GatewayKind;
-  readonly host: '127.0.0.1';
+  /** 127.0.0.1 for every gateway the lab starts; an external gateway's own host. */
+  readonly host: string;
   readonly port: number;
   /** The name to send as SNI and to check the server certificate against. */
   readonly servername: string;

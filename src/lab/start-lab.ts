@@ -218,7 +218,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
     const terminatorFiles = identitySecretFile
       ? { certificateChainFile: server.certificate, keyFile: server.key, trustBundleFile: files.trustBundle, identitySecretFile }
       : undefined;
-    const front = await startFrontComponents(spec, gateways.gateway, pki.root.certificate.pem, linkContext, terminatorFiles);
+    const front = await startFrontComponents(spec, gateways.gateway, linkContext, terminatorFiles);
     const { gateway } = front;
     const links: StartedLinks = { ...(ocspLink ? { 'gateway-ocsp': ocspLink } : {}), ...(front.clientLink ? { 'client-gateway': front.clientLink } : {}) };
     signal.throwIfAborted();

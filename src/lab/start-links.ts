@@ -68,8 +68,9 @@ async function startLink(link: LinkName, upstream: { readonly host: string; read
  * How a fault proxy reaches a component of the lab: its port on 127.0.0.1 locally; in docker, the
  * component's container by its name on the run network, on the port every component listens on.
  */
-function labAddress(component: { readonly name: string; readonly port: number }, runtime: Runtime | undefined): { host: string; port: number } {
-  return runtime?.kind === 'docker' ? { host: component.name, port: runtime.bind.port } : { host: '127.0.0.1', port: component.port };
+function labAddress(component: { readonly name: string; readonly port: number; readonly host?: string }, runtime: Runtime | undefined): { host: string; port: number } {
+  // An external gateway (lab.gateway.kind external) is at its own host, outside the lab.
+  return runtime?.kind === 'docker' ? { host: component.name, port: runtime.bind.port } : { host: component.host ?? '127.0.0.1', port: component.port };
 }
 
 /**
@@ -99,7 +100,6 @@ export interface FrontComponents {
 export async function startFrontComponents(
   spec: LinksSpec,
   gateway: StartedGateway,
-  labRootPem: string,
   context: LinkContext,
   terminatorFiles?: TerminatorFiles,
 ): Promise<FrontComponents> {
@@ -142,7 +142,8 @@ export async function startFrontComponents(
       keyDir: context.keyDir,
       upstream: labAddress(gateway, context.runtime),
       upstreamServername: gateway.servername,
-      upstreamCaPem: labRootPem,
+      // The gateway's own trust (the lab root for a lab gateway; lab.gateway.ca for an external one).
+      upstreamCaPem: gateway.caPem,
       signal: context.signal,
       registry: context.registry,
       ...(context.runtime ? { runtime: context.runtime } : {}),

@@ -1,4 +1,6 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { PkiError } from '../errors.js';
+import { certificateFromPem } from './certificate-from-der.js';
 import { issueCertificate, type Certificate } from './certificate.js';
 import { Credential } from './credential.js';
 import { encodeName, toDistinguishedName, type DistinguishedName } from './distinguished-name.js';
@@ -16,7 +18,7 @@ import {
   type KeyUsage,
   type SubjectAltNames,
 } from './extensions.js';
-import { generateKeyPairNow, type KeyAlgorithm, type KeyPair } from './key-algorithm.js';
+import { generateKeyPairNow, keyAlgorithmOf, type KeyAlgorithm, type KeyPair } from './key-algorithm.js';
 import { normaliseSerial, type CertificateStatus, type Revocation, type RevocationReason } from './revocation.js';
 
 const HOUR_MS = 3_600_000;
@@ -95,6 +97,8 @@ export class CertificateAuthority {
     /** The CA that signed this one; undefined for a root. */
     readonly parent: CertificateAuthority | undefined,
     options: Pick<CaOptions, 'ocspUrl' | 'crlUrl' | 'pathLength'>,
+    /** A CA loaded from outside (fromPem): its leaves carry its certificate, since its parents are not known here. */
+    private readonly loaded = false,
   ) {
     this.ocspUrl = options.ocspUrl;
     this.crlUrl = options.crlUrl;
@@ -116,6 +120,34 @@ export class CertificateAuthority {
       extensions: caExtensions(options.pathLength),
     });
     return new CertificateAuthority(new Credential(certificate, key, []), undefined, options);
+  }
+
+  /**
+   * A CA someone else made (a team's intermediate their gateway trusts, `pki.issuer`), from its
+   * PEM certificate and private key, to issue leaves from. The leaves it issues carry its
+   * certificate, so a gateway that trusts the root above it builds the path too. Throws
+   * E_PKI_ISSUER when the certificate is no CA or the key is not its key.
+   */
+  static fromPem(certificatePem: string, keyPem: string, source: { certificate: string; key: string }): CertificateAuthority {
+    const fail = (file: string, why: string, cause?: unknown) =>
+      new PkiError('E_PKI_ISSUER', `${file}: ${why}`, { file, ...(cause === undefined ? {} : { cause }), hint: 'pki.issuer: the PEM certificate of a CA and its unencrypted PEM private key' });
+    let certificate: Certificate;
+    try {
+      certificate = certificateFromPem(certificatePem);
+    } catch (error) {
+      throw fail(source.certificate, `is not a PEM certificate (${(error as Error).message})`, error);
+    }
+    if (!certificate.isCa) throw fail(source.certificate, 'is not a CA certificate (basicConstraints CA:FALSE or absent)');
+    let key: KeyPair;
+    try {
+      const privateKey = createPrivateKey(keyPem);
+      key = { algorithm: keyAlgorithmOf(privateKey), privateKey, publicKey: createPublicKey(privateKey) };
+    } catch (error) {
+      throw fail(source.key, `is not a usable PEM private key (${(error as Error).message})`, error);
+    }
+    const spki = (publicKey: KeyPair['publicKey']) => publicKey.export({ type: 'spki', format: 'der' });
+    if (!spki(key.publicKey).equals(spki(certificate.x509.publicKey))) throw fail(source.key, `is not the key of ${source.certificate}`);
+    return new CertificateAuthority(new Credential(certificate, key, []), undefined, {}, true);
   }
 
   get certificate(): Certificate {
@@ -141,7 +173,7 @@ export class CertificateAuthority {
 
   /** This CA's certificate and the intermediates above it, root excluded. */
   get chain(): readonly Certificate[] {
-    return this.parent ? [this.certificate, ...this.parent.chain] : [];
+    return this.parent ? [this.certificate, ...this.parent.chain] : this.loaded ? [this.certificate] : [];
   }
 
   issueIntermediate(options: CaOptions): CertificateAuthority {

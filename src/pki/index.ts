@@ -17,6 +17,7 @@ export {
 } from './key-algorithm.js';
 export type { KeyAlgorithm, KeyPair } from './key-algorithm.js';
 export { buildLabPki, LAB_DEFAULTS } from './lab-pki.js';
+export { readPkiIssuer, type PkiIssuerFiles } from './pki-issuer-files.js';
 export type { LabPki, LabPkiSpec } from './lab-pki.js';
 export { describeLabPki, makeLabPkiTempDir, removeLabPkiDir, writeLabPki } from './lab-pki-files.js';
 export type { CredentialFiles, LabPkiFiles } from './lab-pki-files.js';

@@ -27,6 +27,11 @@ export interface LabPkiSpec {
   readonly crlUrl?: string;
   /** Organisation in every subject, so lab certificates are recognisable anywhere. */
   readonly organization?: string;
+  /**
+   * Issue every leaf from this CA (a team's intermediate, CertificateAuthority.fromPem) instead
+   * of a new root and intermediates; `intermediates` is then not used.
+   */
+  readonly issuer?: CertificateAuthority;
   readonly onProgress?: (issued: number, total: number) => void;
   readonly signal?: AbortSignal;
 }
@@ -64,14 +69,14 @@ export async function buildLabPki(spec: LabPkiSpec = {}): Promise<LabPki> {
   const depth = spec.intermediates ?? 1;
   if (![0, 1, 2].includes(depth)) throw new RangeError(`intermediates must be 0, 1 or 2; got ${depth}`);
   const leafUrls = { ...(spec.ocspUrl ? { ocspUrl: spec.ocspUrl } : {}), ...(spec.crlUrl ? { crlUrl: spec.crlUrl } : {}) };
-  const root = CertificateAuthority.createRoot({
+  const root = spec.issuer ?? CertificateAuthority.createRoot({
     subject: { commonName: 'mtls-chaos Lab Root CA', organization },
     algorithm,
     pathLength: depth,
     ...(depth === 0 ? leafUrls : {}),
   });
   let intermediate = root;
-  for (let level = 1; level <= depth; level++) {
+  for (let level = 1; level <= (spec.issuer ? 0 : depth); level++) {
     intermediate = intermediate.issueIntermediate({
       // The usual single intermediate keeps its usual name; a second one is named by its level.
       subject: { commonName: level === depth ? 'mtls-chaos Lab Intermediate CA' : `mtls-chaos Lab Intermediate CA ${level}`, organization },
@@ -105,5 +110,5 @@ export async function buildLabPki(spec: LabPkiSpec = {}): Promise<LabPki> {
     }),
     onProgress: (issued) => spec.onProgress?.(serverCount + issued, total),
   });
-  return { algorithm, root, intermediate, servers, clients };
+  return { algorithm: spec.issuer?.key.algorithm ?? algorithm, root, intermediate, servers, clients };
 }

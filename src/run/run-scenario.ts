@@ -15,7 +15,8 @@ import {
   type LoadControl,
 } from '../load/index.js';
 import { MetricsRecorder, measureRecovery, startCpuSampling, type AttemptRecord, type RecordedMetrics } from '../metrics/index.js';
-import { buildLabPki, type LabPki } from '../pki/index.js';
+import { buildLabPki, readPkiIssuer, type LabPki } from '../pki/index.js';
+import { writeClientCaBundle } from './client-ca-bundle.js';
 import { writeReports } from '../report/index.js';
 import {
   RESULT_SCHEMA_VERSION,
@@ -161,8 +162,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       intermediates: scenario.pki.intermediates,
       clientLifetimeMs: scenario.pki.clientLifetimeMs,
       serverLifetimeMs: scenario.pki.serverLifetimeMs,
+      ...(scenario.pki.issuer ? { issuer: await readPkiIssuer(scenario.pki.issuer) } : {}),
       signal: options.signal,
     });
+    await writeClientCaBundle(scenario, pki, dir, log);
     await timeline.prepare({ pki, workDir, expectedLoadStartMs: Date.now() });
     if (runtimeKind === 'docker') {
       // Also sweeps the containers and networks of dead runs before creating this run's network.

@@ -41,7 +41,14 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   if (!result.success) {
     throw ScenarioError.fromProblems(file, toProblems(result.error.issues, scenarioSchema), FIELD_HINT);
   }
-  const { config } = result.data.lab.gateway;
-  const lab = config === undefined ? result.data.lab : { ...result.data.lab, gateway: { ...result.data.lab.gateway, config: resolveGatewayConfigPath(config, file) } };
-  return { ...result.data, lab, file: resolve(file) };
+  // The files the scenario names (lab.gateway config and ca, pki.issuer), resolved against its folder.
+  const { config, ca } = result.data.lab.gateway;
+  const gateway = {
+    ...result.data.lab.gateway,
+    ...(config === undefined ? {} : { config: resolveGatewayConfigPath(config, file) }),
+    ...(ca === undefined ? {} : { ca: resolveGatewayConfigPath(ca, file) }),
+  };
+  const { issuer } = result.data.pki;
+  const pki = issuer ? { ...result.data.pki, issuer: { certificate: resolveGatewayConfigPath(issuer.certificate, file), key: resolveGatewayConfigPath(issuer.key, file) } } : result.data.pki;
+  return { ...result.data, pki, lab: { ...result.data.lab, gateway }, file: resolve(file) };
 }

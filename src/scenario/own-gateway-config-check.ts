@@ -4,7 +4,7 @@ import { gatewayKinds, readGatewayConfigTemplate, type GatewayKindRegistry } fro
 import { ScenarioError, type ScenarioProblem } from './scenario-error.js';
 import type { Scenario } from './scenario-schema.js';
 
-/** lab.gateway.config as the scenario wrote it, resolved against the scenario file's folder. */
+/** A file lab.gateway names (config, ca) as the scenario wrote it, resolved against the scenario file's folder. */
 export function resolveGatewayConfigPath(config: string, scenarioFile: string): string {
   return resolve(dirname(scenarioFile), config);
 }

@@ -18,7 +18,8 @@ export function describePlan(scenario: Scenario): string {
     ['lab', describeLab(scenario)],
     [
       'pki',
-      `${pki.algorithm}: root, intermediate, server certificate valid ${formatDuration(pki.serverLifetimeMs)}, ` +
+      (pki.issuer ? `client certificates issued from your CA ${visibleText(basename(pki.issuer.certificate))} (pki.issuer), ` : `${pki.algorithm}: root, intermediate, `) +
+        `server certificate valid ${formatDuration(pki.serverLifetimeMs)}, ` +
         `${pki.clients} client certificate${pki.clients === 1 ? '' : 's'} valid ${formatDuration(pki.clientLifetimeMs)}`,
     ],
     ['load', `${describeProfile(load.profile)}; ${describeAttempt(scenario)}`],
@@ -50,6 +51,7 @@ function describeLab(scenario: Scenario): string {
   if (gateway.config) checks.push(`your config ${basename(gateway.config)}`);
   if (gateway.crl) checks.push('CRL');
   const replicas = gateway.replicas > 1 ? ` x${gateway.replicas} replicas` : '';
+  if (gateway.address !== undefined) checks.push(`at ${gateway.address}, run by your team: the lab starts none${gateway.servername ? `, SNI ${gateway.servername}` : ''}`);
   const parts = [`${gateway.kind} gateway${replicas}${checks.length ? ` (${checks.join('; ')})` : ''}`];
   if (scenario.lab.balancer) parts.push(`${scenario.lab.balancer.kind} TCP balancer (round-robin)`);
   if (ocspResponder) {

@@ -1,4 +1,3 @@
-import { isAbsolute, normalize } from 'node:path';
 import { z } from 'zod';
 import { MAX_CONCURRENCY, MAX_LOAD_DURATION_MS, MAX_RATE_PER_SECOND, plannedAttempts, profileDurationMs, type LoadProfile } from '../load/index.js';
 import { formatDuration } from '../duration.js';
@@ -9,6 +8,7 @@ import { MAX_TIMELINE_FAULTS, faultDefinition, faultKinds, type TimelineEntry } 
 import { MAX_GATEWAY_REPLICAS, gatewayKinds, inability, type GatewayAbilities, type GatewayKindRegistry, type GatewayOcspSpec, type GatewaySpec, type LabSpec } from '../lab/index.js';
 import { checkLinks, linkFields, linksSpecOf } from './links-field.js';
 import { checkFaultOverlaps } from './fault-overlaps.js';
+import { scenarioPathField } from '../scenario-path-field.js';
 
 /**
  * The scenario schema: one zod schema is the validator, the TypeScript types (z.input for what
@@ -62,6 +62,16 @@ const pkiSchema = z
       example: '90d',
       description: 'Validity of the server certificates.',
     }).prefault('90d'),
+    issuer: z
+      .strictObject({
+        certificate: scenarioPathField('your issuing CA\'s PEM certificate, e.g. "./gameday-ca.crt.pem"').meta({ description: 'PEM certificate of the CA (relative to the scenario, inside its folder).' }),
+        key: scenarioPathField('your issuing CA\'s PEM private key, e.g. "./gameday-ca.key.pem"').meta({ description: 'Its unencrypted PEM private key (relative to the scenario, inside its folder).' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'A CA your gateway already trusts (an intermediate made for game days): the run issues its client certificates from it instead of a new lab root; intermediates is then not used (README, "Game day on your own gateway").',
+      }),
   })
   .meta({ description: 'The lab PKI: root, intermediate, server and client certificates, issued fresh for each run.' });
 
@@ -95,21 +105,18 @@ const ocspSchema = z
  * (GatewayKindDefinition.options), which the lab check below refuses for any other kind.
  */
 function gatewaySchemaFor<Kind extends string>(registry: GatewayKindRegistry<Kind>) {
-  const ownFields = Object.assign({}, ...registry.definitions.map((definition) => definition.options.shape)) as Record<string, z.ZodType>;
+  // Optional here, whatever the kind says: a field one kind requires is absent for the others.
+  // checkGatewayAbilities says it is missing when its kind is the one chosen.
+  const ownFields = Object.fromEntries(
+    registry.definitions.flatMap((definition) => Object.entries(definition.options.shape as Record<string, z.ZodType>)).map(([field, schema]) => [field, schema.optional()]),
+  ) as Record<string, z.ZodType>;
   return z
     .strictObject({
       kind: enumField(registry.kinds).meta({
         description: registry.definitions.map((definition) => `${definition.kind}: ${definition.description}`).join('; ') + '.',
       }),
       ...ownFields,
-      config: z
-        .string({ error: (issue) => expectedGot('the path of your gateway config, e.g. "./nginx-team.conf"', issue.input) })
-        .min(1, { error: () => 'expected the path of your gateway config, got an empty string' })
-        // The file is read and handed to nginx or haproxy, whose errors quote it: a scenario from
-        // elsewhere must not point the tool at /etc/shadow. Inside the scenario's folder only.
-        .refine((path) => !isAbsolute(path) && !normalize(path).split(/[\\/]/).includes('..'), {
-          error: (issue) => expectedGot('a path inside the scenario\'s folder (copy or link your config beside the scenario)', issue.input),
-        })
+      config: scenarioPathField('your gateway config, e.g. "./nginx-team.conf"')
         .optional()
         .meta({
           description:
@@ -140,7 +147,7 @@ type GatewayOutput = z.output<ReturnType<typeof gatewaySchemaFor<string>>>;
  */
 function checkGatewayAbilities(
   gateway: GatewayOutput & Readonly<Record<string, unknown>>,
-  lab: { readonly tlsTerminator?: unknown },
+  lab: { readonly tlsTerminator?: unknown; readonly balancer?: unknown },
   registry: GatewayKindRegistry,
   addIssue: (path: (string | number)[], message: string, input?: unknown) => void,
 ): void {
@@ -155,15 +162,23 @@ function checkGatewayAbilities(
     [mode === 'soft-fail' && !cannot('clientOcsp'), 'ocspSoftFail', ['gateway', 'ocsp', 'mode'], (reason) => `expected "off" or "hard-fail" with lab.gateway.kind "${kind}", got "soft-fail": ${reason}`, mode],
     [gateway.config !== undefined, 'ownConfig', ['gateway', 'config'], (reason) => `is not available with lab.gateway.kind "${kind}": ${reason}`, gateway.config],
     [lab.tlsTerminator !== undefined, 'signedIdentity', ['tlsTerminator'], (reason) => `needs gateway kind ${useKinds('signedIdentity')}: ${reason}`, undefined],
+    [gateway.replicas > 1, 'labOwnsGateway', ['gateway', 'replicas'], (reason) => `expected 1 with lab.gateway.kind "${kind}", got ${gateway.replicas}: ${reason}`, gateway.replicas],
+    [lab.balancer !== undefined, 'labOwnsGateway', ['balancer'], (reason) => `is not available with lab.gateway.kind "${kind}": ${reason}`, undefined],
+    [gateway.crl, 'labOwnsGateway', ['gateway', 'crl'], (reason) => `expected false with lab.gateway.kind "${kind}": ${reason}; its own CRL settings apply`, gateway.crl],
   ];
   for (const [asked, ability, path, message, input] of checks) {
     const reason = asked ? cannot(ability) : undefined;
     if (reason !== undefined) addIssue(path, message(reason), input);
   }
+  for (const [field, schema] of Object.entries(definition.options.shape as Record<string, z.ZodType>)) {
+    if (gateway[field] === undefined && !schema.safeParse(undefined).success) {
+      addIssue(['gateway', field], `is required with lab.gateway.kind "${kind}": ${schema.meta()?.description ?? ''}`.replace(/: $/, ''), undefined);
+    }
+  }
   for (const field of Object.keys(gateway)) {
     const owner = registry.kindOwningOption(field);
     if (owner !== undefined && owner !== kind && gateway[field] !== undefined) {
-      addIssue(['gateway', field], `is a ${owner} gateway option, and lab.gateway.kind is "${kind}"; remove it or use kind "${owner}"`, gateway[field]);
+      addIssue(['gateway', field], `is ${/^[aeiou]/.test(owner) ? 'an' : 'a'} ${owner} gateway option, and lab.gateway.kind is "${kind}"; remove it or use kind "${owner}"`, gateway[field]);
     }
   }
   if (gateway.config !== undefined && mode !== 'off') {
@@ -535,6 +550,7 @@ export function scenarioSchemaFor<Kind extends string>(registry: GatewayKindRegi
       intermediates: scenario.pki.intermediates as 0 | 1 | 2,
       clientLifetimeMs: scenario.pki.clientLifetime,
       serverLifetimeMs: scenario.pki.serverLifetime,
+      ...(scenario.pki.issuer ? { issuer: scenario.pki.issuer } : {}),
     },
     lab: {
       gateway: gatewaySpecOf(scenario.lab.gateway, registry),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,5 +134,58 @@ describe('the allow list', () => {
       expect(result.stderr).not.toContain('plan:');
       expect(result.exitCode).toBe(1);
     }
+  });
+});
+
+describe('run with a scenario whose gateway the team runs (lab.gateway.kind external)', () => {
+  const scenarioAt = async (address: string): Promise<string> => {
+    const dir = await mkdtemp(join(workDir, 'external-'));
+    await writeFile(join(dir, 'team-ca.pem'), await readFile(files.trustBundle));
+    // pki.issuer, for probe and load --scenario: the lab intermediate stands in for a team's CA.
+    await writeFile(join(dir, 'issuer.crt.pem'), await readFile(files.intermediateCertificate));
+    await writeFile(join(dir, 'issuer.key.pem'), await readFile(files.intermediateKey));
+    const file = join(dir, 'drill.yaml');
+    await writeFile(
+      file,
+      [
+        'name: external-guard',
+        'description: A drill aimed at a gateway outside loopback.',
+        'pki: { issuer: { certificate: issuer.crt.pem, key: issuer.key.pem } }',
+        'lab:',
+        `  gateway: { kind: external, address: "${address}", ca: team-ca.pem }`,
+        'load: { rate: 5/s, duration: 1s }',
+        'slos: ["success.rate >= 99%"]',
+        '',
+      ].join('\n'),
+    );
+    return file;
+  };
+
+  it('exits 2 naming the flag, before anything starts', async () => {
+    const result = await runCliWithoutNetwork(['run', await scenarioAt('192.0.2.1:8443'), '--out', join(workDir, 'reports'), '--quiet'], { env: withoutAllowEnv() });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('error[E_TARGET_NOT_ALLOWED]: run: target 192.0.2.1:8443 is outside loopback');
+    expect(result.stderr).toContain('--allow-target 192.0.2.1:8443');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).not.toContain('load started');
+  });
+
+  it('probe --scenario and load --scenario exit 2 naming the flag too', async () => {
+    const file = await scenarioAt('192.0.2.1:8443');
+    for (const args of [['probe', '--scenario', file], ['load', '--scenario', file, '--rate', '5/s', '--duration', '1s']]) {
+      const result = await runCliWithoutNetwork(args, { env: withoutAllowEnv() });
+      expectRefused(result, '192.0.2.1:8443');
+    }
+  });
+
+  it('gets past the guard with --allow-target, says so in the plan, and fails on the network', async () => {
+    const result = await runCliWithoutNetwork(['run', await scenarioAt('192.0.2.1:8443'), '--out', join(workDir, 'reports'), '--quiet', '--allow-target', '192.0.2.1:8443'], {
+      env: withoutAllowEnv(),
+    });
+    expect(result.stderr).not.toContain('E_TARGET_NOT_ALLOWED');
+    expect(result.stdout).toContain('target   192.0.2.1:8443 outside loopback (allowed by --allow-target 192.0.2.1:8443)');
+    expect(result.stdout).toContain('external gateway (at 192.0.2.1:8443, run by your team: the lab starts none)');
+    // Every attempt fails on the empty namespace's network: the SLO is breached (exit 1).
+    expect(result.exitCode).toBe(1);
   });
 });

@@ -61,7 +61,7 @@ describe('mtls-chaos validate', () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines).toEqual([
       `error[E_SCENARIO_FIELD]: ${bad}: name: expected lower-case letters, digits and dashes, starting with a letter or digit, got "Bad Name"`,
-      `error[E_SCENARIO_FIELD]: ${bad}: lab.gateway.kind: expected one of "node", "nginx", "haproxy", got "envoy"`,
+      `error[E_SCENARIO_FIELD]: ${bad}: lab.gateway.kind: expected one of "node", "nginx", "haproxy", "external", got "envoy"`,
       `error[E_SCENARIO_FIELD]: ${bad}: load.rate: expected a rate like "50/s" (a number, a slash, and s, m or h), got "fast"`,
       `error[E_SCENARIO_FIELD]: ${bad}: load.durtion: unknown field; did you mean "duration"?`,
       `error[E_SCENARIO_FIELD]: ${bad}: load.duration: is required with load.rate: expected a duration like "30s"`,

@@ -25,6 +25,12 @@ export interface GatewayAbilities {
   readonly sigalgs: Ability;
   /** Runs the team's own config (lab.gateway.config). */
   readonly ownConfig: Ability;
+  /**
+   * The lab starts, reloads and stops this gateway: what acts on the gateway itself (server
+   * certificate swaps, pauses, replicas, a CRL or OCSP setting it reads) needs it. Not for a
+   * gateway the team runs (kind external).
+   */
+  readonly labOwnsGateway: Ability;
 }
 
 /**

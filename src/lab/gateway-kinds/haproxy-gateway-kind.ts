@@ -26,6 +26,7 @@ export const haproxyGatewayKind = defineGatewayKind({
     signedIdentity: 'haproxy cannot verify a signed identity header (x-ssl-client-cert)',
     sigalgs: 'haproxy 2.6 has no signature-algorithm bind keyword (2.8 has)',
     ownConfig: true,
+    labOwnsGateway: true,
   },
   options,
   ownConfig: {

@@ -19,6 +19,7 @@ export const nginxGatewayKind = defineGatewayKind({
     signedIdentity: 'nginx cannot verify a signed identity header (x-ssl-client-cert) without njs or lua',
     sigalgs: true,
     ownConfig: true,
+    labOwnsGateway: true,
   },
   options: z.strictObject({}),
   ownConfig: {

@@ -14,6 +14,7 @@ export const nodeGatewayKind = defineGatewayKind({
     signedIdentity: true,
     sigalgs: true,
     ownConfig: 'the node gateway has no configuration file of its own; lab.gateway.config is for nginx and haproxy',
+    labOwnsGateway: true,
   },
   options: z.strictObject({}),
   binaries: [],

@@ -1,5 +1,6 @@
 import { MtlsChaosError } from '../../errors.js';
 import type { Ability, GatewayAbilities, GatewayKindDefinition } from './gateway-kind.js';
+import { externalGatewayKind } from './external-gateway-kind.js';
 import { haproxyGatewayKind } from './haproxy-gateway-kind.js';
 import { nginxGatewayKind } from './nginx-gateway-kind.js';
 import { nodeGatewayKind } from './node-gateway-kind.js';
@@ -8,7 +9,7 @@ import { nodeGatewayKind } from './node-gateway-kind.js';
  * Every gateway kind a scenario can name. Adding a kind: one file with its definition, one line
  * here, one test, one drill under scenarios/ (docs/ARCHITECTURE.md, "Adding a gateway kind").
  */
-export const GATEWAY_KIND_DEFINITIONS = [nodeGatewayKind, nginxGatewayKind, haproxyGatewayKind] as const;
+export const GATEWAY_KIND_DEFINITIONS = [nodeGatewayKind, nginxGatewayKind, haproxyGatewayKind, externalGatewayKind] as const;
 
 /** The kinds as the scenario's lab.gateway.kind takes them. */
 export type GatewayKind = (typeof GATEWAY_KIND_DEFINITIONS)[number]['kind'];

@@ -26,7 +26,7 @@ describe('the scenario JSON Schema', () => {
     expect(load.properties.duration).toMatchObject({ type: 'string', pattern: expect.any(String) });
     expect(new RegExp(load.properties.duration.pattern).test('1h30m')).toBe(true);
     expect(load.properties.timeout.default).toBe('5s');
-    expect(schema.properties.lab.properties.gateway.properties.kind.enum).toEqual(['node', 'nginx', 'haproxy']);
+    expect(schema.properties.lab.properties.gateway.properties.kind.enum).toEqual(['node', 'nginx', 'haproxy', 'external']);
     expect(schema.properties.slos.items.anyOf).toHaveLength(2);
   });
 

@@ -98,7 +98,7 @@ describe('validateScenario: each kind of bad input names the field, what was exp
     { name: 'a string where a number belongs', change: (s) => (s.pki = { clients: 'four' }), path: ['pki', 'clients'], message: /expected a whole number.*got "four"/ },
     { name: 'a string where a mapping belongs', change: (s) => (s.lab.gateway = 'node'), path: ['lab', 'gateway'], message: /expected a mapping of fields, got "node"/ },
     { name: 'a word where a boolean belongs', change: (s) => (s.load.resumption = 'yes'), path: ['load', 'resumption'], message: /expected true or false, got "yes"/ },
-    { name: 'an unknown gateway kind', change: (s) => (s.lab.gateway.kind = 'envoy'), path: ['lab', 'gateway', 'kind'], message: /one of "node", "nginx", "haproxy", got "envoy"/ },
+    { name: 'an unknown gateway kind', change: (s) => (s.lab.gateway.kind = 'envoy'), path: ['lab', 'gateway', 'kind'], message: /one of "node", "nginx", "haproxy", "external", got "envoy"/ },
     { name: 'an unknown key algorithm', change: (s) => (s.pki = { algorithm: 'dsa' }), path: ['pki', 'algorithm'], message: /"ecdsa-p256".*got "dsa"/ },
     { name: 'a missing required section', change: (s) => delete s.lab, path: ['lab'], message: /is required/ },
     { name: 'a bad name', change: (s) => (s.name = 'My Drill'), path: ['name'], message: /lower-case letters.*got "My Drill"/ },

@@ -25,6 +25,7 @@ const throwaway = defineGatewayKind({
     signedIdentity: 'it trusts no header',
     sigalgs: true,
     ownConfig: 'it has no config file',
+    labOwnsGateway: true,
   },
   options: z.strictObject({ throttle: z.number().int().positive().optional().meta({ description: 'throwaway gateway only: a knob of its own.' }) }),
   binaries: [{ name: 'throwaway-gw', fix: 'build it from this test' }],

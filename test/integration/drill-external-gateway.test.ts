@@ -1,0 +1,217 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pickFreePort } from '../../src/lab/free-port.js';
+import { spawnTlsServer } from '../../src/lab/spawn-tls-server.js';
+import { startForeignGateway, type ForeignGateway } from '../support/foreign-gateway.js';
+import type { SupervisedProcess } from '../../src/lab/child-process-supervisor.js';
+import { CertificateAuthority } from '../../src/pki/index.js';
+import { runScenario } from '../../src/run/index.js';
+import { loadScenario } from '../../src/scenario/index.js';
+import { runCli } from '../support/run-cli.js';
+
+/*
+ * "The team's gateway": an `openssl s_server` the test starts itself on 127.0.0.1, with its own
+ * PKI (a team root, its server certificate, and a game-day intermediate it already trusts
+ * through that root). The scenario names it as lab.gateway.kind external and hands the harness
+ * the intermediate as pki.issuer: the lab starts no gateway, issues its client certificates from
+ * the team's intermediate, and its faults act from the client side only.
+ */
+let dir: string;
+let port: number;
+let gateway: SupervisedProcess;
+let issuer: CertificateAuthority;
+let teamRoot: CertificateAuthority;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-external-'));
+  teamRoot = CertificateAuthority.createRoot({ subject: { commonName: 'Team Staging Root' }, pathLength: 1 });
+  issuer = teamRoot.issueIntermediate({ subject: { commonName: 'Team Game-Day CA' }, pathLength: 0 });
+  const server = teamRoot.issueServer({ subject: { commonName: 'staging-gateway' }, ipAddresses: ['127.0.0.1'] });
+  await writeFile(join(dir, 'team-root.pem'), teamRoot.certificate.pem);
+  await writeFile(join(dir, 'server.pem'), server.chainPem);
+  await writeFile(join(dir, 'server.key'), server.keyPem, { mode: 0o600 });
+  await writeFile(join(dir, 'gameday-ca.crt.pem'), issuer.certificate.pem);
+  await writeFile(join(dir, 'gameday-ca.key.pem'), issuer.credential.keyPem, { mode: 0o600 });
+  port = await pickFreePort();
+  // -Verify: a client certificate is required and checked against the team root (the game-day CA chains to it).
+  gateway = await spawnTlsServer({
+    name: 'team-s_server',
+    command: 'openssl',
+    args: ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'server.pem'), '-key', join(dir, 'server.key'), '-CAfile', join(dir, 'team-root.pem'), '-Verify', '2', '-verify_return_error', '-www', '-quiet'],
+    logDir: dir,
+    port,
+    what: `openssl s_server on 127.0.0.1:${port}`,
+    signal: AbortSignal.timeout(20_000),
+  });
+});
+afterAll(async () => {
+  await gateway?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function scenarioFile(name: string, faults: string, at: { dir: string; port: number } = { dir, port }): Promise<string> {
+  const file = join(at.dir, `${name}.yaml`);
+  await writeFile(
+    file,
+    [
+      `name: ${name}`,
+      'description: A drill on a gateway the team runs (openssl s_server on loopback).',
+      'pki: { clients: 2, issuer: { certificate: gameday-ca.crt.pem, key: gameday-ca.key.pem } }',
+      'lab:',
+      `  gateway: { kind: external, address: "127.0.0.1:${at.port}", ca: team-root.pem }`,
+      '  links: [{ between: client-gateway }]',
+      'load: { rate: 20/s, duration: 14s, timeout: 2s }',
+      'slos: [{ expr: "success.rate >= 99%", phase: baseline }]',
+      faults,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+describe('a drill on a gateway the team runs (lab.gateway.kind external)', () => {
+  it('expires the client certificates issued from the team\'s CA, then partitions the harness\'s link: judged as cert_expired, then timeouts, healed both times', async () => {
+    const file = await scenarioFile(
+      'external-expiry-partition',
+      ['faults:', '  - { at: 3s, for: 3s, kind: expiry, target: client }', '  - { at: 9s, for: 2s, kind: network, link: client-gateway, toxic: partition }'].join('\n'),
+    );
+    const scenario = await loadScenario(file);
+    const logs: string[] = [];
+    const outcome = await runScenario(scenario, { outDir: join(dir, 'reports'), signal: new AbortController().signal, log: (line) => logs.push(line) });
+    const { result } = outcome;
+    expect(result.status).toBe('completed');
+    // No gateway process of the lab's: only the fault proxy on the harness's side.
+    expect(result.lab.components.map((component) => component.kind)).toEqual(['gateway/external', 'fault-proxy/builtin']);
+    expect(result.lab.components[0]).toMatchObject({ endpoint: `https://127.0.0.1:${port}/` });
+    expect(result.faults.map((fault) => [fault.kind, fault.error])).toEqual([
+      ['expiry', undefined],
+      ['network', undefined],
+    ]);
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    // The team's s_server refuses the expired certificates with a certificate_expired alert.
+    const seconds = (from: number, to: number) => result.timeline.filter((bucket) => bucket.second >= from && bucket.second <= to);
+    const sum = (buckets: readonly (typeof result.timeline)[number][], count: (bucket: (typeof result.timeline)[number]) => number) => buckets.reduce((total, bucket) => total + count(bucket), 0);
+    const expiry = seconds(4, 5);
+    expect(sum(expiry, (bucket) => bucket.categories.cert_expired ?? 0) / sum(expiry, (bucket) => bucket.attempts)).toBeGreaterThanOrEqual(0.9);
+    // The partition: attempts due while it holds get no answer through the harness's proxy, and
+    // end (reset when it heals, or timed out) in the seconds up to the heal: ~40 at 20/s for 2 s.
+    const partition = seconds(9, 11);
+    expect(sum(partition, (bucket) => bucket.attempts - bucket.succeeded)).toBeGreaterThanOrEqual(30);
+    expect(sum(partition, (bucket) => (bucket.categories.connection_reset ?? 0) + (bucket.categories.handshake_timeout ?? 0))).toBe(
+      sum(partition, (bucket) => bucket.attempts - bucket.succeeded),
+    );
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
+    expect(outcome.exitCode).toBe(result.verdict === 'pass' ? 0 : 1);
+    // What the team's gateway must trust, written beside the reports: the issuer's certificate, no key.
+    const bundle = await readFile(join(outcome.dir, 'client-ca.pem'), 'utf8');
+    expect(bundle).toBe(issuer.certificate.pem);
+    expect(bundle).not.toContain('PRIVATE KEY');
+    expect(logs.some((line) => line.includes('starting gateway/external'))).toBe(true);
+  }, 90_000);
+});
+
+describe('a command fault on the team\'s own nginx (lab.gateway.kind external)', () => {
+  let nginxDir: string;
+  let nginx: ForeignGateway | undefined;
+  afterAll(async () => {
+    await nginx?.stop();
+  });
+
+  it('swaps its server certificate for an expired one and reloads it (cert_expired), and the heal restores the certificate', async () => {
+    nginxDir = await mkdtemp(join(dir, 'nginx-'));
+    const server = teamRoot.issueServer({ subject: { commonName: 'staging-nginx' }, ipAddresses: ['127.0.0.1'] });
+    const expired = teamRoot.issueServer({
+      subject: { commonName: 'staging-nginx' },
+      ipAddresses: ['127.0.0.1'],
+      key: server.key,
+      notBefore: new Date(Date.now() - 48 * 3_600_000),
+      notAfter: new Date(Date.now() - 3_600_000),
+    });
+    await writeFile(join(nginxDir, 'server-valid.crt'), server.chainPem);
+    await writeFile(join(nginxDir, 'server-expired.crt'), expired.chainPem);
+    await writeFile(join(nginxDir, 'server.crt'), server.chainPem);
+    await writeFile(join(nginxDir, 'server.key'), server.keyPem, { mode: 0o600 });
+    for (const name of ['team-root.pem', 'gameday-ca.crt.pem', 'gameday-ca.key.pem']) await writeFile(join(nginxDir, name), await readFile(join(dir, name)));
+    // The team's own script: put a certificate in place, then reload nginx (SIGHUP to its master).
+    await writeFile(join(nginxDir, 'swap-cert.sh'), 'set -e\ncp "server-$1.crt" server.crt\nkill -HUP "$(cat nginx.pid)"\necho "server certificate: $1"\n');
+    nginx = await startForeignGateway('nginx', nginxDir, 1, ([nginxPort]) =>
+      [
+        ...(process.getuid?.() === 0 ? ['user root;'] : []),
+        'worker_processes 1;',
+        `pid ${nginxDir}/nginx.pid;`,
+        'events { worker_connections 256; }',
+        'http {',
+        '    access_log off;',
+        `    client_body_temp_path ${nginxDir}/temp/body;`,
+        `    proxy_temp_path ${nginxDir}/temp/proxy;`,
+        `    fastcgi_temp_path ${nginxDir}/temp/fastcgi;`,
+        `    uwsgi_temp_path ${nginxDir}/temp/uwsgi;`,
+        `    scgi_temp_path ${nginxDir}/temp/scgi;`,
+        '    server {',
+        `        listen 127.0.0.1:${nginxPort} ssl;`,
+        `        ssl_certificate ${nginxDir}/server.crt;`,
+        `        ssl_certificate_key ${nginxDir}/server.key;`,
+        `        ssl_client_certificate ${nginxDir}/team-root.pem;`,
+        '        ssl_verify_client on;',
+        '        ssl_verify_depth 2;',
+        "        location / { return 200 'hello'; }",
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const file = await scenarioFile(
+      'external-command-swap',
+      ['faults:', '  - { at: 3s, for: 4s, kind: command, inject: "sh swap-cert.sh expired", heal: "sh swap-cert.sh valid", timeout: 10s }'].join('\n'),
+      { dir: nginxDir, port: nginx.ports[0]! },
+    );
+    const outcome = await runScenario(await loadScenario(file), { outDir: join(nginxDir, 'reports'), signal: new AbortController().signal });
+    const { result } = outcome;
+    expect(result.status).toBe('completed');
+    expect(result.faults[0]!.error).toBeUndefined();
+    expect(result.faults[0]!.commands?.map((command) => [command.step, command.exitCode])).toEqual([
+      ['inject', 0],
+      ['heal', 0],
+    ]);
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    // The load checks the gateway's certificate: the expired one is refused as cert_expired.
+    const during = result.timeline.filter((bucket) => bucket.second >= 4 && bucket.second <= 6);
+    const attempts = during.reduce((total, bucket) => total + bucket.attempts, 0);
+    const expiredCount = during.reduce((total, bucket) => total + (bucket.categories.cert_expired ?? 0), 0);
+    expect(expiredCount / attempts).toBeGreaterThanOrEqual(0.9);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
+    // The heal put the valid certificate back.
+    expect(await readFile(join(nginxDir, 'server.crt'), 'utf8')).toBe(server.chainPem);
+  }, 90_000);
+});
+
+describe('probe --scenario (the same file drives a probe and a drill)', () => {
+  it('probes the team\'s gateway with the scenario\'s target, CA and an identity issued from pki.issuer', async () => {
+    const file = await scenarioFile('external-probe', 'faults: []');
+    const result = await runCli(['probe', '--scenario', file, '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ category: 'ok', httpStatus: 200 });
+  });
+
+  it('loads the team\'s gateway with the scenario\'s identities (load --scenario)', async () => {
+    const file = await scenarioFile('external-load', 'faults: []');
+    const json = join(dir, 'load.json');
+    const result = await runCli(['load', '--scenario', file, '--rate', '10/s', '--duration', '2s', '--json', json]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(await readFile(json, 'utf8'))).toMatchObject({ attempts: 20, succeeded: 20 });
+  });
+
+  it('refuses a scenario whose gateway the lab runs, and --scenario beside a URL', async () => {
+    const labFile = join(dir, 'lab-gateway.yaml');
+    await writeFile(labFile, ['name: lab-gateway', 'description: A lab drill.', 'lab: { gateway: { kind: node } }', 'load: { rate: 5/s, duration: 1s }', ''].join('\n'));
+    const lab = await runCli(['probe', '--scenario', labFile]);
+    expect(lab.exitCode).toBe(2);
+    expect(lab.stderr).toContain('error[E_CLI_SCENARIO_TARGET]');
+    const both = await runCli(['probe', `https://127.0.0.1:${port}/`, '--scenario', labFile]);
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toContain('--scenario takes the URL');
+  });
+});
