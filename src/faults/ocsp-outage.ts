@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { LabSpec, OcspResponderMode } from '../lab/index.js';
+import type { GatewayAbilities, LabSpec, OcspResponderMode } from '../lab/index.js';
 import type { FaultDefinition, OwnGatewayConfig } from './fault.js';
 import { faultDurationOption } from './fault-duration.js';
-import { labGatewayRequirement } from './lab-gateway-requirement.js';
+import { labOwnsGateway } from './lab-gateway-requirement.js';
+import { forgetRevocationFindings } from './revocation-findings.js';
 
 /**
  * The lab's OCSP responder fails in one of the ways responders fail in production (down, blackholed,
@@ -98,8 +99,18 @@ export function describeOcspOutage(fault: OcspOutageOptions): string {
   }
 }
 
-/** What the lab lacks for an OCSP fault to reach the gateway; shared with the revocation fault. */
-export function ocspRequirement(lab: LabSpec): string | undefined {
+/**
+ * What the lab lacks for an OCSP fault to reach the gateway; shared with the revocation fault. A
+ * gateway the lab does not run (external) is reached through the responder the harness runs and
+ * names in the AIA of its client certificates (run/harness-ocsp-url.ts); whether that gateway
+ * checks OCSP at all is the team's config, which the harness cannot read.
+ */
+export function ocspRequirement(lab: LabSpec, gateway?: GatewayAbilities): string | undefined {
+  if (!labOwnsGateway(lab, gateway)) {
+    return lab.ocspResponder
+      ? undefined
+      : 'needs lab.ocspResponder: { kind: builtin }: the harness runs it and names it in the AIA of its client certificates, and your gateway must check OCSP from the AIA (nginx ssl_ocsp leaf)';
+  }
   if (!lab.ocspResponder) return 'needs lab.ocspResponder: { kind: builtin } or { kind: openssl } (the responder it breaks)';
   // With the team's own config, the config decides (checked against it when the scenario loads).
   if (!lab.gateway.config && (!lab.gateway.ocsp || lab.gateway.ocsp.mode === 'off')) {
@@ -121,7 +132,7 @@ export const ocspOutage: FaultDefinition<typeof options> = {
   options,
   requiresOfOwnConfig: (_options, config) => ownConfigOcspRequirement(config),
   requires: (options, lab, gateway) => {
-    const missing = labGatewayRequirement(lab, gateway) ?? ocspRequirement(lab);
+    const missing = ocspRequirement(lab, gateway);
     if (missing) return missing;
     // A real `openssl ocsp` can be stopped or frozen; it cannot be made to answer late, wrong or stale.
     if (lab.ocspResponder?.kind === 'openssl' && !(OPENSSL_OUTAGE_MODES as readonly string[]).includes(options.mode)) {
@@ -135,12 +146,14 @@ export const ocspOutage: FaultDefinition<typeof options> = {
   create: (fault) => ({
     kind: 'ocsp-outage',
     describe: () => describeOcspOutage(fault),
-    inject: async ({ lab }) => {
-      if (!lab.ocspResponder) throw new Error('the lab has no OCSP responder');
-      await lab.ocspResponder.setMode(responderModeOf(fault));
+    inject: async (context) => {
+      if (!context.lab.ocspResponder) throw new Error('the lab has no OCSP responder');
+      await context.lab.ocspResponder.setMode(responderModeOf(fault));
+      await forgetRevocationFindings(context);
     },
-    heal: async ({ lab }) => {
-      await lab.ocspResponder?.setMode({ kind: 'normal' });
+    heal: async (context) => {
+      await context.lab.ocspResponder?.setMode({ kind: 'normal' });
+      await forgetRevocationFindings(context);
     },
   }),
 };

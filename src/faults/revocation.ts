@@ -3,7 +3,8 @@ import type { StartedLab } from '../lab/index.js';
 import type { Credential, LabPki } from '../pki/index.js';
 import type { FaultDefinition } from './fault.js';
 import { ocspRequirement, ownConfigOcspRequirement } from './ocsp-outage.js';
-import { labGatewayRequirement } from './lab-gateway-requirement.js';
+import { labOwnsGateway } from './lab-gateway-requirement.js';
+import { forgetRevocationFindings } from './revocation-findings.js';
 
 /**
  * A client certificate is revoked mid-run: the CA records it, the OCSP responder answers
@@ -59,11 +60,12 @@ export const revocation: FaultDefinition<typeof options> = {
     return undefined;
   },
   requires: ({ via }, lab, gateway) => {
-    // Through a responder the harness runs (its URL in the client certificates' AIA): not built yet.
-    const notOurs = labGatewayRequirement(lab, gateway);
-    if (notOurs) return notOurs;
+    // A gateway the team runs learns of it only from the harness's responder (its URL in the client certificates' AIA).
+    if (!labOwnsGateway(lab, gateway) && via !== 'ocsp') {
+      return `via "${via}" needs a gateway the lab runs (it reloads the gateway's CRL file); with lab.gateway.kind "${lab.gateway.kind}" use via: ocsp and lab.ocspResponder: { kind: builtin }`;
+    }
     if (via !== 'crl') {
-      const missing = ocspRequirement(lab);
+      const missing = ocspRequirement(lab, gateway);
       if (missing) return `${missing} (via "${via}" revokes through OCSP)`;
     }
     if (via !== 'ocsp' && !lab.gateway.crl) return `needs lab.gateway.crl: true (via "${via}" revokes through a CRL)`;
@@ -76,7 +78,7 @@ export const revocation: FaultDefinition<typeof options> = {
       kind: 'revocation',
       describe: () => `client certificate #${identity} (client-${identity + 1}) revoked via ${via}`,
       effect: ({ pki }) => ({ category: 'cert_revoked', identity: clientOf(pki, identity).name }),
-      inject: async ({ lab, pki, log }) => {
+      inject: async ({ lab, pki, load, log }) => {
         const serial = clientOf(pki, identity).certificate.serialNumber;
         const { revokedAt } = pki.intermediate.revoke(serial, 'keyCompromise');
         if (throughOcsp) {
@@ -84,13 +86,15 @@ export const revocation: FaultDefinition<typeof options> = {
           await lab.ocspResponder.revoke(serial, 'keyCompromise', revokedAt);
         }
         if (throughCrl) await reloadCrl(lab);
+        await forgetRevocationFindings({ lab, load });
         log(`revocation: ${clientOf(pki, identity).name} (serial ${serial}) revoked via ${via}`);
       },
-      heal: async ({ lab, pki }) => {
+      heal: async ({ lab, pki, load }) => {
         const serial = clientOf(pki, identity).certificate.serialNumber;
         pki.intermediate.unrevoke(serial);
         if (throughOcsp) await lab.ocspResponder?.unrevoke(serial);
         if (throughCrl) await reloadCrl(lab);
+        await forgetRevocationFindings({ lab, load });
       },
     };
   },

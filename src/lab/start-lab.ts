@@ -24,8 +24,9 @@ export interface LabSpec extends LinksSpec {
   /**
    * builtin: our responder; openssl: `openssl ocsp` from an index.txt of the lab CA.
    * validityMs: nextUpdate - thisUpdate of its answers (default 1 h); nginx caches answers until nextUpdate.
+   * port: listen on 127.0.0.1:port (builtin, local): an external gateway dials the URL the client certificates' AIA names.
    */
-  readonly ocspResponder?: { readonly kind: 'builtin' | 'openssl'; readonly validityMs?: number };
+  readonly ocspResponder?: { readonly kind: 'builtin' | 'openssl'; readonly validityMs?: number; readonly port?: number };
   /** The TCP round-robin balancer in front of the gateway replicas (ours or haproxy); required with replicas > 1. */
   readonly balancer?: { readonly kind: BalancerKind };
 }
@@ -156,6 +157,7 @@ export async function startLab(spec: LabSpec, pki: LabPki, options: StartLabOpti
         issuerCertificateFile: files.intermediateCertificate,
         issuerKeyFile: files.intermediateKey,
         ...(spec.ocspResponder.validityMs === undefined ? {} : { validityMs: spec.ocspResponder.validityMs }),
+        ...(spec.ocspResponder.port === undefined ? {} : { port: spec.ocspResponder.port }),
         signal,
         registry,
         ...(options.runtime ? { runtime: options.runtime } : {}),

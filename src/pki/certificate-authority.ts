@@ -128,7 +128,13 @@ export class CertificateAuthority {
    * certificate, so a gateway that trusts the root above it builds the path too. Throws
    * E_PKI_ISSUER when the certificate is no CA or the key is not its key.
    */
-  static fromPem(certificatePem: string, keyPem: string, source: { certificate: string; key: string }): CertificateAuthority {
+  /** `urls`: what the leaves it issues here name in their AIA and CRL distribution points (the harness's own responder, say). */
+  static fromPem(
+    certificatePem: string,
+    keyPem: string,
+    source: { certificate: string; key: string },
+    urls: Pick<CaOptions, 'ocspUrl' | 'crlUrl'> = {},
+  ): CertificateAuthority {
     const fail = (file: string, why: string, cause?: unknown) =>
       new PkiError('E_PKI_ISSUER', `${file}: ${why}`, { file, ...(cause === undefined ? {} : { cause }), hint: 'pki.issuer: the PEM certificate of a CA and its unencrypted PEM private key' });
     let certificate: Certificate;
@@ -147,7 +153,7 @@ export class CertificateAuthority {
     }
     const spki = (publicKey: KeyPair['publicKey']) => publicKey.export({ type: 'spki', format: 'der' });
     if (!spki(key.publicKey).equals(spki(certificate.x509.publicKey))) throw fail(source.key, `is not the key of ${source.certificate}`);
-    return new CertificateAuthority(new Credential(certificate, key, []), undefined, {}, true);
+    return new CertificateAuthority(new Credential(certificate, key, []), undefined, urls, true);
   }
 
   get certificate(): Certificate {

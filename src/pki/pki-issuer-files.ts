@@ -8,9 +8,9 @@ export interface PkiIssuerFiles {
 }
 
 /** Reads a team's issuing CA (pki.issuer) from its PEM files; E_PKI_ISSUER naming the file when it is not usable. */
-export async function readPkiIssuer(files: PkiIssuerFiles): Promise<CertificateAuthority> {
+export async function readPkiIssuer(files: PkiIssuerFiles, urls: { readonly ocspUrl?: string } = {}): Promise<CertificateAuthority> {
   const read = (file: string, what: string) =>
     readBoundedText(file, { code: 'E_PKI_ISSUER', what, hint: 'pki.issuer: { certificate, key }, PEM files beside the scenario', maxBytes: INPUT_BOUNDS.flagFileBytes });
   const [certificatePem, keyPem] = await Promise.all([read(files.certificate, 'a PEM CA certificate'), read(files.key, 'a PEM private key')]);
-  return CertificateAuthority.fromPem(certificatePem, keyPem, files);
+  return CertificateAuthority.fromPem(certificatePem, keyPem, files, urls);
 }

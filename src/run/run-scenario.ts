@@ -39,6 +39,7 @@ import { driveExternalLoad, type ExternalLoadOptions } from './external-load.js'
 import { DEFAULT_CHECKPOINT_INTERVAL_MS, checkpointResult, startResultCheckpoints } from './result-checkpoint.js';
 import { untilUrgent } from './until-urgent.js';
 import { scenarioLoadTarget } from './scenario-load-target.js';
+import { harnessOcspEndpoint } from './harness-ocsp-url.js';
 import { TOOL_VERSION } from '../version.js';
 
 export { TOOL_VERSION };
@@ -156,13 +157,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     },
   });
   try {
+    const harnessOcsp = await harnessOcspEndpoint(scenario);
+    if (harnessOcsp) log(`OCSP responder of this run: ${harnessOcsp.url} (in the AIA of its client certificates; your gateway asks it, e.g. nginx ssl_ocsp leaf)`);
     pki = await buildLabPki({
       algorithm: scenario.pki.algorithm,
       clients: scenario.pki.clients,
       intermediates: scenario.pki.intermediates,
       clientLifetimeMs: scenario.pki.clientLifetimeMs,
       serverLifetimeMs: scenario.pki.serverLifetimeMs,
-      ...(scenario.pki.issuer ? { issuer: await readPkiIssuer(scenario.pki.issuer) } : {}),
+      // A team's CA carries the harness's responder in what it issues here; the lab's own CAs take it from ocspUrl.
+      ...(scenario.pki.issuer ? { issuer: await readPkiIssuer(scenario.pki.issuer, harnessOcsp ? { ocspUrl: harnessOcsp.url } : {}) } : {}),
+      ...(harnessOcsp ? { ocspUrl: harnessOcsp.url } : {}),
       signal: options.signal,
     });
     await writeClientCaBundle(scenario, pki, dir, log);
@@ -174,7 +179,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       dockerRuntime = await DockerRuntime.open({ runId, workDir });
       log(`docker runtime: network ${dockerRuntime.network}`);
     }
-    lab = await startLab(scenario.lab, pki, {
+    const labSpec = harnessOcsp && scenario.lab.ocspResponder ? { ...scenario.lab, ocspResponder: { ...scenario.lab.ocspResponder, port: harnessOcsp.port } } : scenario.lab;
+    lab = await startLab(labSpec, pki, {
       workDir,
       signal: options.signal,
       runId,

@@ -55,7 +55,14 @@ function describeLab(scenario: Scenario): string {
   const parts = [`${gateway.kind} gateway${replicas}${checks.length ? ` (${checks.join('; ')})` : ''}`];
   if (scenario.lab.balancer) parts.push(`${scenario.lab.balancer.kind} TCP balancer (round-robin)`);
   if (ocspResponder) {
-    parts.push(`${ocspResponder.kind} OCSP responder${ocspResponder.validityMs === undefined ? '' : ` (answers valid ${formatDuration(ocspResponder.validityMs)})`}`);
+    const notes = [
+      ...(ocspResponder.validityMs === undefined ? [] : [`answers valid ${formatDuration(ocspResponder.validityMs)}`]),
+      // The team's gateway finds it only through the client certificates (run/harness-ocsp-url.ts).
+      ...(gateway.kind === 'external'
+        ? [`at http://127.0.0.1:${ocspResponder.port ?? '<a free port, printed at start>'}/, named in the AIA of the client certificates: your gateway asks it if it checks OCSP from the AIA (nginx ssl_ocsp leaf)`]
+        : []),
+    ];
+    parts.push(`${ocspResponder.kind} OCSP responder${notes.length ? ` (${notes.join('; ')})` : ''}`);
   }
   return parts.join(' + ');
 }

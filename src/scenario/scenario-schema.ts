@@ -204,6 +204,15 @@ function labSchemaFor<Kind extends string>(registry: GatewayKindRegistry<Kind>) 
           description:
             'nextUpdate - thisUpdate of its answers (openssl ocsp -nmin: whole minutes with kind openssl). nginx caches an answer until its nextUpdate, so this bounds what nginx caches.',
         }).optional(),
+        port: z
+          .int({ error: (issue) => `expected a port number from 1024 to 65535, got ${JSON.stringify(issue.input)}` })
+          .min(1024, { error: (issue) => `expected a port number from 1024 to 65535, got ${JSON.stringify(issue.input)}` })
+          .max(65_535, { error: (issue) => `expected a port number from 1024 to 65535, got ${JSON.stringify(issue.input)}` })
+          .optional()
+          .meta({
+            description:
+              'external gateway only: the 127.0.0.1 port the responder listens on (default: a free one, chosen at start). Its URL goes into the AIA of the client certificates the run issues; a fixed port lets your gateway name it (nginx ssl_ocsp_responder).',
+          }),
       })
       .superRefine((responder, context) => {
         if (responder.kind === 'openssl' && responder.validity !== undefined && responder.validity % MINUTE_MS !== 0) {
@@ -248,6 +257,7 @@ function labSchemaFor<Kind extends string>(registry: GatewayKindRegistry<Kind>) 
         input: undefined,
       });
     }
+    checkHarnessOcspResponder(lab, (path, message, input) => context.addIssue({ code: 'custom', path, message, input }));
     checkGatewayAbilities(lab.gateway, lab, registry, (path, message, input) => context.addIssue({ code: 'custom', path, message, input }));
   });
 }
@@ -579,7 +589,37 @@ function labSpecOf(lab: LabOutput, registry: GatewayKindRegistry): LabSpec {
 }
 
 function ocspResponderSpecOf(responder: LabOutput['ocspResponder']): LabSpec['ocspResponder'] {
-  return responder && { kind: responder.kind, ...(responder.validity === undefined ? {} : { validityMs: responder.validity }) };
+  return (
+    responder && {
+      kind: responder.kind,
+      ...(responder.validity === undefined ? {} : { validityMs: responder.validity }),
+      ...(responder.port === undefined ? {} : { port: responder.port }),
+    }
+  );
+}
+
+/**
+ * In front of a gateway the team runs, the responder is the harness's: its URL is written into the
+ * AIA of the client certificates before they are issued (run/harness-ocsp-url.ts), so it must be
+ * the builtin one on a port known in advance, with no proxy between (the gateway dials the AIA).
+ * With a lab gateway the lab wires the URL itself, so a fixed port would only invite clashes.
+ */
+function checkHarnessOcspResponder(
+  lab: Pick<LabOutput, 'gateway' | 'ocspResponder' | 'links'>,
+  addIssue: (path: (string | number)[], message: string, input: unknown) => void,
+): void {
+  const responder = lab.ocspResponder;
+  if (!responder) return;
+  const external = lab.gateway.kind === 'external';
+  if (!external && responder.port !== undefined) {
+    addIssue(['ocspResponder', 'port'], 'applies to lab.gateway.kind external only: the lab wires its own gateways to the responder; remove port', responder.port);
+  }
+  if (external && responder.kind !== 'builtin') {
+    addIssue(['ocspResponder', 'kind'], 'expected "builtin" with lab.gateway.kind external: its URL goes into the client certificates\' AIA, so it must listen on a port known before they are issued', responder.kind);
+  }
+  if (external && (lab.links ?? []).some((link) => link.between === 'gateway-ocsp')) {
+    addIssue(['links'], 'a gateway-ocsp link needs a gateway the lab runs (kind external asks the AIA URL directly); slow or cut the responder with an ocsp-outage fault instead', undefined);
+  }
 }
 
 /** lab.gateway of a validated scenario: GatewaySpec with its defaults filled in. */

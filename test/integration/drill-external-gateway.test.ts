@@ -51,7 +51,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function scenarioFile(name: string, faults: string, at: { dir: string; port: number } = { dir, port }): Promise<string> {
+async function scenarioFile(name: string, faults: string, at: { dir: string; port: number } = { dir, port }, labLines: readonly string[] = []): Promise<string> {
   const file = join(at.dir, `${name}.yaml`);
   await writeFile(
     file,
@@ -62,6 +62,7 @@ async function scenarioFile(name: string, faults: string, at: { dir: string; por
       'lab:',
       `  gateway: { kind: external, address: "127.0.0.1:${at.port}", ca: team-root.pem }`,
       '  links: [{ between: client-gateway }]',
+      ...labLines,
       'load: { rate: 20/s, duration: 14s, timeout: 2s }',
       'slos: [{ expr: "success.rate >= 99%", phase: baseline }]',
       faults,
@@ -69,6 +70,41 @@ async function scenarioFile(name: string, faults: string, at: { dir: string; por
     ].join('\n'),
   );
   return file;
+}
+
+/** The team's own nginx.conf (not the lab's): their certificate, their client CA, client certificates required; `extra` lines go in the server block. */
+function teamNginxConfig(nginxDir: string, nginxPort: number, extra: readonly string[] = []): string {
+  return [
+    ...(process.getuid?.() === 0 ? ['user root;'] : []),
+    'worker_processes 1;',
+    `pid ${nginxDir}/nginx.pid;`,
+    'events { worker_connections 256; }',
+    'http {',
+    '    access_log off;',
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((temp) => `    ${temp}_temp_path ${nginxDir}/temp/${temp.replace('client_', '')};`),
+    '    server {',
+    `        listen 127.0.0.1:${nginxPort} ssl;`,
+    `        ssl_certificate ${nginxDir}/server.crt;`,
+    `        ssl_certificate_key ${nginxDir}/server.key;`,
+    `        ssl_client_certificate ${nginxDir}/team-root.pem;`,
+    '        ssl_verify_client on;',
+    '        ssl_verify_depth 2;',
+    ...extra.map((line) => `        ${line}`),
+    "        location / { return 200 'hello'; }",
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** A folder for a team nginx of its own: a fresh server certificate from the team root, and the team's CA files. */
+async function teamNginxDir(): Promise<{ nginxDir: string; server: ReturnType<CertificateAuthority['issueServer']> }> {
+  const nginxDir = await mkdtemp(join(dir, 'nginx-'));
+  const server = teamRoot.issueServer({ subject: { commonName: 'staging-nginx' }, ipAddresses: ['127.0.0.1'] });
+  await writeFile(join(nginxDir, 'server.crt'), server.chainPem);
+  await writeFile(join(nginxDir, 'server.key'), server.keyPem, { mode: 0o600 });
+  for (const name of ['team-root.pem', 'gameday-ca.crt.pem', 'gameday-ca.key.pem']) await writeFile(join(nginxDir, name), await readFile(join(dir, name)));
+  return { nginxDir, server };
 }
 
 describe('a drill on a gateway the team runs (lab.gateway.kind external)', () => {
@@ -113,15 +149,13 @@ describe('a drill on a gateway the team runs (lab.gateway.kind external)', () =>
 });
 
 describe('a command fault on the team\'s own nginx (lab.gateway.kind external)', () => {
-  let nginxDir: string;
   let nginx: ForeignGateway | undefined;
   afterAll(async () => {
     await nginx?.stop();
   });
 
   it('swaps its server certificate for an expired one and reloads it (cert_expired), and the heal restores the certificate', async () => {
-    nginxDir = await mkdtemp(join(dir, 'nginx-'));
-    const server = teamRoot.issueServer({ subject: { commonName: 'staging-nginx' }, ipAddresses: ['127.0.0.1'] });
+    const { nginxDir, server } = await teamNginxDir();
     const expired = teamRoot.issueServer({
       subject: { commonName: 'staging-nginx' },
       ipAddresses: ['127.0.0.1'],
@@ -131,37 +165,9 @@ describe('a command fault on the team\'s own nginx (lab.gateway.kind external)',
     });
     await writeFile(join(nginxDir, 'server-valid.crt'), server.chainPem);
     await writeFile(join(nginxDir, 'server-expired.crt'), expired.chainPem);
-    await writeFile(join(nginxDir, 'server.crt'), server.chainPem);
-    await writeFile(join(nginxDir, 'server.key'), server.keyPem, { mode: 0o600 });
-    for (const name of ['team-root.pem', 'gameday-ca.crt.pem', 'gameday-ca.key.pem']) await writeFile(join(nginxDir, name), await readFile(join(dir, name)));
     // The team's own script: put a certificate in place, then reload nginx (SIGHUP to its master).
     await writeFile(join(nginxDir, 'swap-cert.sh'), 'set -e\ncp "server-$1.crt" server.crt\nkill -HUP "$(cat nginx.pid)"\necho "server certificate: $1"\n');
-    nginx = await startForeignGateway('nginx', nginxDir, 1, ([nginxPort]) =>
-      [
-        ...(process.getuid?.() === 0 ? ['user root;'] : []),
-        'worker_processes 1;',
-        `pid ${nginxDir}/nginx.pid;`,
-        'events { worker_connections 256; }',
-        'http {',
-        '    access_log off;',
-        `    client_body_temp_path ${nginxDir}/temp/body;`,
-        `    proxy_temp_path ${nginxDir}/temp/proxy;`,
-        `    fastcgi_temp_path ${nginxDir}/temp/fastcgi;`,
-        `    uwsgi_temp_path ${nginxDir}/temp/uwsgi;`,
-        `    scgi_temp_path ${nginxDir}/temp/scgi;`,
-        '    server {',
-        `        listen 127.0.0.1:${nginxPort} ssl;`,
-        `        ssl_certificate ${nginxDir}/server.crt;`,
-        `        ssl_certificate_key ${nginxDir}/server.key;`,
-        `        ssl_client_certificate ${nginxDir}/team-root.pem;`,
-        '        ssl_verify_client on;',
-        '        ssl_verify_depth 2;',
-        "        location / { return 200 'hello'; }",
-        '    }',
-        '}',
-        '',
-      ].join('\n'),
-    );
+    nginx = await startForeignGateway('nginx', nginxDir, 1, ([nginxPort]) => teamNginxConfig(nginxDir, nginxPort!));
     const file = await scenarioFile(
       'external-command-swap',
       ['faults:', '  - { at: 3s, for: 4s, kind: command, inject: "sh swap-cert.sh expired", heal: "sh swap-cert.sh valid", timeout: 10s }'].join('\n'),
@@ -184,6 +190,55 @@ describe('a command fault on the team\'s own nginx (lab.gateway.kind external)',
     expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
     // The heal put the valid certificate back.
     expect(await readFile(join(nginxDir, 'server.crt'), 'utf8')).toBe(server.chainPem);
+  }, 90_000);
+});
+
+describe('revocation through the harness\'s OCSP responder, on the team\'s own nginx (ssl_ocsp leaf: it asks the AIA)', () => {
+  let nginx: ForeignGateway | undefined;
+  afterAll(async () => {
+    await nginx?.stop();
+  });
+
+  it('revokes client-1 (cert_revoked, client-2 unharmed), then takes the responder down (nginx fails closed: refused, and no cause is invented)', async () => {
+    const { nginxDir } = await teamNginxDir();
+    // No ssl_ocsp_responder and no cache: nginx asks the URL in each client certificate's AIA on every handshake.
+    nginx = await startForeignGateway('nginx', nginxDir, 1, ([nginxPort]) => teamNginxConfig(nginxDir, nginxPort!, ['ssl_ocsp leaf;']));
+    const file = await scenarioFile(
+      'external-revocation',
+      ['faults:', '  - { at: 3s, for: 3s, kind: revocation, identity: 0 }', '  - { at: 9s, for: 2s, kind: ocsp-outage, mode: down }'].join('\n'),
+      { dir: nginxDir, port: nginx.ports[0]! },
+      ['  ocspResponder: { kind: builtin }'],
+    );
+    const logs: string[] = [];
+    const outcome = await runScenario(await loadScenario(file), { outDir: join(nginxDir, 'reports'), signal: new AbortController().signal, log: (line) => logs.push(line) });
+    const { result } = outcome;
+    expect(result.status).toBe('completed');
+    expect(result.faults.map((fault) => [fault.kind, fault.error])).toEqual([
+      ['revocation', undefined],
+      ['ocsp-outage', undefined],
+    ]);
+    // The responder's URL was printed, and is the one nginx dialled: the baseline passes only if it answers good.
+    const announced = logs.find((line) => line.startsWith('OCSP responder of this run: '));
+    expect(announced).toMatch(/http:\/\/127\.0\.0\.1:\d+\//);
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    // nginx answers a bare 400; the load asks the same responder itself and finds client-1 revoked.
+    const revoked = result.faults[0]!;
+    expect(revoked.effect?.afterMs).toBeDefined();
+    const seconds = (from: number, to: number) => result.timeline.filter((bucket) => bucket.second >= from && bucket.second <= to);
+    const during = seconds(4, 5);
+    const count = (buckets: typeof during, category: string) => buckets.reduce((total, bucket) => total + (bucket.categories[category as 'ok'] ?? 0), 0);
+    const attempts = during.reduce((total, bucket) => total + bucket.attempts, 0);
+    // Round-robin over two identities: half the attempts are client-1's, every one of them refused as revoked.
+    expect(count(during, 'cert_revoked') / attempts).toBeGreaterThanOrEqual(0.4);
+    expect(count(during, 'cert_revoked') + count(during, 'ok')).toBe(attempts);
+    // The outage: nginx fails closed for everyone. Its 400 says nothing, and the load's own look-up
+    // finds the responder silent: refused without a known reason (bad_certificate), never a
+    // revocation remembered from before the heal, never an OCSP cause the gateway did not state.
+    const outage = seconds(10, 10);
+    const outageAttempts = outage.reduce((total, bucket) => total + bucket.attempts, 0);
+    expect(outageAttempts).toBeGreaterThan(0);
+    expect(count(outage, 'bad_certificate')).toBe(outageAttempts);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
   }, 90_000);
 });
 

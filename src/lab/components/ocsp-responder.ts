@@ -47,6 +47,8 @@ export interface OcspResponderOptions extends ComponentOptions {
   readonly issuerKeyFile: string;
   /** nextUpdate - thisUpdate of its answers; default 1 h. */
   readonly validityMs?: number;
+  /** Listen on 127.0.0.1:port rather than a port of its own choosing (local runtime): the URL is already in the client certificates' AIA. */
+  readonly port?: number;
 }
 
 const ALL_TIME = new Date(8_640_000_000_000_000);
@@ -72,14 +74,18 @@ export async function startOcspResponder(options: OcspResponderOptions): Promise
     issuerKeyFile: options.issuerKeyFile,
     ...issuerStatusOf(options.issuer),
     ...(options.validityMs === undefined ? {} : { validityMs: options.validityMs }),
-    ...(options.runtime && options.runtime.kind !== 'local' ? { bind: options.runtime.bind } : {}),
+    ...(options.runtime && options.runtime.kind !== 'local'
+      ? { bind: options.runtime.bind }
+      : options.port === undefined
+        ? {}
+        : { bind: { host: '127.0.0.1', port: options.port } }),
   };
   await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
   const { proc, ipc, port, running } = await startForkedComponent({
     ...options,
     entry: 'ocsp-responder-process.ts',
     configFile,
-    what: 'ocsp/builtin on 127.0.0.1, port chosen by itself',
+    what: `ocsp/builtin on 127.0.0.1, ${options.port === undefined ? 'port chosen by itself' : `port ${options.port}`}`,
   });
   const registerOf = (issuer: string | undefined): OcspStatusRegister => {
     const named = issuer === undefined ? {} : { issuer };

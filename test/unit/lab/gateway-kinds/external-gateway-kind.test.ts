@@ -79,6 +79,36 @@ describe('lab.gateway.kind external', () => {
     expect(scenario.faults.map((fault) => fault.kind)).toEqual(['expiry', 'not-yet-valid', 'network', 'identity-drift', 'command']);
   });
 
+  it('revokes and breaks OCSP through the harness\'s own responder (lab.ocspResponder builtin, on a port of its choosing or a fixed one)', () => {
+    const faults = [
+      { at: '1s', for: '3s', kind: 'revocation', identity: 0 },
+      { at: '6s', for: '3s', kind: 'ocsp-outage', mode: 'down' },
+    ];
+    const scenario = validateScenario(withExternal({ ocspResponder: { kind: 'builtin', port: 18_443 } }, faults), '/drills/drill.yaml');
+    expect(scenario.faults.map((fault) => fault.kind)).toEqual(['revocation', 'ocsp-outage']);
+    expect(scenario.lab.ocspResponder).toEqual({ kind: 'builtin', port: 18_443 });
+    // Without the responder: the fault says what to add, and why the team's gateway would find it.
+    expect(problemLines(withExternal({}, faults))).toEqual([
+      expect.stringMatching(/^faults\.0\.kind: fault revocation needs lab\.ocspResponder: \{ kind: builtin \}: the harness runs it and names it in the AIA of its client certificates/),
+      expect.stringMatching(/^faults\.1\.kind: fault ocsp-outage needs lab\.ocspResponder: \{ kind: builtin \}/),
+    ]);
+  });
+
+  it('refuses a CRL revocation, an openssl responder, a gateway-ocsp link, and a responder port on a lab gateway', () => {
+    expect(problemLines(withExternal({ ocspResponder: { kind: 'builtin' } }, [{ at: '1s', kind: 'revocation', via: 'crl' }]))).toEqual([
+      expect.stringMatching(/^faults\.0\.kind: fault revocation via "crl" needs a gateway the lab runs .* use via: ocsp/),
+    ]);
+    expect(problemLines(withExternal({ ocspResponder: { kind: 'openssl' } }))).toEqual([
+      expect.stringMatching(/^lab\.ocspResponder\.kind: expected "builtin" with lab\.gateway\.kind external: its URL goes into the client certificates' AIA/),
+    ]);
+    expect(problemLines(withExternal({ ocspResponder: { kind: 'builtin' }, links: [{ between: 'gateway-ocsp' }] }))).toContainEqual(
+      expect.stringMatching(/^lab\.links: a gateway-ocsp link needs a gateway the lab runs/),
+    );
+    expect(problemLines({ ...validInput(), lab: { gateway: { kind: 'node' }, ocspResponder: { kind: 'builtin', port: 18_443 } } })).toEqual([
+      'lab.ocspResponder.port: applies to lab.gateway.kind external only: the lab wires its own gateways to the responder; remove port',
+    ]);
+  });
+
   it('starts no process: points at the address, trusts the ca file, cannot be reloaded', async () => {
     const dir = await tempDir();
     const ca = join(dir, 'ca.pem');
