@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 
 /** Alive = exists and is not a zombie (an orphan's zombie lingers until init reaps it). */
@@ -26,4 +26,22 @@ export async function processesMarked(mark: string): Promise<number> {
     }
   }
   return count;
+}
+
+/**
+ * Pids of live processes whose command line names `dir` (a gateway started with its config or
+ * prefix under it), and `program` too when given: what a lab in `dir` left running.
+ */
+export function processesUnder(dir: string, program?: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes(dir) && (program === undefined || cmdline.includes(program)) && isAlive(Number(entry))) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
