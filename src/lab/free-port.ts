@@ -18,6 +18,17 @@ export function pickFreePort(): Promise<number> {
   });
 }
 
+/**
+ * A free port other than `port`, for a second listener beside a program's own (an own config's
+ * echo upstream): pickFreePort closes what it found, so it could hand out `port` again.
+ */
+export async function pickFreePortOtherThan(port: number): Promise<number> {
+  for (;;) {
+    const candidate = await pickFreePort();
+    if (candidate !== port) return candidate;
+  }
+}
+
 /** How many free ports a program gets to bind before its failure to start is final. */
 const PORT_ATTEMPTS = 3;
 

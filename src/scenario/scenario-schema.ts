@@ -8,7 +8,7 @@ import { MAX_TIMELINE_FAULTS, faultDefinition, faultKinds, type TimelineEntry } 
 import { MAX_GATEWAY_REPLICAS, gatewayKinds, inability, type GatewayAbilities, type GatewayKindRegistry, type GatewayOcspSpec, type GatewaySpec, type LabSpec } from '../lab/index.js';
 import { checkLinks, linkFields, linksSpecOf } from './links-field.js';
 import { checkFaultOverlaps } from './fault-overlaps.js';
-import { scenarioPathField } from '../scenario-path-field.js';
+import { scenarioPathField } from './scenario-path-field.js';
 
 /**
  * The scenario schema: one zod schema is the validator, the TypeScript types (z.input for what

@@ -7,7 +7,7 @@ import { DockerRuntime, RUN_ID_LABEL } from '../../src/lab/docker/index.js';
 import { attempt } from '../support/gateway-client.js';
 import { requireDocker } from '../support/docker-engine.js';
 import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
-import { ownNginxConfigLab, PRODUCTION_STYLE_SERVER_BLOCK } from '../support/own-nginx-config-lab.js';
+import { ownConfigLab, PRODUCTION_STYLE_SERVER_BLOCK } from '../support/own-config-lab.js';
 
 let docker: Docker;
 let creds: GatewayTestPki;
@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 /** A lab on its own docker run (network, labels), closed when the test ends. */
 function dockerOwnConfigLab(text: string, runId: string) {
-  return ownNginxConfigLab(creds.pki, text, { runtime: (workDir) => DockerRuntime.open({ runId, workDir }) });
+  return ownConfigLab('nginx', creds.pki, text, { runtime: (workDir) => DockerRuntime.open({ runId, workDir }) });
 }
 
 const containersOf = async (runId: string) =>

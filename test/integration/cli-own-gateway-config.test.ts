@@ -1,7 +1,8 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { processesMarked } from '../support/processes.js';
 import { runCli } from '../support/run-cli.js';
 
 /**
@@ -18,19 +19,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
-
-async function processesMarked(): Promise<number> {
-  let count = 0;
-  for (const pid of await readdir('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if ((await readFile(`/proc/${pid}/environ`, 'latin1')).includes(mark)) count++;
-    } catch {
-      // gone while reading, or not ours to read
-    }
-  }
-  return count;
-}
 
 async function runWithConfig(kind: 'nginx' | 'haproxy', config: string) {
   const configFile = kind === 'nginx' ? 'team.conf' : 'team.cfg';
@@ -65,7 +53,7 @@ describe('mtls-chaos run with an own gateway config that cannot run', () => {
     expect(output).toContain('error[E_LAB_CONFIG]');
     expect(output).toMatch(/unknown directive "ssl_verify_depht"/);
     expect(output).toContain(`${configFile}:3`);
-    expect(await processesMarked()).toBe(0);
+    expect(await processesMarked(mark)).toBe(0);
   }, 120_000);
 
   it('nginx, never listening on the lab\'s port: exit 2 before nginx starts', async () => {
@@ -73,7 +61,7 @@ describe('mtls-chaos run with an own gateway config that cannot run', () => {
     expect(exitCode).toBe(2);
     expect(output).toContain('error[E_LAB_CONFIG]');
     expect(output).toMatch(/never listens on the lab's port/);
-    expect(await processesMarked()).toBe(0);
+    expect(await processesMarked(mark)).toBe(0);
   }, 120_000);
 
   it('nginx, a missing file: exit 2 with nginx\'s own complaint naming it', async () => {
@@ -81,7 +69,7 @@ describe('mtls-chaos run with an own gateway config that cannot run', () => {
     expect(exitCode).toBe(2);
     expect(output).toContain('error[E_LAB_CONFIG]');
     expect(output).toContain('/nonexistent/team-ca.pem');
-    expect(await processesMarked()).toBe(0);
+    expect(await processesMarked(mark)).toBe(0);
   }, 120_000);
 
   it('haproxy, a missing file: exit 2 with haproxy -c\'s alert at the user\'s line', async () => {
@@ -93,6 +81,6 @@ describe('mtls-chaos run with an own gateway config that cannot run', () => {
     expect(output).toContain('error[E_LAB_CONFIG]');
     expect(output).toContain('/nonexistent/team-ca.pem');
     expect(output).toContain(`${configFile}:3`);
-    expect(await processesMarked()).toBe(0);
+    expect(await processesMarked(mark)).toBe(0);
   }, 120_000);
 });

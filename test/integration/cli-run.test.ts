@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/result/index.js';
+import { processesMarked } from '../support/processes.js';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 
 let workDir: string;
@@ -22,20 +23,6 @@ async function onlyRunFolder(outDir: string): Promise<string> {
 
 async function readResult(runDir: string): Promise<RunResult> {
   return JSON.parse(await readFile(join(runDir, 'result.json'), 'utf8')) as RunResult;
-}
-
-/** Live processes whose environment carries `mark`: the CLI and every child it started inherit it. */
-async function processesMarked(mark: string): Promise<number> {
-  let count = 0;
-  for (const pid of await readdir('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if ((await readFile(`/proc/${pid}/environ`, 'latin1')).includes(mark)) count++;
-    } catch {
-      // gone while reading, or not ours to read
-    }
-  }
-  return count;
 }
 
 function yamlScenario(overrides: { name: string; slos: string[]; duration?: string; gateway?: string }): string {

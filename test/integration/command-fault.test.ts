@@ -8,6 +8,7 @@ import { command } from '../../src/faults/command.js';
 import { COMMAND_KILL_GRACE_MS, COMMAND_OUTPUT_HEAD_BYTES, COMMAND_OUTPUT_TAIL_BYTES, runCommandProcess } from '../../src/faults/command-process.js';
 import { FaultTimeline, type FaultContext } from '../../src/faults/index.js';
 import type { RunResult } from '../../src/result/index.js';
+import { isAlive } from '../support/processes.js';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 
 /**
@@ -23,16 +24,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Whether a process still runs: gone from /proc, or a zombie waiting for a reaper, is not running. */
-async function running(pid: number): Promise<boolean> {
-  try {
-    const status = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return status.slice(status.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 async function pidIn(file: string, waitMs = 2_500): Promise<number> {
   for (let tries = 0; tries < waitMs / 50; tries++) {
@@ -71,8 +62,8 @@ describe('runCommandProcess', () => {
     expect(outcome.exitCode).toBeUndefined();
     const background = await pidIn(pidFile);
     // The background sleep was reparented away from sh: only the group kill reaches it.
-    for (let tries = 0; tries < 20 && (await running(background)); tries++) await delay(50);
-    expect(await running(background)).toBe(false);
+    for (let tries = 0; tries < 20 && isAlive(background); tries++) await delay(50);
+    expect(isAlive(background)).toBe(false);
   });
 
   it('a command that ignores SIGTERM is killed with SIGKILL after the grace', async () => {
@@ -165,7 +156,7 @@ describe('the command fault on the fault timeline', () => {
       ['heal', true, false],
     ]);
     await stat(join(dir, 'healed'));
-    expect(await running(await pidIn(join(dir, 'inject.pid')))).toBe(false);
+    expect(isAlive(await pidIn(join(dir, 'inject.pid')))).toBe(false);
   });
 });
 
@@ -222,7 +213,7 @@ faults:
     child.kill('SIGINT');
     expect(await exited, stderr).toBe(130);
     expect(await readFile(join(dir, 'healed.marker'), 'utf8')).toBe('healed\n');
-    expect(await running(injectPid)).toBe(false);
+    expect(isAlive(injectPid)).toBe(false);
     const { result } = await onlyResult(join(dir, 'reports'));
     expect(result.status).toBe('aborted');
     expect(result.faults[0]!.commands!.map((run) => [run.step, run.ok, run.aborted ?? false])).toEqual([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { retryIfMachineSpoiled, starvedTimeouts } from '../support/machine-noise.js';
 import { runDrill } from '../support/run-drill.js';
 import { expectStaleReplicaSplit } from '../support/replica-split.js';
+import { runStaleReplicaDrill } from '../support/stale-replica-drill.js';
 import { isAlive } from '../support/processes.js';
 
 // Up to two runs of a full-length drill on a loaded machine.
@@ -17,17 +17,7 @@ describe('drill stale-replicas-1-of-3 (client-CA bundle reaches 2 of 3 replicas)
     // haproxy: the same, its reload being SIGUSR2 to each master; the stale master never gets one.
     { drill: 'stale-replicas-1-of-3-haproxy', kind: 'haproxy', durationMs: undefined },
   ])('$kind: about 1/3 of fault-phase attempts fail as unknown_ca, every one on the stale replica', async ({ drill, kind, durationMs }) => {
-    // Every replica answers every attempt (refused or not): handshake timeouts are a starved
-    // machine's (at load 11-14 they took most of a run, even the baseline), and such a run is run
-    // once more; a wrong category or attribution fails at once.
-    const { outcome, logs } = await retryIfMachineSpoiled(
-      async () => {
-        const lines: string[] = [];
-        const run = await runDrill(drill, { onLog: (line) => lines.push(line), ...(durationMs === undefined ? {} : { durationMs }) });
-        return { outcome: run, logs: lines };
-      },
-      (run) => starvedTimeouts(['ok', 'unknown_ca'])(run.outcome),
-    );
+    const { outcome, logs } = await runStaleReplicaDrill(drill, durationMs);
     const { result, exitCode } = outcome;
     expect(result.faults[0]).toMatchObject({ kind: 'stale-replicas', atMs: 6_000 });
     expect(result.faults[0]!.healedAtMs).toBeDefined();

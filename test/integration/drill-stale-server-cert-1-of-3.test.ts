@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { retryIfMachineSpoiled, starvedTimeouts } from '../support/machine-noise.js';
-import { runDrill } from '../support/run-drill.js';
 import { expectStaleReplicaSplit } from '../support/replica-split.js';
+import { runStaleReplicaDrill } from '../support/stale-replica-drill.js';
 
 // Up to two runs of a full-length drill on a loaded machine.
 const DRILL_TIMEOUT_MS = 150_000;
@@ -15,17 +14,7 @@ describe('drill stale-server-cert-1-of-3 (server certificate rotation reaches 2 
     // haproxy behind haproxy: the attribution comes from the haproxy balancer's route log lines.
     { drill: 'stale-server-cert-1-of-3-haproxy', kind: 'haproxy', durationMs: undefined },
   ])('$kind: clients refuse the stale replica in the handshake, attributed to it through the balancer', async ({ drill, kind, durationMs }) => {
-    // Every replica answers every attempt (refused or not): handshake timeouts are a starved
-    // machine's (at load 11-14 they took most of a run, even the baseline), and such a run is run
-    // once more; a wrong category or attribution fails at once.
-    const { outcome, logs } = await retryIfMachineSpoiled(
-      async () => {
-        const lines: string[] = [];
-        const run = await runDrill(drill, { onLog: (line) => lines.push(line), ...(durationMs === undefined ? {} : { durationMs }) });
-        return { outcome: run, logs: lines };
-      },
-      (run) => starvedTimeouts(['ok', 'unknown_ca'])(run.outcome),
-    );
+    const { outcome, logs } = await runStaleReplicaDrill(drill, durationMs);
     const { result, exitCode } = outcome;
     expect(result.lab.components.at(-1)!.kind).toBe(kind === 'haproxy' ? 'balancer/haproxy' : 'balancer/builtin');
     expectStaleReplicaSplit(result, {

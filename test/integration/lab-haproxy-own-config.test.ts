@@ -1,19 +1,18 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assertHaproxyAcceptsOwnConfig } from '../../src/lab/components/haproxy-config-check.js';
 import { fillHaproxyOwnConfig } from '../../src/lab/components/haproxy-own-config.js';
-import { findHaproxy, startHaproxyGateway, type StartedGateway } from '../../src/lab/index.js';
+import { findHaproxy } from '../../src/lab/index.js';
 import { readGatewayConfigTemplate } from '../../src/lab/own-config/gateway-config-template.js';
 import type { OneShotProgramSpec } from '../../src/lab/runtime.js';
-import { issueCrl, writeLabPki } from '../../src/pki/index.js';
+import { issueCrl } from '../../src/pki/index.js';
 import { probe } from '../../src/load/index.js';
 import { attempt } from '../support/gateway-client.js';
 import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
-import { isAlive } from '../support/processes.js';
+import { ownConfigLab as ownGatewayConfigLab, type OwnConfigLab } from '../support/own-config-lab.js';
+import { isAlive, processesUnder } from '../support/processes.js';
 
 let creds: GatewayTestPki;
 beforeAll(async () => {
@@ -33,56 +32,10 @@ backend app
     server app1 {{upstream}}
 `;
 
-/** haproxy processes whose command line names `dir` (the gateway's config lives under it). */
-function haproxyProcessesUnder(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes('haproxy') && cmdline.includes(dir) && isAlive(Number(entry))) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
-
-interface OwnConfigLab {
-  readonly dir: string;
-  readonly configFile: string;
-  start(): Promise<StartedGateway>;
-}
-
-/** Writes the lab PKI, a CRL and the team's config (as `configText`) into a temp dir; cleaned up after the test. */
+/** The lab of test/support/own-config-lab.ts for haproxy, the lab's CRL filling {{crl}} unless `crl: false`. */
 async function ownConfigLab(configText: string, options: { crl?: boolean } = {}): Promise<OwnConfigLab> {
-  const dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-own-haproxy-'));
-  let gateway: StartedGateway | undefined;
-  onTestFinished(async () => {
-    await gateway?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
-  const files = await writeLabPki(creds.pki, join(dir, 'pki'));
-  const server = files.servers[0]!;
-  const crlFile = join(dir, 'pki', 'crl.pem');
-  await writeFile(crlFile, issueCrl(creds.pki.intermediate).pem + issueCrl(creds.pki.root).pem);
-  const configFile = join(dir, 'team-gateway.cfg');
-  await writeFile(configFile, configText);
-  return {
-    dir,
-    configFile,
-    start: async () => {
-      gateway = await startHaproxyGateway({
-        name: 'gateway-haproxy',
-        dir: join(dir, 'components'),
-        signal: AbortSignal.timeout(30_000),
-        files: { certificateChain: server.certificate, key: server.key, trustBundle: files.trustBundle, ...(options.crl === false ? {} : { crl: crlFile }) },
-        caPem: creds.pki.root.certificate.pem,
-        ownConfig: await readGatewayConfigTemplate(configFile),
-      });
-      return gateway;
-    },
-  };
+  const lab = await ownGatewayConfigLab('haproxy', creds.pki, configText);
+  return { ...lab, start: () => lab.start({ crl: options.crl !== false }) };
 }
 
 describe('haproxy gateway with a team\'s own config (lab.gateway.config)', () => {
@@ -191,22 +144,22 @@ describe('haproxy gateway with a team\'s own config (lab.gateway.config)', () =>
       );
       expect(error).toMatchObject({ code: 'E_LAB_CONFIG', message: expect.stringMatching(failure.message), hint: expect.any(String) });
       expect((error as Error).message).toContain(lab.configFile);
-      expect(haproxyProcessesUnder(lab.dir)).toEqual([]);
+      expect(processesUnder(lab.workDir, 'haproxy')).toEqual([]);
     });
   }
 
   it('checks through runtime.runOnce with the haproxy image when a runtime runs the gateway (docker), mapping lines the same way', async () => {
     const lab = await ownConfigLab(PRODUCTION_SECTIONS.replace('default_backend app', 'default_backend app\n    bogus-keyword on'));
     const template = await readGatewayConfigTemplate(lab.configFile);
-    const configFile = join(lab.dir, 'haproxy.cfg');
-    const pki = join(lab.dir, 'pki');
+    const configFile = join(lab.workDir, 'haproxy.cfg');
+    const pki = dirname(lab.files.trustBundle);
     const filled = fillHaproxyOwnConfig(template, {
       listenAddress: '0.0.0.0',
       port: 8443,
       echoPort: 18080,
       replicaName: 'gateway-haproxy',
-      files: { serverPem: join(pki, 'none.pem'), serverCertificate: join(pki, 'none.crt'), serverKey: join(pki, 'none.crt.key'), clientCa: join(pki, 'trust-bundle.pem'), crl: join(pki, 'crl.pem') },
-      prefix: lab.dir,
+      files: { serverPem: join(pki, 'none.pem'), serverCertificate: join(pki, 'none.crt'), serverKey: join(pki, 'none.crt.key'), clientCa: lab.files.trustBundle, crl: lab.crlFile },
+      prefix: lab.workDir,
     });
     await writeFile(configFile, filled.text);
     // Stands in for the docker runtime's runOnce: the same command, run by the local haproxy.
@@ -219,8 +172,8 @@ describe('haproxy gateway with a team\'s own config (lab.gateway.config)', () =>
         );
       },
     };
-    const check = assertHaproxyAcceptsOwnConfig({ configFile, binary: '/nonexistent/haproxy', runtime, name: 'gateway-haproxy', dir: lab.dir, signal: AbortSignal.timeout(30_000) }, template, filled);
+    const check = assertHaproxyAcceptsOwnConfig({ configFile, binary: '/nonexistent/haproxy', runtime, name: 'gateway-haproxy', dir: lab.workDir, signal: AbortSignal.timeout(30_000) }, template, filled);
     await expect(check).rejects.toMatchObject({ code: 'E_LAB_CONFIG', message: expect.stringMatching(/team-gateway\.cfg:7\] : unknown keyword 'bogus-keyword'/) });
-    expect(ran).toMatchObject([{ image: 'haproxy', command: ['haproxy', '-c', '-f', configFile], dir: lab.dir }]);
+    expect(ran).toMatchObject([{ image: 'haproxy', command: ['haproxy', '-c', '-f', configFile], dir: lab.workDir }]);
   });
 });

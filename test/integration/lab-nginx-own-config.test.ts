@@ -6,14 +6,15 @@ import type { StartedGateway } from '../../src/lab/index.js';
 import { issueCrl, normaliseSerial, type Credential } from '../../src/pki/index.js';
 import { attempt } from '../support/gateway-client.js';
 import { buildGatewayTestPki, type GatewayTestPki } from '../support/gateway-test-pki.js';
-import { ownNginxConfigLab, processesUnder, PRODUCTION_STYLE_SERVER_BLOCK, type OwnNginxConfigLab } from '../support/own-nginx-config-lab.js';
+import { ownConfigLab as ownGatewayConfigLab, PRODUCTION_STYLE_SERVER_BLOCK, type OwnConfigLab } from '../support/own-config-lab.js';
+import { processesUnder } from '../support/processes.js';
 
 let creds: GatewayTestPki;
 beforeAll(async () => {
   creds = await buildGatewayTestPki();
 });
 
-const ownConfigLab = (text: string) => ownNginxConfigLab(creds.pki, text);
+const ownConfigLab = (text: string) => ownGatewayConfigLab('nginx', creds.pki, text);
 
 /** The serial of the certificate the gateway presents. */
 function servedSerial(gateway: StartedGateway, client: Credential): Promise<string> {
@@ -30,7 +31,7 @@ function servedSerial(gateway: StartedGateway, client: Credential): Promise<stri
 }
 
 /** Runs `start` expecting E_LAB_CONFIG; also checks that no nginx of this lab outlived the failure. */
-async function refusal(lab: OwnNginxConfigLab): Promise<{ code: string; message: string }> {
+async function refusal(lab: OwnConfigLab): Promise<{ code: string; message: string }> {
   // nginx -t never asks the responder: any URL fills {{ocsp_responder}}.
   const error = (await lab.start({ ocspResponderUrl: 'http://127.0.0.1:9/' }).then(
     () => undefined,

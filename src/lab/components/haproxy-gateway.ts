@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { CpuUsageReading } from '../../metrics/index.js';
 import type { SupervisedProcess } from '../child-process-supervisor.js';
 import { spawnTlsServer } from '../spawn-tls-server.js';
-import { pickFreePort, startOnFreePort } from '../free-port.js';
+import { pickFreePortOtherThan, startOnFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
 import { shellQuote } from '../shell-quote.js';
@@ -184,7 +184,7 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
   return startOnFreePort(
     async (port) => {
       // Another free port for an own config's echo upstream; "cannot bind" on it also retries.
-      const renderConfig = await writeConfig(port, own && !ownFacts?.wholeFile ? await anotherFreePort(port) : 0);
+      const renderConfig = await writeConfig(port, own && !ownFacts?.wholeFile ? await pickFreePortOtherThan(port) : 0);
       const proc = await spawnTlsServer({
         name: options.name,
         command: binary,
@@ -210,14 +210,6 @@ export async function startHaproxyGateway(options: HaproxyGatewayOptions): Promi
     },
     { signal: options.signal, lostThePort: () => haproxyLostItsPort(join(options.dir, `${options.name}.log`)) },
   );
-}
-
-/** A free port other than `port` (pickFreePort closes what it found, so it could hand out the same one). */
-async function anotherFreePort(port: number): Promise<number> {
-  for (;;) {
-    const other = await pickFreePort();
-    if (other !== port) return other;
-  }
 }
 
 /** The gateway's copies of its PEM files, and what was last written to them (to roll back). */

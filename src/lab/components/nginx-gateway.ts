@@ -6,7 +6,7 @@ import type { ErrorCategory } from '../../metrics/error-category.js';
 import type { CpuUsageReading } from '../../metrics/index.js';
 import type { SupervisedProcess } from '../child-process-supervisor.js';
 import { spawnTlsServer } from '../spawn-tls-server.js';
-import { pickFreePort, startOnFreePort } from '../free-port.js';
+import { pickFreePortOtherThan, startOnFreePort } from '../free-port.js';
 import type { GatewayOptions, GatewayReloadFiles, GatewayTlsPolicy, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
 import { waitForTlsHandshake } from '../wait-for-tls.js';
@@ -170,14 +170,6 @@ export async function startNginxGateway(options: NginxGatewayOptions): Promise<S
     },
     { signal: options.signal, lostThePort: async () => /Address already in use/.test((await errorLog.linesSince(0)).join('\n')) },
   );
-}
-
-/** A port for the echo upstream: free on 127.0.0.1, and not the gateway's own. */
-async function pickFreePortOtherThan(port: number): Promise<number> {
-  for (;;) {
-    const candidate = await pickFreePort();
-    if (candidate !== port) return candidate;
-  }
 }
 
 interface NginxGatewayFiles {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { INPUT_BOUNDS, readBoundedText } from '../../bounded-file.js';
 import { MtlsChaosError } from '../../errors.js';
 import { parseHostPort } from '../../load/index.js';
-import { scenarioPathField } from '../../scenario-path-field.js';
+// The file, not scenario/index.ts: the scenario schema imports the lab's gateway kinds.
+import { scenarioPathField } from '../../scenario/scenario-path-field.js';
 import type { GatewaySpec, StartedGateway } from '../gateway.js';
 import { LabError } from '../lab-error.js';
 import { defineGatewayKind } from './gateway-kind.js';

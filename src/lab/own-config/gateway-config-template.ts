@@ -76,10 +76,6 @@ export function placeholderUses(text: string): PlaceholderUse[] {
   return uses;
 }
 
-export function usesPlaceholder(template: GatewayConfigTemplate, name: GatewayConfigPlaceholder): boolean {
-  return placeholderUses(template.text).some((use) => use.name === name);
-}
-
 /** The filled file, and how to find the user's line from a line of it. */
 export interface FilledGatewayConfig {
   readonly text: string;

@@ -1,5 +1,6 @@
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { startOnFreePort } from '../../../src/lab/free-port.js';
+import { pickFreePort, pickFreePortOtherThan, startOnFreePort } from '../../../src/lab/free-port.js';
 
 describe('startOnFreePort', () => {
   it('tries another free port when the program lost the one it was given, three ports at most', async () => {
@@ -53,5 +54,20 @@ describe('startOnFreePort', () => {
       ),
     ).rejects.toThrow('aborted');
     expect(abortedCalls).toBe(1);
+  });
+});
+
+describe('pickFreePortOtherThan', () => {
+  it('hands out a port that binds on 127.0.0.1 and is never the one it was told to avoid', async () => {
+    // pickFreePort closes its probe, so the kernel may hand the just-freed port out again.
+    let avoid = await pickFreePort();
+    for (let round = 0; round < 20; round++) {
+      const port = await pickFreePortOtherThan(avoid);
+      expect(port).not.toBe(avoid);
+      const server = createServer();
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+      await new Promise((resolve) => server.close(resolve));
+      avoid = port;
+    }
   });
 });

@@ -8,7 +8,6 @@ import {
   messageInUserTerms,
   placeholderUses,
   readGatewayConfigTemplate,
-  usesPlaceholder,
   type GatewayConfigTemplate,
 } from '../../../../src/lab/own-config/gateway-config-template.js';
 
@@ -21,8 +20,6 @@ describe('gateway config template', () => {
       { name: 'server_key', line: 2, column: 5 },
       { name: 'x', line: 2, column: 22 },
     ]);
-    expect(usesPlaceholder(template('listen {{port}};'), 'port')).toBe(true);
-    expect(usesPlaceholder(template('listen {{port}};'), 'listen')).toBe(false);
   });
 
   it('fills every placeholder, and maps lines of the filled file back to the user\'s around the lab\'s own lines', () => {

@@ -1,6 +1,6 @@
 import { isAbsolute, normalize } from 'node:path';
 import { z } from 'zod';
-import { expectedGot } from './scenario/field-types.js';
+import { expectedGot } from './field-types.js';
 
 /**
  * A file a scenario names (a gateway config, a CA bundle, an issuer's key): relative to the

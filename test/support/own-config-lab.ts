@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { startOcspResponder, type StartedOcspResponder } from '../../src/lab/components/ocsp-responder.js';
-import { startNginxGateway, type StartedGateway } from '../../src/lab/index.js';
+import type { GatewayOptions } from '../../src/lab/gateway.js';
+import { startHaproxyGateway, startNginxGateway, type StartedGateway } from '../../src/lab/index.js';
 import type { Runtime } from '../../src/lab/runtime.js';
 import { readGatewayConfigTemplate } from '../../src/lab/own-config/gateway-config-template.js';
 import { issueCrl, writeLabPki, type LabPki, type LabPkiFiles } from '../../src/pki/index.js';
@@ -31,12 +31,20 @@ server {
 }
 `;
 
-export interface OwnNginxConfigLab {
+/** The gateways that run a team's own config, and the name the team's file has in their tests. */
+const OWN_CONFIG_GATEWAYS = {
+  nginx: { start: startNginxGateway, configFileName: 'team-nginx.conf' },
+  haproxy: { start: startHaproxyGateway, configFileName: 'team-gateway.cfg' },
+} satisfies Record<string, { start(options: GatewayOptions): Promise<StartedGateway>; configFileName: string }>;
+
+export interface OwnConfigLab {
   /** The test's temp folder (the docker runtime's work folder, when it runs there). */
   readonly workDir: string;
-  /** The nginx gateway's folder: its prefix, config and logs. */
+  /** The gateway's folder: its prefix, config and logs. */
   readonly gatewayDir: string;
   readonly files: LabPkiFiles;
+  /** A CRL of the intermediate and the root, as issued when the lab was made ({{crl}} when started with `crl`). */
+  readonly crlFile: string;
   /** The team's file, as the scenario would name it. */
   readonly configFile: string;
   /** The lab's OCSP responder for the intermediate, stopped when the test ends. */
@@ -45,16 +53,18 @@ export interface OwnNginxConfigLab {
 }
 
 /**
- * The lab PKI and a team's config `text` in a temp folder, and startNginxGateway as startLab will
- * call it with lab.gateway.config; everything started is stopped, and the folder removed, when
- * the test ends. `runtime` needs `workDir` as its work folder: pass a factory.
+ * The lab PKI, its CRL and a team's config `text` in a temp folder, and the `kind` gateway's start
+ * as startLab will call it with lab.gateway.config; everything started is stopped, and the folder
+ * removed, when the test ends. `runtime` needs `workDir` as its work folder: pass a factory.
  */
-export async function ownNginxConfigLab(
+export async function ownConfigLab(
+  kind: keyof typeof OWN_CONFIG_GATEWAYS,
   pki: LabPki,
   text: string,
   options: { readonly runtime?: (workDir: string) => Promise<Runtime & { close?(): Promise<void> }> } = {},
-): Promise<OwnNginxConfigLab> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mtls-chaos-own-nginx-'));
+): Promise<OwnConfigLab> {
+  const gatewayKind = OWN_CONFIG_GATEWAYS[kind];
+  const workDir = await mkdtemp(join(tmpdir(), `mtls-chaos-own-${kind}-`));
   const stops: (() => Promise<void>)[] = [];
   onTestFinished(async () => {
     for (const stop of stops.reverse()) await stop();
@@ -63,7 +73,9 @@ export async function ownNginxConfigLab(
   const runtime = options.runtime ? await options.runtime(workDir) : undefined;
   if (runtime?.close) stops.push(() => runtime.close!());
   const files = await writeLabPki(pki, join(workDir, 'lab'));
-  const configFile = join(workDir, 'team-nginx.conf');
+  const crlFile = join(workDir, 'crl.pem');
+  await writeFile(crlFile, issueCrl(pki.intermediate).pem + issueCrl(pki.root).pem);
+  const configFile = join(workDir, gatewayKind.configFileName);
   await writeFile(configFile, text);
   const ownConfig = await readGatewayConfigTemplate(configFile);
   const gatewayDir = join(workDir, 'gateway');
@@ -72,6 +84,7 @@ export async function ownNginxConfigLab(
     workDir,
     gatewayDir,
     files,
+    crlFile,
     configFile,
     startResponder: async () => {
       const dir = join(workDir, 'ocsp');
@@ -89,15 +102,15 @@ export async function ownNginxConfigLab(
       return responder;
     },
     start: async (extra = {}) => {
-      let crl: string | undefined;
-      if (extra.crl) {
-        crl = join(workDir, 'crl.pem');
-        await writeFile(crl, issueCrl(pki.intermediate).pem + issueCrl(pki.root).pem);
-      }
-      const gateway = await startNginxGateway({
-        name: 'gateway-nginx',
+      const gateway = await gatewayKind.start({
+        name: `gateway-${kind}`,
         dir: gatewayDir,
-        files: { certificateChain: files.servers[0]!.certificate, key: files.servers[0]!.key, trustBundle: files.trustBundle, ...(crl ? { crl } : {}) },
+        files: {
+          certificateChain: files.servers[0]!.certificate,
+          key: files.servers[0]!.key,
+          trustBundle: files.trustBundle,
+          ...(extra.crl ? { crl: crlFile } : {}),
+        },
         caPem: pki.root.certificate.pem,
         signal: signal(),
         ownConfig,
@@ -108,18 +121,4 @@ export async function ownNginxConfigLab(
       return gateway;
     },
   };
-}
-
-/** Pids of live processes whose command line names `dir` (an nginx started with -p <dir>/...). */
-export function processesUnder(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
