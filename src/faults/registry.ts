@@ -13,6 +13,7 @@ import { interception } from './interception.js';
 import { staleReplicas } from './stale-replicas.js';
 import { tlsTermination } from './tls-termination.js';
 import { command } from './command.js';
+import { untrustedIssuer } from './untrusted-issuer.js';
 
 /**
  * Every fault kind a scenario can name. Adding a fault: one file with its FaultDefinition, one
@@ -32,6 +33,7 @@ const DEFINITIONS: readonly FaultDefinition[] = [
   staleReplicas,
   tlsTermination,
   command,
+  untrustedIssuer,
 ];
 
 const BY_KIND = new Map(DEFINITIONS.map((definition) => [definition.kind, definition]));

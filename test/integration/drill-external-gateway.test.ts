@@ -51,7 +51,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function scenarioFile(name: string, faults: string, at: { dir: string; port: number } = { dir, port }, labLines: readonly string[] = []): Promise<string> {
+async function scenarioFile(name: string, faults: string, at: { dir: string; port: number } = { dir, port }, labLines: readonly string[] = [], durationS = 14): Promise<string> {
   const file = join(at.dir, `${name}.yaml`);
   await writeFile(
     file,
@@ -63,7 +63,7 @@ async function scenarioFile(name: string, faults: string, at: { dir: string; por
       `  gateway: { kind: external, address: "127.0.0.1:${at.port}", ca: team-root.pem }`,
       '  links: [{ between: client-gateway }]',
       ...labLines,
-      'load: { rate: 20/s, duration: 14s, timeout: 2s }',
+      `load: { rate: 20/s, duration: ${durationS}s, timeout: 2s }`,
       'slos: [{ expr: "success.rate >= 99%", phase: baseline }]',
       faults,
       '',
@@ -146,6 +146,38 @@ describe('a drill on a gateway the team runs (lab.gateway.kind external)', () =>
     expect(bundle).not.toContain('PRIVATE KEY');
     expect(logs.some((line) => line.includes('starting gateway/external'))).toBe(true);
   }, 90_000);
+});
+
+describe('TLS interception on the harness\'s path to the team\'s gateway', () => {
+  it('clients that trust the interceptor reach it and the team\'s gateway refuses the certificate-less connection it makes; then client certificates from an untrusted CA are refused as unknown_ca', async () => {
+    const file = await scenarioFile(
+      'external-interception',
+      ['faults:', '  - { at: 2s, for: 3s, kind: interception, clientsTrustInterceptor: true }', '  - { at: 6s, for: 3s, kind: untrusted-issuer }'].join('\n'),
+      { dir, port },
+      ['  interceptor: { kind: builtin }'],
+      11,
+    );
+    const { result } = await runScenario(await loadScenario(file), { outDir: join(dir, 'reports'), signal: new AbortController().signal });
+    expect(result.status).toBe('completed');
+    expect(result.faults.map((fault) => [fault.kind, fault.error])).toEqual([
+      ['interception', undefined],
+      ['untrusted-issuer', undefined],
+    ]);
+    expect(result.byPhase.baseline!.successRate).toBeGreaterThanOrEqual(0.99);
+    const during = result.timeline.filter((bucket) => bucket.second >= 3 && bucket.second <= 4);
+    // Nothing intercepted gets through. s_server refuses the interceptor's connection (no client
+    // certificate) with an alert the interceptor cannot pass on: it cuts the client's connection.
+    const attempts = during.reduce((total, bucket) => total + bucket.attempts, 0);
+    expect(attempts).toBeGreaterThan(0);
+    expect(during.reduce((total, bucket) => total + bucket.succeeded, 0)).toBe(0);
+    expect(during.reduce((total, bucket) => total + (bucket.categories.connection_reset ?? 0) + (bucket.categories.certificate_required ?? 0), 0)).toBe(attempts);
+    // s_server names the refusal itself: alert unknown_ca for a chain to a root it does not have.
+    const untrusted = result.timeline.filter((bucket) => bucket.second >= 7 && bucket.second <= 8);
+    const untrustedAttempts = untrusted.reduce((total, bucket) => total + bucket.attempts, 0);
+    expect(untrustedAttempts).toBeGreaterThan(0);
+    expect(untrusted.reduce((total, bucket) => total + (bucket.categories.unknown_ca ?? 0), 0)).toBe(untrustedAttempts);
+    expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
+  }, 60_000);
 });
 
 describe('a command fault on the team\'s own nginx (lab.gateway.kind external)', () => {
