@@ -81,6 +81,10 @@ describe('the shipped dashboard and rules on a real Prometheus', () => {
     expect(answer).toMatchObject({ status: 'error', errorType: 'bad_data' });
   });
 
+  it('a missing prometheus server fails with the package to install', async () => {
+    await expect(startPrometheus('/nonexistent/prometheus.yml', '/nonexistent/data', '/nonexistent/prometheus')).rejects.toThrow('apt-get install prometheus');
+  });
+
   it('loads the rules, evaluates them without error, and fires the outage alerts', async () => {
     const server = prometheus!;
     // Groups start at an offset within their interval, and rate() needs two scrapes: the 5 s

@@ -67,13 +67,11 @@ export async function startPrometheus(configFile: string, dataDir: string, binar
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const spawned = await Promise.race([
-      once(child, 'spawn').then(() => null),
-      once(child, 'error').then(([error]) => error as NodeJS.ErrnoException),
-    ]);
-    if (spawned !== null) {
-      if (spawned.code === 'ENOENT') throw new Error(`${binary} is missing: ${INSTALL_HINT}`);
-      throw spawned;
+    try {
+      await once(child, 'spawn'); // rejects with the 'error' event of a spawn that failed
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${binary} is missing: ${INSTALL_HINT}`);
+      throw error;
     }
     const url = `http://127.0.0.1:${port}`;
     if (await waitReady(url, child)) return running(url, child);
