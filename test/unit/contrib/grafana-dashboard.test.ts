@@ -73,6 +73,12 @@ describe('contrib/grafana/mtls-chaos-dashboard.json', () => {
     expect([...promqlSeriesNames('sum by (job, instance) (rate(a_total{x="y:z"}[30s])) / on (job) group_left b or vector(0)')]).toEqual(['a_total', 'b']);
   });
 
+  it('has rows that are headers only (Grafana ignores settings on a row)', () => {
+    const rows = (dashboard.panels ?? []).filter((panel) => panel.type === 'row');
+    expect(rows.map((row) => row.title)).toEqual(['On call', 'Debug']);
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(['collapsed', 'gridPos', 'id', 'panels', 'title', 'type']);
+  });
+
   it('has unique panel ids and a grid whose panels neither overlap nor pass 24 columns', () => {
     const all = dashboardPanels(dashboard) as { id: number; title: string; gridPos: { x: number; y: number; w: number; h: number } }[];
     expect(new Set(all.map((panel) => panel.id)).size).toBe(all.length);
