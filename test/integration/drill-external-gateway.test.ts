@@ -199,16 +199,24 @@ describe('a command fault on the team\'s own nginx (lab.gateway.kind external)',
     await writeFile(join(nginxDir, 'server-expired.crt'), expired.chainPem);
     // The team's own script: put a certificate in place, then reload nginx (SIGHUP to its master).
     await writeFile(join(nginxDir, 'swap-cert.sh'), 'set -e\ncp "server-$1.crt" server.crt\nkill -HUP "$(cat nginx.pid)"\necho "server certificate: $1"\n');
-    nginx = await startForeignGateway('nginx', nginxDir, 1, ([nginxPort]) => teamNginxConfig(nginxDir, nginxPort!));
+    // The team's baseline is TLS 1.3 only: a client fleet that falls back to TLS 1.2 is refused.
+    nginx = await startForeignGateway('nginx', nginxDir, 1, ([nginxPort]) => teamNginxConfig(nginxDir, nginxPort!, ['ssl_protocols TLSv1.3;']));
     const file = await scenarioFile(
       'external-command-swap',
-      ['faults:', '  - { at: 3s, for: 4s, kind: command, inject: "sh swap-cert.sh expired", heal: "sh swap-cert.sh valid", timeout: 10s }'].join('\n'),
+      [
+        'faults:',
+        '  - { at: 3s, for: 4s, kind: command, inject: "sh swap-cert.sh expired", heal: "sh swap-cert.sh valid", timeout: 10s }',
+        '  - { at: 8s, for: 3s, kind: tls-policy, side: clients, maxVersion: TLSv1.2 }',
+      ].join('\n'),
       { dir: nginxDir, port: nginx.ports[0]! },
     );
     const outcome = await runScenario(await loadScenario(file), { outDir: join(nginxDir, 'reports'), signal: new AbortController().signal });
     const { result } = outcome;
     expect(result.status).toBe('completed');
-    expect(result.faults[0]!.error).toBeUndefined();
+    expect(result.faults.map((fault) => [fault.kind, fault.error])).toEqual([
+      ['command', undefined],
+      ['tls-policy', undefined],
+    ]);
     expect(result.faults[0]!.commands?.map((command) => [command.step, command.exitCode])).toEqual([
       ['inject', 0],
       ['heal', 0],
@@ -219,6 +227,11 @@ describe('a command fault on the team\'s own nginx (lab.gateway.kind external)',
     const attempts = during.reduce((total, bucket) => total + bucket.attempts, 0);
     const expiredCount = during.reduce((total, bucket) => total + (bucket.categories.cert_expired ?? 0), 0);
     expect(expiredCount / attempts).toBeGreaterThanOrEqual(0.9);
+    // Clients that offer TLS 1.2 at most meet a TLS 1.3-only gateway: every handshake fails as tls_policy.
+    const fallback = result.timeline.filter((bucket) => bucket.second >= 9 && bucket.second <= 10);
+    const fallbackAttempts = fallback.reduce((total, bucket) => total + bucket.attempts, 0);
+    expect(fallbackAttempts).toBeGreaterThan(0);
+    expect(fallback.reduce((total, bucket) => total + (bucket.categories.tls_policy ?? 0), 0)).toBe(fallbackAttempts);
     expect(result.byPhase.recovery!.successRate).toBeGreaterThanOrEqual(0.9);
     // The heal put the valid certificate back.
     expect(await readFile(join(nginxDir, 'server.crt'), 'utf8')).toBe(server.chainPem);

@@ -98,7 +98,23 @@ describe('tls-policy options', () => {
     expect(tlsPolicy.options.safeParse({}).success).toBe(false);
     expect(tlsPolicy.options.safeParse({ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.2' }).success).toBe(false);
     expect(tlsPolicy.options.safeParse({ ciphers: 'ECDHE; rm -rf' }).success).toBe(false);
-    expect(tlsPolicy.options.parse({ minVersion: 'TLSv1.3' })).toEqual({ minVersion: 'TLSv1.3' });
+    expect(tlsPolicy.options.parse({ minVersion: 'TLSv1.3' })).toEqual({ side: 'gateway', minVersion: 'TLSv1.3' });
+    // A side alone is no policy.
+    expect(tlsPolicy.options.safeParse({ side: 'clients' }).success).toBe(false);
+  });
+
+  it('narrows the clients\' offer from the harness side, on any gateway, and gives load.tls back on heal', async () => {
+    const externalLab = { gateway: { kind: 'external', address: '127.0.0.1:8443', ca: '/x.pem' } } as const;
+    const clients = tlsPolicy.options.parse({ side: 'clients', maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256', ciphersuites: 'TLS_AES_128_GCM_SHA256' });
+    expect(tlsPolicy.requires?.(clients, externalLab)).toBeUndefined();
+    expect(tlsPolicy.requires?.(tlsPolicy.options.parse({ maxVersion: 'TLSv1.2' }), externalLab)).toMatch(/needs a gateway the lab runs/);
+    const offers: unknown[] = [];
+    const load = { spec: { tls: { minVersion: 'TLSv1.2' } }, retarget: async (changes: { tls?: unknown }) => void offers.push(changes.tls) };
+    const fault = tlsPolicy.create(clients);
+    const context = { load, lab: { gateway: { reload: () => Promise.reject(new Error('the gateway must not be reloaded')) } } } as never;
+    await fault.inject(context);
+    await fault.heal(context);
+    expect(offers).toEqual([{ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256' }, { minVersion: 'TLSv1.2' }]);
   });
 });
 

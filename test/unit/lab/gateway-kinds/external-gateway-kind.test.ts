@@ -73,11 +73,12 @@ describe('lab.gateway.kind external', () => {
         { at: '11s', for: '3s', kind: 'network', link: 'client-gateway', toxic: 'partition' },
         { at: '16s', for: '3s', kind: 'identity-drift', san: 'spiffe://example.org/ns/other/sa/x' },
         { at: '21s', for: '3s', kind: 'command', inject: 'true', heal: 'true' },
-        { at: '26s', for: '3s', kind: 'untrusted-issuer' },
+        { at: '24s', for: '2s', kind: 'untrusted-issuer' },
+        { at: '27s', for: '2s', kind: 'tls-policy', side: 'clients', maxVersion: 'TLSv1.2' },
       ]),
       '/drills/drill.yaml',
     );
-    expect(scenario.faults.map((fault) => fault.kind)).toEqual(['expiry', 'not-yet-valid', 'network', 'identity-drift', 'command', 'untrusted-issuer']);
+    expect(scenario.faults.map((fault) => fault.kind)).toEqual(['expiry', 'not-yet-valid', 'network', 'identity-drift', 'command', 'untrusted-issuer', 'tls-policy']);
   });
 
   it('revokes and breaks OCSP through the harness\'s own responder (lab.ocspResponder builtin, on a port of its choosing or a fixed one)', () => {
