@@ -11,8 +11,8 @@ export function labGatewayRequirement(lab: LabSpec, gateway?: GatewayAbilities):
   return (
     cannot &&
     `needs a gateway the lab runs, and lab.gateway.kind is "${lab.gateway.kind}": ${cannot}; ` +
-      'faults from the client side (client-certificate expiry, not-yet-valid or identity-drift, network on link client-gateway, ' +
-      'revocation and ocsp-outage through the harness\'s lab.ocspResponder) work on it, and a command fault can change it'
+      'faults from the client side (client-certificate expiry, not-yet-valid, untrusted-issuer, identity-drift, tls-policy with side: clients, ' +
+      'network on link client-gateway, interception, revocation and ocsp-outage through the harness\'s lab.ocspResponder) work on it, and a command fault can change it'
   );
 }
 
