@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { formatDuration } from '../duration.js';
-import { formatRate, plannedAttempts, profileDurationMs, type LoadProfile } from '../load/index.js';
+import { defaultInFlightLimit, formatRate, plannedAttempts, profileDurationMs, type LoadProfile } from '../load/index.js';
 import { faultDefinition } from '../faults/index.js';
 import { visibleText } from '../visible-text.js';
 import type { Scenario } from './scenario-schema.js';
@@ -82,8 +82,10 @@ function describeProfile(profile: LoadProfile): string {
 
 function describeAttempt(scenario: Scenario): string {
   const { load } = scenario;
+  // The hard cap a run keeps, on a team's gateway as on the lab's (load/run-load.ts).
+  const inFlight = load.profile.kind === 'concurrency' ? load.profile.concurrency : defaultInFlightLimit(load.profile, load.timeoutMs);
   return (
     `${load.identities} client identit${load.identities === 1 ? 'y' : 'ies'} round-robin, ` +
-    `resumption ${load.resumption ? 'on' : 'off'}, timeout ${formatDuration(load.timeoutMs)}, GET ${visibleText(load.path)}`
+    `resumption ${load.resumption ? 'on' : 'off'}, timeout ${formatDuration(load.timeoutMs)}, at most ${inFlight} in flight, GET ${visibleText(load.path)}`
   );
 }

@@ -18,7 +18,7 @@ describe('describePlan: what the run will do, without running anything', () => {
     expect(plan.split('\n').map((line) => line.split(' ')[0])).toEqual(['scenario', 'lab', 'pki', 'load', 'slos', '', 'faults']);
     expect(plan).toContain('node gateway (OCSP hard-fail, cache 0ms, timeout 500ms; CRL) + builtin OCSP responder');
     expect(plan).toContain('rsa-2048: root, intermediate, server certificate valid 90d, 2 client certificates valid 1d');
-    expect(plan).toContain('open loop at 50/s for 30s (1500 attempts); 2 client identities round-robin, resumption on, timeout 5s, GET /health');
+    expect(plan).toContain('open loop at 50/s for 30s (1500 attempts); 2 client identities round-robin, resumption on, timeout 5s, at most 500 in flight, GET /health');
     expect(plan).toContain('handshake.p95 < 150ms (whole run)');
     expect(plan).toContain('success.rate >= 99.9% (baseline phase)');
     expect(summarisePlan(scenario)).toBe(
