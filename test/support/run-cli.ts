@@ -21,7 +21,7 @@ export function runCli(
   args: readonly string[],
   options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
-  return execCli([process.execPath, '--import', TSX_LOADER, CLI_ENTRY, ...args], options);
+  return runProcess([process.execPath, '--import', TSX_LOADER, CLI_ENTRY, ...args], options);
 }
 
 /**
@@ -39,10 +39,11 @@ export function runCliWithoutNetwork(
   args: readonly string[],
   options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
-  return execCli(['unshare', ...EMPTY_NETWORK_UNSHARE, process.execPath, '--import', TSX_LOADER, CLI_ENTRY, ...args], options);
+  return runProcess(['unshare', ...EMPTY_NETWORK_UNSHARE, process.execPath, '--import', TSX_LOADER, CLI_ENTRY, ...args], options);
 }
 
-function execCli(
+/** Runs any command as runCli runs the CLI: never throws, resolves with the exit code and output. */
+export function runProcess(
   [command, ...commandArgs]: readonly string[],
   options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv },
 ): Promise<CliResult> {
