@@ -44,7 +44,13 @@ let installed = false;
 export function resolveOwnPackageForScenarios(): void {
   if (installed) return;
   installed = true;
-  const entryFile = ownEntryFile();
+  let entryFile: string;
+  try {
+    entryFile = ownEntryFile();
+  } catch {
+    // A checkout never built has no dist/ to answer with; its own drills import ../src/ instead.
+    return;
+  }
   register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS)}`, { data: { entryUrl: pathToFileURL(entryFile).href } });
   // CommonJS has no public resolve hook in Node 20 (module.registerHooks came in 22.15);
   // _resolveFilename is the seam tsx's own CommonJS loader wraps (node_modules/tsx/dist/cjs).
