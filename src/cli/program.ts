@@ -4,6 +4,7 @@ import { benchCommand } from './bench-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { exportCommand } from './export-command.js';
 import { importCommand } from './import-command.js';
+import { initCommand } from './init-command.js';
 import { compareCommand } from './compare-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { listCommand } from './list-command.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .version(TOOL_VERSION)
     .option('--debug', 'print stack traces of errors', false)
     .showHelpAfterError('(run with --help for usage)');
+  program.addCommand(initCommand());
   program.addCommand(runCommand());
   program.addCommand(validateCommand());
   program.addCommand(listCommand());

@@ -2,7 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fsErrorReason, isFsError } from '../fs-error-reason.js';
+import { missingImportError } from './missing-import-error.js';
 import { moduleSyntaxError } from './module-syntax-error.js';
+import { resolveOwnPackageForScenarios } from './own-package-import.js';
 import { trackModuleLoad } from './modules-loading.js';
 import { ScenarioError } from './scenario-error.js';
 import { parseScenarioYaml } from './parse-yaml.js';
@@ -101,6 +103,7 @@ async function importScenarioModule(file: string, extension: string): Promise<un
   const url = pathToFileURL(file).href;
   let module: Record<string, unknown>;
   try {
+    resolveOwnPackageForScenarios();
     // tsx's ESM API loads TypeScript under plain node (the built CLI) without a global loader.
     const load = extension === '.ts' || extension === '.mts' ? importTypeScript(url) : import(url);
     module = (await trackModuleLoad(file, load)) as Record<string, unknown>;
@@ -110,6 +113,8 @@ async function importScenarioModule(file: string, extension: string): Promise<un
     if (isFsError(error) && error.path !== undefined && resolve(error.path) === resolve(file)) throw unreadable(file, error);
     const syntaxError = await moduleSyntaxError(error, file);
     if (syntaxError) throw syntaxError;
+    const importError = missingImportError(error, file);
+    if (importError) throw importError;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ScenarioError('E_SCENARIO_EXPORT', `could not be loaded: ${reason}`, { file, cause: error, hint: EXPORT_HINT });
   }

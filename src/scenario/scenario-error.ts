@@ -18,6 +18,7 @@ export interface ScenarioProblem {
  * Codes: E_SCENARIO_FILE (missing, unreadable, too large, binary, unknown extension),
  * E_SCENARIO_SYNTAX (YAML/JSON syntax, duplicate keys, aliases, tags, nesting),
  * E_SCENARIO_EXPORT (a TypeScript/JavaScript scenario without a usable default export),
+ * E_SCENARIO_IMPORT (a scenario module importing a package or file that is not there),
  * E_SCENARIO_FIELD (a field's value), E_SCENARIO_RUNTIME, E_SCENARIO_FAULTS, E_SLO_SYNTAX.
  */
 export class ScenarioError extends MtlsChaosError {

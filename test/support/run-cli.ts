@@ -1,8 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** tsx's loader by its full URL: `--import tsx` is resolved from the working directory, which a test may set outside the repo. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliResult {
   readonly exitCode: number;
@@ -18,7 +21,7 @@ export function runCli(
   args: readonly string[],
   options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
-  return execCli([process.execPath, '--import', 'tsx', CLI_ENTRY, ...args], options);
+  return runProcess([process.execPath, '--import', TSX_LOADER, CLI_ENTRY, ...args], options);
 }
 
 /**
@@ -36,10 +39,11 @@ export function runCliWithoutNetwork(
   args: readonly string[],
   options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
-  return execCli(['unshare', ...EMPTY_NETWORK_UNSHARE, process.execPath, '--import', 'tsx', CLI_ENTRY, ...args], options);
+  return runProcess(['unshare', ...EMPTY_NETWORK_UNSHARE, process.execPath, '--import', TSX_LOADER, CLI_ENTRY, ...args], options);
 }
 
-function execCli(
+/** Runs any command as runCli runs the CLI: never throws, resolves with the exit code and output. */
+export function runProcess(
   [command, ...commandArgs]: readonly string[],
   options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv },
 ): Promise<CliResult> {
@@ -63,7 +67,7 @@ function execCli(
  */
 export function runCliWithClosedStdout(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_ENTRY, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -150,10 +150,10 @@ describe('paths that would escape the scenario folder', () => {
     expect(validationError((s) => (s.load.path = '../etc')).path).toEqual(['load', 'path']);
   });
 
-  it('a TypeScript scenario importing a file outside its folder that does not exist: E_SCENARIO_EXPORT', async () => {
+  it('a TypeScript scenario importing a file outside its folder that does not exist: E_SCENARIO_IMPORT (one line, the file named)', async () => {
     const file = await writeTemp('escape.ts', `import secret from '../../../../../nonexistent/secret.js';\nexport default secret;\n`);
     const error = await loadError(file);
-    expect(error.code).toBe('E_SCENARIO_EXPORT');
+    expect(error.code).toBe('E_SCENARIO_IMPORT');
     expectOneLine(error, file);
   });
 });
