@@ -39,7 +39,7 @@ export interface BenchSettings {
 
 export type WorkersChoice = 'flag' | 'remote-target' | 'local-target';
 
-/** What `bench --json` writes (schemaVersion 2). */
+/** What `bench --json` prints and `--json-out` writes (schemaVersion 2). */
 export interface BenchReport {
   readonly schemaVersion: typeof BENCH_SCHEMA_VERSION;
   readonly target: string;

@@ -28,11 +28,11 @@ import { loadScenario, type Scenario } from '../scenario/index.js';
 import { parseSlo, type ParsedSlo } from '../slo/index.js';
 import { allowTargetOption, guardCommandTarget, guardScenarioTarget, printPlan } from './allow-target-flag.js';
 import { clientCaOption, collect, loadIdentityFlags, wholeNumber, type IdentityFlags } from './identity-flags.js';
-import { writeJsonAtomically } from './write-json-file.js';
-import { printErr, printOut } from './print.js';
+import { emitJson, jsonOption, jsonOutOption, type JsonOutputFlags } from './json-output.js';
+import { printErr } from './print.js';
 import { visibleText } from '../visible-text.js';
 
-interface BenchFlags extends Partial<IdentityFlags> {
+interface BenchFlags extends Partial<IdentityFlags>, JsonOutputFlags {
   servername?: string;
   slo: string[];
   start: string;
@@ -44,7 +44,6 @@ interface BenchFlags extends Partial<IdentityFlags> {
   maxSteps: string;
   /** Undefined when neither --resume nor --no-resume was given. */
   resume?: boolean;
-  json?: string;
   html?: string;
   workers?: string;
   maxInFlight?: string;
@@ -82,7 +81,8 @@ export function benchCommand(): Command {
     // scenarios do (load.resumption defaults to false); --resume measures resumed ones.
     .option('--resume', 'offer each identity\'s last TLS session (default: full handshakes; for a scenario, its load.resumption)')
     .option('--no-resume', 'always do full handshakes, even for a scenario with load.resumption: true')
-    .option('--json <file>', 'write the result (capacity, limitedBy, steps[]) as JSON to <file>')
+    .addOption(jsonOption('the result (capacity, limitedBy, steps[])'))
+    .addOption(jsonOutOption('the result (capacity, limitedBy, steps[])'))
     .option('--html <file>', 'write one self-contained HTML page to <file>: latency, success and CPU against the offered rate, the knee marked, the steps')
     .option('--workers <n>', `load generator worker threads (default: every core, here ${defaultGeneratorWorkers(false)}, for a gateway on another machine; cores - 1, here ${defaultGeneratorWorkers(true)}, for one on this machine: a loopback or local address, a lab, or --gateway-pid)`)
     .option('--max-in-flight <n>', 'bound on attempts in flight across the generator; beyond it attempts are dropped (and blamed on the generator)')
@@ -135,8 +135,7 @@ async function bench(target: string, flags: BenchFlags): Promise<void> {
     ),
   );
   if (!report) return;
-  printOut(formatBenchReport(report));
-  await writeBenchFiles(report, flags);
+  await emitBenchReport(report, flags);
   process.exitCode = benchExitCode(report);
 }
 
@@ -195,14 +194,13 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
   if (!finished) return;
   if (flags.matrix === undefined) {
     const report = rows[0]!.report;
-    printOut(formatBenchReport(report));
-    await writeBenchFiles(report, flags);
+    await emitBenchReport(report, flags);
     process.exitCode = benchExitCode(report);
     return;
   }
-  printOut(`bench ${visibleText(file)} --matrix: capacity per configuration, each relative to the first\n\n${formatMatrix(rows, skipped)}`);
-  if (flags.json !== undefined) {
-    await writeJsonAtomically(flags.json, {
+  await emitJson(
+    flags,
+    {
       schemaVersion: BENCH_SCHEMA_VERSION,
       scenario: scenario.name,
       slos: slos.map((slo) => slo.expression),
@@ -216,13 +214,14 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
         relative: rows[0]!.report.capacity > 0 ? report.capacity / rows[0]!.report.capacity : null,
         report,
       })),
-    });
-  }
+    },
+    () => `bench ${visibleText(file)} --matrix: capacity per configuration, each relative to the first\n\n${formatMatrix(rows, skipped)}`,
+  );
   process.exitCode = rows.every((row) => row.report.capacity > 0) ? ExitCode.Ok : ExitCode.SloBreached;
 }
 
-async function writeBenchFiles(report: BenchReport, flags: BenchFlags): Promise<void> {
-  if (flags.json !== undefined) await writeJsonAtomically(flags.json, report);
+async function emitBenchReport(report: BenchReport, flags: BenchFlags): Promise<void> {
+  await emitJson(flags, report, () => formatBenchReport(report));
   if (flags.html !== undefined) await writeBenchHtml(flags.html, report);
 }
 

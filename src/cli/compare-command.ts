@@ -4,7 +4,7 @@ import { ExitCode } from '../exit-codes.js';
 import { DEFAULT_COMPARE_OPTIONS, compareResults, renderComparison } from '../report/index.js';
 import { readRunResult } from '../result/index.js';
 import { printOut } from './print.js';
-import { jsonText } from '../visible-text.js';
+import { emitJson, jsonOption, jsonOutOption, type JsonOutputFlags } from './json-output.js';
 
 /** `mtls-chaos compare`: tonight against last night; exit 1 when something regressed beyond the tolerance. */
 export function compareCommand(): Command {
@@ -14,13 +14,14 @@ export function compareCommand(): Command {
     .argument('<candidate>', 'the result.json to judge')
     .option('--tolerance <percent>', 'relative worsening allowed for latency percentiles, attempts/s and gateway CPU', '10%')
     .option('--rate-tolerance <points>', 'worsening allowed for success and failure-category rates, in percentage points', '1')
-    .option('--json', 'print the comparison as JSON', false)
-    .action(async (baselineFile: string, candidateFile: string, options: { tolerance: string; rateTolerance: string; json: boolean }) => {
+    .addOption(jsonOption('the comparison'))
+    .addOption(jsonOutOption('the comparison'))
+    .action(async (baselineFile: string, candidateFile: string, options: { tolerance: string; rateTolerance: string } & JsonOutputFlags) => {
       const tolerance = parsePercent(options.tolerance, '--tolerance');
       const rateTolerance = parsePercent(options.rateTolerance, '--rate-tolerance');
       const [baseline, candidate] = [await readRunResult(baselineFile), await readRunResult(candidateFile)];
       const comparison = compareResults(baseline, candidate, { ...DEFAULT_COMPARE_OPTIONS, tolerance, rateTolerance });
-      printOut(options.json ? `${jsonText(comparison, 2)}\n` : renderComparison(comparison));
+      await emitJson(options, comparison, () => renderComparison(comparison));
       process.exitCode = comparison.regressions > 0 ? ExitCode.SloBreached : ExitCode.Ok;
     });
 }

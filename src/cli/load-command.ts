@@ -24,14 +24,14 @@ import type { AttemptRecord } from '../metrics/attempt-record.js';
 import { emptyCategoryCounts, type ErrorCategory } from '../metrics/error-category.js';
 import { allowTargetOption, guardCommandTarget, printPlan } from './allow-target-flag.js';
 import { clientCaOption, collect, loadIdentityFlags, revocationFetchOption, wholeNumber, type IdentityFlags } from './identity-flags.js';
-import { writeJsonAtomically } from './write-json-file.js';
+import { emitJson, jsonOption, jsonOutOption, type JsonOutputFlags } from './json-output.js';
 import { refuseFlagsBesideScenario, requireUrlFlags, scenarioTarget } from './scenario-target.js';
 import { LatencyHistogram } from '../metrics/index.js';
 import type { LatencySummary } from '../result/run-result.js';
 import { printErr, printOut } from './print.js';
 import { visibleText } from '../visible-text.js';
 
-interface LoadFlags extends IdentityFlags {
+interface LoadFlags extends IdentityFlags, JsonOutputFlags {
   scenario?: string;
   revocationFetch: RevocationFetchScope;
   servername?: string;
@@ -41,7 +41,6 @@ interface LoadFlags extends IdentityFlags {
   timeout: string;
   resume: boolean;
   maxInFlight?: string;
-  json?: string;
   allowTarget: string[];
 }
 
@@ -71,7 +70,8 @@ export function loadCommand(): Command {
     .option('--resume', 'offer each identity\'s last TLS session (resumed handshakes)', false)
     .option('--no-resume', 'always do full handshakes (the default)')
     .option('--max-in-flight <n>', 'open loop: drop (and count) attempts beyond this many in flight')
-    .option('--json <file>', 'also write the summary as JSON to <file>')
+    .addOption(jsonOption('the summary'))
+    .addOption(jsonOutOption('the summary'))
     .addOption(allowTargetOption())
     .action(async (url: string | undefined, flags: LoadFlags) => {
       await load(url, flags);
@@ -132,8 +132,7 @@ async function load(urlArgument: string | undefined, flags: LoadFlags): Promise<
     progress.end();
   }
   const report = summary.report(url, profile, flags.resume, outcome);
-  printOut(formatLoadReport(report));
-  if (flags.json !== undefined) await writeJsonAtomically(flags.json, report);
+  await emitJson(flags, report, () => formatLoadReport(report));
   process.exitCode = exitOnSignal ?? (report.succeeded > 0 ? ExitCode.Ok : ExitCode.SloBreached);
 }
 
@@ -170,7 +169,7 @@ function profileDurationLabel(profile: LoadProfile): string {
   return profile.kind === 'ramp' ? 'ramp' : formatDuration(profile.durationMs);
 }
 
-/** What `load --json` writes; the text summary shows the same figures. */
+/** What `load --json` prints and `--json-out` writes; the text summary shows the same figures. */
 export interface LoadReport {
   readonly schemaVersion: 1;
   readonly url: string;

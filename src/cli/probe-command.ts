@@ -8,9 +8,10 @@ import { clientCaOption, revocationFetchOption } from './identity-flags.js';
 import { readFlagFile } from './read-flag-file.js';
 import { printOut } from './print.js';
 import { refuseFlagsBesideScenario, requireUrlFlags, scenarioTarget } from './scenario-target.js';
-import { jsonText, visibleText } from '../visible-text.js';
+import { visibleText } from '../visible-text.js';
+import { emitJson, jsonOption, jsonOutOption, type JsonOutputFlags } from './json-output.js';
 
-interface ProbeFlags {
+interface ProbeFlags extends JsonOutputFlags {
   cert?: string;
   key?: string;
   ca?: string;
@@ -19,7 +20,6 @@ interface ProbeFlags {
   revocationFetch: RevocationFetchScope;
   servername?: string;
   timeout: string;
-  json: boolean;
   allowTarget: string[];
 }
 
@@ -39,11 +39,12 @@ export function probeCommand(): Command {
     .addOption(revocationFetchOption())
     .option('--servername <name>', 'SNI and the name the server certificate must carry (default: the URL host)')
     .option('--timeout <duration>', 'give up after this long (handshake_timeout)', '5s')
-    .option('--json', 'print one JSON object instead of text', false)
+    .addOption(jsonOption('the probe result'))
+    .addOption(jsonOutOption('the probe result'))
     .addOption(allowTargetOption())
     .action(async (url: string | undefined, flags: ProbeFlags) => {
       const result = flags.scenario === undefined ? await runProbe(requireUrlFlags('probe', url, flags, 'probe https://gw.example:8443/ --cert c.pem --key k.pem --ca ca.pem, or probe --scenario drill.yaml'), flags) : await runScenarioProbe(url, flags.scenario, flags);
-      printOut(flags.json ? `${jsonText(result)}\n` : formatProbe(result));
+      await emitJson(flags, result, () => formatProbe(result), true);
       process.exitCode = result.category === 'ok' ? ExitCode.Ok : ExitCode.SloBreached;
     });
 }

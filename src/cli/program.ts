@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { TOOL_VERSION } from '../version.js';
+import { addHelpExamples } from './help-examples.js';
 import { benchCommand } from './bench-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { exportCommand } from './export-command.js';
@@ -39,5 +40,6 @@ export function buildProgram(): Command {
   program.addCommand(reportCommand());
   program.addCommand(compareCommand());
   program.addCommand(doctorCommand());
+  addHelpExamples(program);
   return program;
 }

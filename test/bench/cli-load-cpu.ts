@@ -3,7 +3,7 @@
  * reports the CPU it took: the generator bench's "ours". Module loading happens before the
  * measurement starts, so the figure is the load's, as for the minimal client beside it.
  *
- *   node --import tsx test/bench/cli-load-cpu.ts <load arguments...> --json <file>
+ *   node --import tsx test/bench/cli-load-cpu.ts <load arguments...> --json-out <file>
  *
  * Prints the load's usual summary, then one JSON line: { cpuMs } (all threads).
  */

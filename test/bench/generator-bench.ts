@@ -79,7 +79,7 @@ async function measureOurs(nginx: BenchNginx, jsonFile: string): Promise<Measure
   const client = nginx.files.clients[0]!;
   const { stdout } = await exec(process.execPath, [
     '--import', 'tsx', CLI_LOAD_CPU, nginx.url, '--cert', client.certificate, '--key', client.key, '--ca', nginx.files.trustBundle,
-    '--servername', 'localhost', '--concurrency', '1', '--duration', `${ROUND_SECONDS}s`, '--no-resume', '--json', jsonFile,
+    '--servername', 'localhost', '--concurrency', '1', '--duration', `${ROUND_SECONDS}s`, '--no-resume', '--json-out', jsonFile,
   ]);
   const { cpuMs } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { cpuMs: number };
   const report = JSON.parse(await readFile(jsonFile, 'utf8')) as { attempts: number; succeeded: number; durationMs: number };

@@ -25,7 +25,7 @@ describe('mtls-chaos bench <scenario> against the real nginx gateway', () => {
     // A low --max keeps this short: each configuration reaches it ("≥30/s, max"), unless the
     // machine is so busy that the generator itself cannot offer 30/s; then bench says so.
     const result = await runCli(
-      ['bench', 'scenarios/bench-nginx.ts', '--matrix', 'key', '--slo', 'success.rate >= 99%', '--start', '15/s', '--max', '30/s', '--step', '1s', '--warmup', '0.5s', '--json', out],
+      ['bench', 'scenarios/bench-nginx.ts', '--matrix', 'key', '--slo', 'success.rate >= 99%', '--start', '15/s', '--max', '30/s', '--step', '1s', '--warmup', '0.5s', '--json-out', out],
       { timeoutMs: 120_000 },
     );
     expect(result.exitCode, result.stderr).toBe(0);

@@ -27,7 +27,7 @@ const identityFlags = () => [
 describe('mtls-chaos load', () => {
   it('offers 20/s for 2 s against nginx and writes the JSON summary', async () => {
     const out = join(workDir, 'load.json');
-    const result = await runCli(['load', nginx.url, ...identityFlags(), '--rate', '20/s', '--duration', '2s', '--resume', '--json', out]);
+    const result = await runCli(['load', nginx.url, ...identityFlags(), '--rate', '20/s', '--duration', '2s', '--resume', '--json-out', out]);
     expect(result.exitCode).toBe(0);
     // A progress line each second on stderr, a table on stdout.
     expect(result.stderr).toMatch(/\[1s\/2s\] \d+ attempts/);
@@ -49,11 +49,13 @@ describe('mtls-chaos load', () => {
     }
   });
 
-  it('runs a closed loop with --concurrency: by default only full handshakes', async () => {
+  it('runs a closed loop with --concurrency: by default only full handshakes; --json prints the summary on stdout, as the file has it', async () => {
     const out = join(workDir, 'closed.json');
-    const result = await runCli(['load', nginx.url, ...identityFlags(), '--concurrency', '2', '--duration', '1s', '--json', out]);
+    const result = await runCli(['load', nginx.url, ...identityFlags(), '--concurrency', '2', '--duration', '1s', '--json', '--json-out', out]);
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(await readFile(out, 'utf8'));
+    // stdout is the JSON document alone (| jq works); progress stays on stderr.
+    expect(JSON.parse(result.stdout)).toEqual(report);
     expect(report.succeeded).toBeGreaterThan(5);
     expect(report.succeeded).toBe(report.attempts);
     expect(report.resume).toBe(false);
@@ -64,7 +66,7 @@ describe('mtls-chaos load', () => {
   it('exits 1 when nothing succeeded, with every attempt in its category', async () => {
     const port = await pickFreePort();
     const out = join(workDir, 'refused.json');
-    const result = await runCli(['load', `https://127.0.0.1:${port}/`, ...identityFlags(), '--rate', '10/s', '--duration', '1s', '--json', out]);
+    const result = await runCli(['load', `https://127.0.0.1:${port}/`, ...identityFlags(), '--rate', '10/s', '--duration', '1s', '--json-out', out]);
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(await readFile(out, 'utf8'));
     expect(report.attempts).toBe(10);

@@ -87,7 +87,7 @@ describe.each(Object.keys(commands))('%s against a target outside loopback', (co
 
   it('gets past the guard with --allow-target and fails on the network (nothing can leave the namespace)', async () => {
     const benchJson = join(workDir, `${command}-allowed.json`);
-    const extra = command === 'bench' ? ['--json', benchJson] : [];
+    const extra = command === 'bench' ? ['--json-out', benchJson] : [];
     const result = await runCliWithoutNetwork([...args(TARGET), ...extra, '--allow-target', '192.0.2.1:8443'], { env: withoutAllowEnv() });
     expectPastTheGuard(result);
     await expectNetworkUnreachable(command, result, benchJson);

@@ -87,7 +87,7 @@ describe('probe and load against a haproxy configured outside the project', () =
 
   it('load reports the revoked client as cert_revoked from the alert', async () => {
     const json = join(dir, 'load.json');
-    const result = await runCli(['load', url(), '--cert', join(dir, 'revoked.crt'), '--key', join(dir, 'revoked.key'), '--ca', join(dir, 'ca.pem'), '--concurrency', '2', '--duration', '1s', '--json', json]);
+    const result = await runCli(['load', url(), '--cert', join(dir, 'revoked.crt'), '--key', join(dir, 'revoked.key'), '--ca', join(dir, 'ca.pem'), '--concurrency', '2', '--duration', '1s', '--json-out', json]);
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(await readFile(json, 'utf8')) as { attempts: number; categories: Record<string, number> };
     expect(report.attempts).toBeGreaterThan(0);

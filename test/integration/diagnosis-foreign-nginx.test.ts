@@ -197,7 +197,7 @@ describe('probe and load against an nginx configured outside the project', () =>
     const json = join(dir, 'load.json');
     const [probed, loaded] = await Promise.all([
       probeHere(ocspPort, 'good'),
-      runCli(['load', `https://127.0.0.1:${ocspPort}/`, '--cert', files['good.crt']!, '--key', files['good.key']!, '--ca', files.ca!, '--concurrency', '2', '--duration', '1s', '--json', json]),
+      runCli(['load', `https://127.0.0.1:${ocspPort}/`, '--cert', files['good.crt']!, '--key', files['good.key']!, '--ca', files.ca!, '--concurrency', '2', '--duration', '1s', '--json-out', json]),
     ]);
     expect(probed.category).toBe('bad_certificate');
     expect(probed.diagnosis).toContain(`the certificate's OCSP responder ${responder.url} did not answer (ECONNREFUSED; the gateway may hard-fail on OCSP)`);

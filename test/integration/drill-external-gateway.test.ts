@@ -299,7 +299,7 @@ describe('probe --scenario (the same file drives a probe and a drill)', () => {
   it('loads the team\'s gateway with the scenario\'s identities (load --scenario)', async () => {
     const file = await scenarioFile('external-load', 'faults: []');
     const json = join(dir, 'load.json');
-    const result = await runCli(['load', '--scenario', file, '--rate', '10/s', '--duration', '2s', '--json', json]);
+    const result = await runCli(['load', '--scenario', file, '--rate', '10/s', '--duration', '2s', '--json-out', json]);
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(await readFile(json, 'utf8'))).toMatchObject({ attempts: 20, succeeded: 20 });
   });

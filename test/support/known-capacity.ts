@@ -41,7 +41,7 @@ export function identityFlags(files: LabPkiFiles): string[] {
   return [...files.clients.flatMap((client) => ['--cert', client.certificate, '--key', client.key]), '--ca', files.trustBundle];
 }
 
-/** One bench of `front` with the shared flags; the report comes from --json (and --html beside it). */
+/** One bench of `front` with the shared flags; the report comes from --json-out (and --html beside it). */
 export async function benchKnownCapacity(
   front: CapacityFront,
   start: string,
@@ -53,7 +53,7 @@ export async function benchKnownCapacity(
   const jsonFile = join(outDir, `${name}.json`);
   const htmlFile = join(outDir, `${name}.html`);
   const result = await runCli(
-    ['bench', front.url, ...identityFlags(files), ...KNOWN_CAPACITY_FLAGS, '--start', start, ...front.pids.flatMap((pid) => ['--gateway-pid', String(pid)]), ...extraFlags, '--json', jsonFile, '--html', htmlFile],
+    ['bench', front.url, ...identityFlags(files), ...KNOWN_CAPACITY_FLAGS, '--start', start, ...front.pids.flatMap((pid) => ['--gateway-pid', String(pid)]), ...extraFlags, '--json-out', jsonFile, '--html', htmlFile],
     { timeoutMs: 150_000 },
   );
   // 0: a capacity; 1: not even the lowest rate passed (a result too: it can say noise); 2: an error.
