@@ -40,6 +40,7 @@ import { DEFAULT_CHECKPOINT_INTERVAL_MS, checkpointResult, startResultCheckpoint
 import { untilUrgent } from './until-urgent.js';
 import { scenarioLoadTarget } from './scenario-load-target.js';
 import { TOOL_VERSION } from '../version.js';
+import { OfferedTally, labCertificates, type LiveMetrics } from '../observe/index.js';
 
 export { TOOL_VERSION };
 
@@ -69,6 +70,8 @@ export interface RunOptions {
   readonly onAttempt?: (record: AttemptRecord) => void;
   /** Where components run; replaces the scenario's `runtime`. */
   readonly runtime?: 'local' | 'docker';
+  /** Live Prometheus series (`--metrics-listen`, `--prometheus-rw`); the caller starts and closes it, the run feeds and settles it. */
+  readonly liveMetrics?: LiveMetrics;
 }
 
 export interface RunOutcome {
@@ -118,9 +121,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let recorded: RecordedMetrics | undefined;
   let failure: unknown;
   const timeline = new FaultTimeline(scenario.faults);
+  const live = options.liveMetrics?.metrics;
+  live?.describeRun({ scenario: scenario.name, runId, runtime: runtimeKind, gatewayKind: scenario.lab.gateway.kind });
+  live?.watchFaults(() => timeline.records().map((fault) => ({ kind: fault.kind, active: fault.injectedAtMs !== undefined && fault.healedAtMs === undefined })));
+  const offered = live && new OfferedTally((phase, count) => live.recordOffered(phase, count));
   const recorder = new MetricsRecorder({
     phaseAt: (ms) => timeline.phaseAt(ms),
     phaseOfAttempt: (scheduledAtMs, endMs) => timeline.phaseOfAttempt(scheduledAtMs, endMs),
+    ...(live ? { observer: live.recorderObserver } : {}),
   });
   // Set once the load runs: what faults act through, and what heals them on the way out.
   let faultContext: FaultContext | undefined;
@@ -165,6 +173,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       ...(scenario.pki.issuer ? { issuer: await readPkiIssuer(scenario.pki.issuer) } : {}),
       signal: options.signal,
     });
+    live?.setCertificates(labCertificates(pki));
     await writeClientCaBundle(scenario, pki, dir, log);
     await timeline.prepare({ pki, workDir, expectedLoadStartMs: Date.now() });
     if (runtimeKind === 'docker') {
@@ -191,7 +200,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       faultContext = { lab: startedLab, pki: startedPki, load, workDir, log, signal: options.signal, runId, scenarioFile: scenario.file };
       timeline.start(faultContext, loadStartPerfMs);
     };
-    const onSnapshot = (snapshot: ProgressSnapshot) => options.onProgress?.(liveStatus(snapshot, scenario, timeline, recorder));
+    const onSnapshot = (snapshot: ProgressSnapshot) => {
+      const { attempts, inFlight, dropped, elapsedMs } = snapshot.progress;
+      offered?.update(attempts + inFlight + dropped, timeline.phaseAt(elapsedMs));
+      options.onProgress?.(liveStatus(snapshot, scenario, timeline, recorder));
+    };
     outcome = options.externalLoad
       ? await driveExternalLoad(scenario, plannedDurationMs, pki, lab, workDir, recorder, options.externalLoad, options.signal, onLoadStart, () => (retargetsIgnored += 1))
       : await driveLoad(scenario, profile, plannedDurationMs, pki, lab, recorder, options, onLoadStart, (record) => {
@@ -226,6 +239,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await registry.remove();
     watchdog.stop();
   }
+  if (outcome) offered?.update(outcome.attempts + outcome.dropped + outcome.abandoned, timeline.phaseAt(outcome.durationMs));
+  // Every attempt is counted and every fault healed: one more scrape and a final push carry the
+  // run's last numbers to Prometheus before the run returns (bounded; skipped after Ctrl-C).
+  await options.liveMetrics?.settle(options.signal);
   // The load was offered until its schedule ended or the abort cut it; what follows is the wait
   // for the last attempts to end, which must not count as time the load ran (the last second's
   // rates). A load that broke (no outcome) has no known end: its seconds are taken as whole.

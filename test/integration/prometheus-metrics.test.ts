@@ -1,0 +1,93 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { pickFreePort } from '../../src/lab/free-port.js';
+import { startPrometheus, type PromSample, type StartedPrometheus } from '../../src/observe/index.js';
+import type { RunResult } from '../../src/result/index.js';
+import { REPO_ROOT, runCli } from '../support/run-cli.js';
+
+const SUM_BY_PHASE_AND_CATEGORY = 'sum by (phase, category) (last_over_time(mtls_chaos_attempts_total[10m]))';
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function prometheus(options: Omit<Parameters<typeof startPrometheus>[0], 'workDir' | 'signal'>): Promise<StartedPrometheus> {
+  const started = await startPrometheus({ workDir: await tempDir('mtls-chaos-test-prometheus-'), signal: AbortSignal.timeout(60_000), ...options });
+  onTestFinished(() => started.stop());
+  return started;
+}
+
+/** "phase/category" -> count, non-zero only (Prometheus has no series for a category never seen). */
+function countsOfResult(result: RunResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [phase, span] of Object.entries(result.byPhase)) {
+    for (const [category, count] of Object.entries(span!.categories)) if (count > 0) counts[`${phase}/${category}`] = count;
+  }
+  return counts;
+}
+
+function countsOfQuery(samples: readonly PromSample[]): Record<string, number> {
+  return Object.fromEntries(samples.filter((sample) => sample.value > 0).map((sample) => [`${sample.labels.phase}/${sample.labels.category}`, sample.value]));
+}
+
+/** The last samples are in Prometheus once the run returns; a few ms of ingestion may remain (the answer cannot change after that: the run is gone). */
+async function settledQuery(server: StartedPrometheus, promql: string, expected: Record<string, number>): Promise<Record<string, number>> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const counts = countsOfQuery(await server.query(promql));
+    if (JSON.stringify(counts) === JSON.stringify(expected) || Date.now() > deadline) return counts;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('live metrics seen by a real Prometheus', () => {
+  it('an OCSP outage drill: PromQL sums per phase and category equal result.json exactly, scraped and remote-written', async () => {
+    const port = await pickFreePort();
+    // One run, two Prometheus servers: one scrapes the run's listener every second, the other
+    // only receives remote write (a CI runner that nothing scrapes).
+    const scraper = await prometheus({ scrapeTargets: [`127.0.0.1:${port}`], scrapeIntervalMs: 1_000 });
+    const receiver = await prometheus({ remoteWriteReceiver: true });
+    const out = await tempDir('mtls-chaos-test-metrics-run-');
+    const cli = await runCli(
+      ['run', 'scenarios/ocsp-down-hard-fail.ts', '--duration', '14s', '--quiet', '--out', out, '--metrics-listen', `127.0.0.1:${port}`, '--prometheus-rw', receiver.remoteWriteUrl],
+      { timeoutMs: 120_000 },
+    );
+    expect(cli.stderr).toContain(`metrics  http://127.0.0.1:${port}/metrics`);
+    expect(cli.stderr).not.toContain('push failed');
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    const [runDir] = await readdir(out);
+    const result = JSON.parse(await readFile(join(out, runDir!, 'result.json'), 'utf8')) as RunResult;
+    const expected = countsOfResult(result);
+    // The drill did what it is about: refusals during the outage, successes around it.
+    expect(expected['fault/ocsp_unavailable']).toBeGreaterThan(0);
+    expect(expected['baseline/ok']).toBeGreaterThan(0);
+
+    expect(await settledQuery(scraper, SUM_BY_PHASE_AND_CATEGORY, expected)).toEqual(expected);
+    expect(await settledQuery(receiver, SUM_BY_PHASE_AND_CATEGORY, expected)).toEqual(expected);
+
+    for (const server of [scraper, receiver]) {
+      const [info] = await server.query('last_over_time(mtls_chaos_run_info[10m])');
+      expect(info?.labels).toMatchObject({ scenario: 'ocsp-down-hard-fail', runtime: 'local', gateway_kind: 'node' });
+      // The fault was seen active (1) and ended healed (0).
+      expect((await server.query('max_over_time(mtls_chaos_fault_active{kind="ocsp-outage",id="1"}[10m])'))[0]?.value).toBe(1);
+      expect((await server.query('last_over_time(mtls_chaos_fault_active{kind="ocsp-outage",id="1"}[10m])'))[0]?.value).toBe(0);
+      // Root, intermediate, server and the drill's 4 clients, each counting down to its notAfter.
+      const expiry = await server.query('count by (role) (last_over_time(mtls_chaos_certificate_expiry_seconds[10m]))');
+      expect(Object.fromEntries(expiry.map((sample) => [sample.labels.role, sample.value]))).toEqual({ root: 1, intermediate: 1, server: 1, client: 4 });
+      // Every finished attempt in the whole-attempt histogram; handshakes only for those that completed one.
+      const attempts = Object.values(expected).reduce((sum, count) => sum + count, 0);
+      expect((await server.query('sum(last_over_time(mtls_chaos_attempt_duration_seconds_count[10m]))'))[0]?.value).toBe(attempts);
+    }
+  }, 150_000);
+
+  it('refuses to serve metrics beyond loopback (exit 2 naming the flag), before anything starts', async () => {
+    const cli = await runCli(['run', 'scenarios/baseline.ts', '--metrics-listen', '0.0.0.0:9464']);
+    expect(cli.exitCode).toBe(2);
+    expect(cli.stderr).toMatch(/error\[E_CLI_FLAG\]: .*--metrics-listen: expected a loopback address/);
+    expect(cli.stdout).toBe('');
+  });
+});
