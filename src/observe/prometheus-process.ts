@@ -8,7 +8,10 @@ const READY_TIMEOUT_MS = 20_000;
 const READY_POLL_MS = 100;
 
 export interface PrometheusOptions {
-  /** The data dir and the config go in a folder made here: the run's temp dir, which the run registry removes. */
+  /**
+   * The data dir and the config go in a folder made here: the run's temp dir, registered in the
+   * run registry, whose sweep removes it (and finds the process by this path in its command line).
+   */
   readonly workDir: string;
   /** host:port of /metrics listeners to scrape (job "mtls-chaos"). */
   readonly scrapeTargets?: readonly string[];
@@ -62,7 +65,6 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Start
     });
   }
   const dir = await mkdtemp(join(options.workDir, 'prometheus-'));
-  await options.registry?.addTempDir(dir);
   const intervalSeconds = `${Math.max(1, Math.round((options.scrapeIntervalMs ?? 1_000) / 1_000))}s`;
   const configFile = join(dir, 'prometheus.yml');
   await writeFile(
