@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { pickFreePort } from '../../src/lab/free-port.js';
-import { startPrometheus, type PromSample, type StartedPrometheus } from '../../src/observe/index.js';
+import { RunMetrics, startPrometheus, startRemoteWritePusher, type PromSample, type StartedPrometheus } from '../../src/observe/index.js';
 import type { RunResult } from '../../src/result/index.js';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 
@@ -83,6 +83,22 @@ describe('live metrics seen by a real Prometheus', () => {
       expect((await server.query('sum(last_over_time(mtls_chaos_attempt_duration_seconds_count[10m]))'))[0]?.value).toBe(attempts);
     }
   }, 150_000);
+
+  it('the final push carries what was counted after the last interval push (Prometheus remote-write receiver)', async () => {
+    const receiver = await prometheus({ remoteWriteReceiver: true });
+    const metrics = new RunMetrics();
+    const warnings: string[] = [];
+    // An interval longer than the test: only the first push (at start, nothing counted) and the final one happen.
+    const pusher = startRemoteWritePusher({ url: new URL(receiver.remoteWriteUrl), registry: metrics.registry, intervalMs: 600_000, warn: (line) => warnings.push(line) });
+    for (let index = 0; index < 3; index++) {
+      metrics.recordAttempt({ scheduledAtMs: index, startDelayMs: 0, totalMs: 2, category: 'cert_expired', resumed: false, identity: 'client-1' }, 'fault');
+    }
+    await pusher.stop();
+    expect(warnings).toEqual([]);
+    expect(pusher.pushed).toBe(2);
+    const [sample] = await receiver.query('sum by (category) (last_over_time(mtls_chaos_attempts_total[10m]))');
+    expect(sample).toEqual({ labels: { category: 'cert_expired' }, value: 3 });
+  });
 
   it('refuses to serve metrics beyond loopback (exit 2 naming the flag), before anything starts', async () => {
     const cli = await runCli(['run', 'scenarios/baseline.ts', '--metrics-listen', '0.0.0.0:9464']);
