@@ -100,6 +100,25 @@ describe('live metrics seen by a real Prometheus', () => {
     expect(sample).toEqual({ labels: { category: 'cert_expired' }, value: 3 });
   });
 
+  it('bench: every measured attempt of every step reaches Prometheus by remote write', async () => {
+    const receiver = await prometheus({ remoteWriteReceiver: true });
+    const out = await tempDir('mtls-chaos-test-metrics-bench-');
+    const json = join(out, 'bench.json');
+    const cli = await runCli(
+      ['bench', 'scenarios/bench-node.ts', '--start', '40/s', '--max', '80/s', '--step', '1s', '--warmup', '0.5s', '--min-attempts', '20', '--max-steps', '2', '--json', json, '--prometheus-rw', receiver.remoteWriteUrl],
+      { timeoutMs: 120_000 },
+    );
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    expect(cli.stderr).not.toContain('push failed');
+    const report = JSON.parse(await readFile(json, 'utf8')) as { steps: { attempts: number }[] };
+    const measured = report.steps.reduce((sum, step) => sum + step.attempts, 0);
+    expect(measured).toBeGreaterThan(0);
+    const [total] = await receiver.query('sum(last_over_time(mtls_chaos_attempts_total[10m]))');
+    expect(total?.value).toBe(measured);
+    const [info] = await receiver.query('last_over_time(mtls_chaos_run_info[10m])');
+    expect(info?.labels).toMatchObject({ scenario: 'bench-node', gateway_kind: 'node' });
+  }, 150_000);
+
   it('refuses to serve metrics beyond loopback (exit 2 naming the flag), before anything starts', async () => {
     const cli = await runCli(['run', 'scenarios/baseline.ts', '--metrics-listen', '0.0.0.0:9464']);
     expect(cli.exitCode).toBe(2);
