@@ -13,3 +13,5 @@ export { OfferedTally } from './offered-tally.js';
 export { labCertificates } from './lab-certificates.js';
 export { findPrometheus, startPrometheus } from './prometheus-process.js';
 export type { PrometheusOptions, PromSample, StartedPrometheus } from './prometheus-process.js';
+export { OCSP_PROBE_INTERVAL_MS, probeOcspResponder, probeOutcome } from './ocsp-prober.js';
+export type { OcspProbeOutcome } from './ocsp-prober.js';

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptRecord, Phase, RecorderObserver } from '../metrics/index.js';
 import { PHASES } from '../metrics/index.js';
+import type { OcspProbeOutcome } from './ocsp-prober.js';
 
 /** Every series is named `mtls_chaos_<name>` (the contract the Prometheus rules and dashboards key on: README, "Watching a game day"). */
 export const METRIC_PREFIX = 'mtls_chaos_';
@@ -51,6 +52,8 @@ export class RunMetrics {
   readonly #gatewayCpu: Gauge<'replica'>;
   readonly #generatorCpu: Gauge;
   readonly #runInfo: Gauge<'scenario' | 'run_id' | 'runtime' | 'gateway_kind'>;
+  readonly #ocspRequests: Counter<'outcome'>;
+  readonly #ocspDuration: Histogram;
   #faults: () => readonly FaultState[] = () => [];
   #certificates: readonly IssuedCertificate[] = [];
   readonly #nowMs: () => number;
@@ -99,6 +102,18 @@ export class RunMetrics {
       name: `${METRIC_PREFIX}run_info`,
       help: 'Always 1; the labels name the run',
       labelNames: ['scenario', 'run_id', 'runtime', 'gateway_kind'],
+      registers,
+    });
+    this.#ocspRequests = new Counter({
+      name: `${METRIC_PREFIX}ocsp_requests_total`,
+      help: "Answers of the lab's OCSP responder to the harness's own probe (once a second), by outcome: good, revoked, unknown, error, unavailable",
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.#ocspDuration = new Histogram({
+      name: `${METRIC_PREFIX}ocsp_response_duration_seconds`,
+      help: "Latency of the lab's OCSP responder to the harness's probe",
+      buckets: [...HANDSHAKE_BUCKETS_SECONDS],
       registers,
     });
     const faults = () => this.#faults();
@@ -163,6 +178,11 @@ export class RunMetrics {
 
   recordOffered(phase: Phase, count = 1): void {
     this.#offered.inc({ phase }, count);
+  }
+
+  recordOcsp(outcome: OcspProbeOutcome, seconds: number): void {
+    this.#ocspRequests.inc({ outcome });
+    this.#ocspDuration.observe(seconds);
   }
 
   recordCpu(source: 'gateway' | 'generator', cpuPercent: number): void {

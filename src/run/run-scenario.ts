@@ -40,7 +40,7 @@ import { DEFAULT_CHECKPOINT_INTERVAL_MS, checkpointResult, startResultCheckpoint
 import { untilUrgent } from './until-urgent.js';
 import { scenarioLoadTarget } from './scenario-load-target.js';
 import { TOOL_VERSION } from '../version.js';
-import { OfferedTally, labCertificates, type LiveMetrics } from '../observe/index.js';
+import { OfferedTally, labCertificates, probeOcspResponder, type LiveMetrics } from '../observe/index.js';
 
 export { TOOL_VERSION };
 
@@ -125,6 +125,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   live?.describeRun({ scenario: scenario.name, runId, runtime: runtimeKind, gatewayKind: scenario.lab.gateway.kind });
   live?.watchFaults(() => timeline.records().map((fault) => ({ kind: fault.kind, active: fault.injectedAtMs !== undefined && fault.healedAtMs === undefined })));
   const offered = live && new OfferedTally((phase, count) => live.recordOffered(phase, count));
+  // The lab's OCSP responder as the harness sees it, while the lab runs (live metrics only).
+  const ocspProbe = new AbortController();
   const recorder = new MetricsRecorder({
     phaseAt: (ms) => timeline.phaseAt(ms),
     phaseOfAttempt: (scheduledAtMs, endMs) => timeline.phaseOfAttempt(scheduledAtMs, endMs),
@@ -193,6 +195,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     });
     const startedLab = lab;
     const startedPki = pki;
+    const leaf = pki.clients[0]?.certificate;
+    if (live && lab.ocspResponder && leaf) {
+      void probeOcspResponder({
+        url: lab.ocspResponder.url,
+        leaf,
+        issuer: pki.intermediate.certificate,
+        record: (outcome, seconds) => live.recordOcsp(outcome, seconds),
+        signal: ocspProbe.signal,
+      });
+    }
     const onLoadStart = (load: LoadControl, loadStartPerfMs: number) => {
       loadStartedEpochMs = performance.timeOrigin + loadStartPerfMs;
       loadStartedPerfMs = loadStartPerfMs;
@@ -214,6 +226,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } catch (error) {
     failure = error;
   } finally {
+    // Not awaited: a probe waiting on a hanging responder must not hold the run up; it records nothing once aborted.
+    ocspProbe.abort();
     await checkpoints.stop();
     // Heal before stopping the lab: a fault may hold a component frozen or a file swapped.
     // After a second Ctrl-C the processes are already killed: nothing left to wait for.

@@ -81,6 +81,12 @@ describe('live metrics seen by a real Prometheus', () => {
       // Every finished attempt in the whole-attempt histogram; handshakes only for those that completed one.
       const attempts = Object.values(expected).reduce((sum, count) => sum + count, 0);
       expect((await server.query('sum(last_over_time(mtls_chaos_attempt_duration_seconds_count[10m]))'))[0]?.value).toBe(attempts);
+      // The harness's own OCSP probe (once a second) saw the responder answer "good", then refuse during the 6 s outage.
+      const ocsp = Object.fromEntries(
+        (await server.query('sum by (outcome) (last_over_time(mtls_chaos_ocsp_requests_total[10m]))')).map((sample) => [sample.labels.outcome, sample.value]),
+      );
+      expect(ocsp.good).toBeGreaterThan(0);
+      expect(ocsp.unavailable).toBeGreaterThan(0);
     }
   }, 150_000);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptRecord } from '../../../src/metrics/index.js';
 import { MetricsRecorder } from '../../../src/metrics/index.js';
-import { HANDSHAKE_BUCKETS_SECONDS, RunMetrics, registryTimeseries } from '../../../src/observe/index.js';
+import { HANDSHAKE_BUCKETS_SECONDS, RunMetrics, probeOutcome, registryTimeseries } from '../../../src/observe/index.js';
 
 function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
   return { scheduledAtMs: 0, startDelayMs: 0, tlsHandshakeMs: 3, totalMs: 7, category: 'ok', resumed: false, identity: 'client-1', ...overrides };
@@ -111,5 +111,20 @@ describe('RunMetrics', () => {
     });
     const inf = series.find((entry) => entry.labels.__name__ === 'mtls_chaos_handshake_duration_seconds_bucket' && entry.labels.le === '+Inf');
     expect(inf?.samples[0]?.value).toBe(1);
+  });
+});
+
+describe('OCSP probe series', () => {
+  it('outcomes of the harness probe: an answer by its status, no answer is unavailable, a bad answer is error', async () => {
+    const single = { serialNumber: '01', thisUpdate: new Date(), issuerMatches: true };
+    expect(probeOutcome({ kind: 'answer', single: { ...single, status: 'good' } })).toBe('good');
+    expect(probeOutcome({ kind: 'answer', single: { ...single, status: 'revoked' } })).toBe('revoked');
+    expect(probeOutcome({ kind: 'unreachable', detail: 'refused', reason: 'ECONNREFUSED' })).toBe('unavailable');
+    expect(probeOutcome({ kind: 'unusable', detail: 'tryLater' })).toBe('error');
+    const metrics = new RunMetrics();
+    metrics.recordOcsp('unavailable', 0.003);
+    const text = await metrics.exposition();
+    expect(valueOf(text, 'mtls_chaos_ocsp_requests_total{outcome="unavailable"}')).toBe(1);
+    expect(valueOf(text, 'mtls_chaos_ocsp_response_duration_seconds_bucket{le="0.005"}')).toBe(1);
   });
 });
