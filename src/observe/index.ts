@@ -15,3 +15,4 @@ export { findPrometheus, startPrometheus } from './prometheus-process.js';
 export type { PrometheusOptions, PromSample, StartedPrometheus } from './prometheus-process.js';
 export { OCSP_PROBE_INTERVAL_MS, probeOcspResponder, probeOutcome } from './ocsp-prober.js';
 export type { OcspProbeOutcome } from './ocsp-prober.js';
+export { certificatesOfRetarget, reportingRetargets } from './retarget-certificates.js';

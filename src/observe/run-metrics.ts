@@ -157,8 +157,15 @@ export class RunMetrics {
     this.#faults = faults;
   }
 
-  setCertificates(certificates: readonly IssuedCertificate[]): void {
-    this.#certificates = [...certificates];
+  /** Certificates issued so far (the lab's, then those faults hand out mid-run); each series once. */
+  addCertificates(certificates: readonly IssuedCertificate[]): void {
+    const known = new Set(this.#certificates.map(certificateKey));
+    this.#certificates = [...this.#certificates, ...certificates.filter((certificate) => {
+      const key = certificateKey(certificate);
+      if (known.has(key)) return false;
+      known.add(key);
+      return true;
+    })];
   }
 
   /** One finished attempt, in the phase the run's recorder counted it in. */
@@ -195,4 +202,8 @@ export class RunMetrics {
   exposition(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+function certificateKey(certificate: IssuedCertificate): string {
+  return JSON.stringify([certificate.role, certificate.subject, certificate.serial]);
 }

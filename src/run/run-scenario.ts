@@ -40,7 +40,7 @@ import { DEFAULT_CHECKPOINT_INTERVAL_MS, checkpointResult, startResultCheckpoint
 import { untilUrgent } from './until-urgent.js';
 import { scenarioLoadTarget } from './scenario-load-target.js';
 import { TOOL_VERSION } from '../version.js';
-import { OfferedTally, labCertificates, probeOcspResponder, type LiveMetrics } from '../observe/index.js';
+import { OfferedTally, labCertificates, probeOcspResponder, reportingRetargets, type LiveMetrics } from '../observe/index.js';
 
 export { TOOL_VERSION };
 
@@ -175,7 +175,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       ...(scenario.pki.issuer ? { issuer: await readPkiIssuer(scenario.pki.issuer) } : {}),
       signal: options.signal,
     });
-    live?.setCertificates(labCertificates(pki));
+    live?.addCertificates(labCertificates(pki));
     await writeClientCaBundle(scenario, pki, dir, log);
     await timeline.prepare({ pki, workDir, expectedLoadStartMs: Date.now() });
     if (runtimeKind === 'docker') {
@@ -209,7 +209,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       loadStartedEpochMs = performance.timeOrigin + loadStartPerfMs;
       loadStartedPerfMs = loadStartPerfMs;
       log('load started');
-      faultContext = { lab: startedLab, pki: startedPki, load, workDir, log, signal: options.signal, runId, scenarioFile: scenario.file };
+      // With live metrics, certificates a fault hands the load count in the expiry gauge too.
+      const faultLoad = live ? reportingRetargets(load, (certificates) => live.addCertificates(certificates)) : load;
+      faultContext = { lab: startedLab, pki: startedPki, load: faultLoad, workDir, log, signal: options.signal, runId, scenarioFile: scenario.file };
       timeline.start(faultContext, loadStartPerfMs);
     };
     const onSnapshot = (snapshot: ProgressSnapshot) => {

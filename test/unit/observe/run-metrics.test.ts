@@ -77,7 +77,7 @@ describe('RunMetrics', () => {
     let nowMs = Date.parse('2026-01-01T00:00:00Z');
     const metrics = new RunMetrics({ nowMs: () => nowMs });
     const day = 86_400_000;
-    metrics.setCertificates([{ role: 'client', subject: 'CN=client-1,O=mtls-chaos lab', serial: '0a1b', notAfter: new Date(nowMs + 29 * day) }]);
+    metrics.addCertificates([{ role: 'client', subject: 'CN=client-1,O=mtls-chaos lab', serial: '0a1b', notAfter: new Date(nowMs + 29 * day) }]);
     const series = 'mtls_chaos_certificate_expiry_seconds{role="client",subject="CN=client-1,O=mtls-chaos lab",serial="0a1b"}';
     expect(valueOf(await metrics.exposition(), series)).toBe(29 * 86_400);
     nowMs += 30 * day;
