@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RunRegistry } from '../../src/lab/index.js';
 import { startPrometheus } from '../../src/observe/index.js';
+import { LOOPBACK, listeningSockets } from '../support/listening-sockets.js';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 
 function alive(pid: number): boolean {
@@ -36,6 +37,10 @@ describe('a real Prometheus for drills (src/observe/prometheus-process.ts)', () 
     const prometheus = await startPrometheus({ workDir: tmp, registry, signal: AbortSignal.timeout(60_000) });
     onTestFinished(() => prometheus.stop());
     expect(prometheus.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // Every socket it listens on (web UI, API, remote-write receiver) is the loopback one.
+    const sockets = await listeningSockets([prometheus.pid]);
+    expect(sockets.map((socket) => socket.address)).toEqual([new URL(prometheus.url).host]);
+    for (const socket of sockets) expect(socket.address).toMatch(LOOPBACK);
     expect(await prometheus.query('vector(1)')).toEqual([{ labels: {}, value: 1 }]);
     expect(registry.content().processes.map((entry) => entry.pid)).toEqual([prometheus.pid]);
     await prometheus.stop();
