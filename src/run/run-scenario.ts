@@ -40,7 +40,8 @@ import { DEFAULT_CHECKPOINT_INTERVAL_MS, checkpointResult, startResultCheckpoint
 import { untilUrgent } from './until-urgent.js';
 import { scenarioLoadTarget } from './scenario-load-target.js';
 import { TOOL_VERSION } from '../version.js';
-import { OfferedTally, labCertificates, probeOcspResponder, reportingRetargets, type LiveMetrics } from '../observe/index.js';
+import type { LiveMetrics } from '../observe/index.js';
+import { LiveMetricsFeed } from './live-metrics-feed.js';
 
 export { TOOL_VERSION };
 
@@ -121,16 +122,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let recorded: RecordedMetrics | undefined;
   let failure: unknown;
   const timeline = new FaultTimeline(scenario.faults);
-  const live = options.liveMetrics?.metrics;
-  live?.describeRun({ scenario: scenario.name, runId, runtime: runtimeKind, gatewayKind: scenario.lab.gateway.kind });
-  live?.watchFaults(() => timeline.records().map((fault) => ({ kind: fault.kind, active: fault.injectedAtMs !== undefined && fault.healedAtMs === undefined })));
-  const offered = live && new OfferedTally((phase, count) => live.recordOffered(phase, count));
-  // The lab's OCSP responder as the harness sees it, while the lab runs (live metrics only).
-  const ocspProbe = new AbortController();
+  const live = new LiveMetricsFeed(options.liveMetrics, { scenario: scenario.name, runId, runtime: runtimeKind, gatewayKind: scenario.lab.gateway.kind, timeline });
   const recorder = new MetricsRecorder({
     phaseAt: (ms) => timeline.phaseAt(ms),
     phaseOfAttempt: (scheduledAtMs, endMs) => timeline.phaseOfAttempt(scheduledAtMs, endMs),
-    ...(live ? { observer: live.recorderObserver } : {}),
+    ...(live.observer ? { observer: live.observer } : {}),
   });
   // Set once the load runs: what faults act through, and what heals them on the way out.
   let faultContext: FaultContext | undefined;
@@ -175,7 +171,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       ...(scenario.pki.issuer ? { issuer: await readPkiIssuer(scenario.pki.issuer) } : {}),
       signal: options.signal,
     });
-    live?.addCertificates(labCertificates(pki));
+    live.pkiBuilt(pki);
     await writeClientCaBundle(scenario, pki, dir, log);
     await timeline.prepare({ pki, workDir, expectedLoadStartMs: Date.now() });
     if (runtimeKind === 'docker') {
@@ -195,28 +191,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     });
     const startedLab = lab;
     const startedPki = pki;
-    const leaf = pki.clients[0]?.certificate;
-    if (live && lab.ocspResponder && leaf) {
-      void probeOcspResponder({
-        url: lab.ocspResponder.url,
-        leaf,
-        issuer: pki.intermediate.certificate,
-        record: (outcome, seconds) => live.recordOcsp(outcome, seconds),
-        signal: ocspProbe.signal,
-      });
-    }
+    live.labStarted(lab, pki);
     const onLoadStart = (load: LoadControl, loadStartPerfMs: number) => {
       loadStartedEpochMs = performance.timeOrigin + loadStartPerfMs;
       loadStartedPerfMs = loadStartPerfMs;
       log('load started');
-      // With live metrics, certificates a fault hands the load count in the expiry gauge too.
-      const faultLoad = live ? reportingRetargets(load, (certificates) => live.addCertificates(certificates)) : load;
-      faultContext = { lab: startedLab, pki: startedPki, load: faultLoad, workDir, log, signal: options.signal, runId, scenarioFile: scenario.file };
+      faultContext = { lab: startedLab, pki: startedPki, load: live.faultLoad(load), workDir, log, signal: options.signal, runId, scenarioFile: scenario.file };
       timeline.start(faultContext, loadStartPerfMs);
     };
     const onSnapshot = (snapshot: ProgressSnapshot) => {
-      const { attempts, inFlight, dropped, elapsedMs } = snapshot.progress;
-      offered?.update(attempts + inFlight + dropped, timeline.phaseAt(elapsedMs));
+      live.progress(snapshot.progress);
       options.onProgress?.(liveStatus(snapshot, scenario, timeline, recorder));
     };
     outcome = options.externalLoad
@@ -228,8 +212,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } catch (error) {
     failure = error;
   } finally {
-    // Not awaited: a probe waiting on a hanging responder must not hold the run up; it records nothing once aborted.
-    ocspProbe.abort();
+    live.stopProbes();
     await checkpoints.stop();
     // Heal before stopping the lab: a fault may hold a component frozen or a file swapped.
     // After a second Ctrl-C the processes are already killed: nothing left to wait for.
@@ -255,10 +238,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await registry.remove();
     watchdog.stop();
   }
-  if (outcome) offered?.update(outcome.attempts + outcome.dropped + outcome.abandoned, timeline.phaseAt(outcome.durationMs));
-  // Every attempt is counted and every fault healed: one more scrape and a final push carry the
-  // run's last numbers to Prometheus before the run returns (bounded; skipped after Ctrl-C).
-  await options.liveMetrics?.settle(options.signal);
+  await live.settle(outcome, options.signal);
   // The load was offered until its schedule ended or the abort cut it; what follows is the wait
   // for the last attempts to end, which must not count as time the load ran (the last second's
   // rates). A load that broke (no outcome) has no known end: its seconds are taken as whole.
