@@ -41,6 +41,12 @@ export async function startLiveMetrics(parsed: ParsedMetricsFlags): Promise<Live
   if (!parsed.listen && !parsed.remoteWriteUrl) return undefined;
   const live = await LiveMetrics.start({ ...parsed, warn: (line) => printErr(`${line}\n`) });
   if (live.listener) printErr(`metrics  ${live.listener.url}\n`);
-  if (parsed.remoteWriteUrl) printErr(`metrics  remote write to ${visibleText(parsed.remoteWriteUrl.href)}\n`);
+  if (parsed.remoteWriteUrl) printErr(`metrics  remote write to ${visibleText(withoutCredentials(parsed.remoteWriteUrl))}\n`);
   return live;
+}
+
+function withoutCredentials(url: URL): string {
+  const shown = new URL(url.href);
+  shown.password = shown.password ? '***' : '';
+  return shown.href;
 }

@@ -42,6 +42,12 @@ export function startRemoteWritePusher(options: {
   readonly intervalMs?: number;
   readonly warn: (line: string) => void;
 }): RemoteWritePusher {
+  // Basic auth given in the URL (https://user:pass@host/...) goes in a header: fetch refuses a
+  // URL with credentials, and a warning must not print the password.
+  const target = new URL(options.url.href);
+  const auth = target.username ? { username: decodeURIComponent(target.username), password: decodeURIComponent(target.password) } : undefined;
+  target.username = '';
+  target.password = '';
   let pushed = 0;
   let warned = false;
   let inFlight: Promise<void> = Promise.resolve();
@@ -50,7 +56,8 @@ export function startRemoteWritePusher(options: {
     try {
       const series = await registryTimeseries(options.registry, Date.now());
       const answer = await pushTimeseries(series, {
-        url: options.url.href,
+        url: target.href,
+        ...(auth ? { auth } : {}),
         // Node's own fetch (the library would load node-fetch); snappyjs hands it a Uint8Array.
         fetch: (url, init) =>
           fetch(url, { method: init!.method, headers: init!.headers, body: init!.body as unknown as Uint8Array, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) }),
@@ -66,7 +73,7 @@ export function startRemoteWritePusher(options: {
   const warnOnce = (reason: string) => {
     if (warned) return;
     warned = true;
-    options.warn(`warning: --prometheus-rw ${options.url.href}: push failed (${reason}); the run goes on, later failures are not reported`);
+    options.warn(`warning: --prometheus-rw ${target.href}: push failed (${reason}); the run goes on, later failures are not reported`);
   };
   // One push at a time: a slow receiver must not pile up requests (nor reorder samples).
   const tick = () => {

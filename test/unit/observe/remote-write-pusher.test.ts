@@ -40,6 +40,20 @@ describe('remote-write pusher', () => {
     expect(pusher.pushed).toBe(0);
   });
 
+  it('credentials in the URL go as basic auth, never into a warning', async () => {
+    const target = await receiver(401);
+    const warnings: string[] = [];
+    const url = new URL(target.url.href);
+    url.username = 'ci';
+    url.password = 's3cret';
+    const pusher = startRemoteWritePusher({ url, registry: new RunMetrics().registry, intervalMs: 60_000, warn: (line) => warnings.push(line) });
+    await pusher.stop();
+    expect(target.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('ci:s3cret').toString('base64')}`);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('HTTP 401');
+    expect(warnings[0]).not.toContain('s3cret');
+  });
+
   it('nothing listening: one warning, stop still returns', async () => {
     const warnings: string[] = [];
     // Port 1 on loopback: connection refused.
