@@ -67,7 +67,9 @@ export function startRemoteWritePusher(options: {
       if (answer.status >= 200 && answer.status < 300) pushed += 1;
       else warnOnce(`HTTP ${answer.status} ${answer.statusText}${answer.errorMessage ? `: ${answer.errorMessage.trim().slice(0, 200)}` : ''}`);
     } catch (error) {
-      warnOnce((error as Error).message);
+      // fetch says only "fetch failed"; the reason (ECONNREFUSED, a timeout) is its cause.
+      const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+      warnOnce(cause?.code ?? cause?.message ?? (error as Error).message);
     }
   };
   const warnOnce = (reason: string) => {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { pickFreePort } from '../../../src/lab/free-port.js';
 import { RunMetrics, startRemoteWritePusher } from '../../../src/observe/index.js';
 
 /** A receiver that answers every push with `status`, on loopback. */
@@ -56,10 +57,12 @@ describe('remote-write pusher', () => {
 
   it('nothing listening: one warning, stop still returns', async () => {
     const warnings: string[] = [];
-    // Port 1 on loopback: connection refused.
-    const pusher = startRemoteWritePusher({ url: new URL('http://127.0.0.1:1/api/v1/write'), registry: new RunMetrics().registry, intervalMs: 50, warn: (line) => warnings.push(line) });
+    // A port free a moment ago: connection refused (port 1 would be refused by fetch itself, a "bad port").
+    const port = await pickFreePort();
+    const pusher = startRemoteWritePusher({ url: new URL(`http://127.0.0.1:${port}/api/v1/write`), registry: new RunMetrics().registry, intervalMs: 50, warn: (line) => warnings.push(line) });
     await new Promise((resolve) => setTimeout(resolve, 200));
     await pusher.stop();
     expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('push failed (ECONNREFUSED)');
   });
 });
