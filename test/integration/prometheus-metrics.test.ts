@@ -5,7 +5,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { pickFreePort } from '../../src/lab/free-port.js';
 import { RunMetrics, startPrometheus, startRemoteWritePusher, type PromSample, type StartedPrometheus } from '../../src/observe/index.js';
 import type { RunResult } from '../../src/result/index.js';
-import { REPO_ROOT, runCli } from '../support/run-cli.js';
+import { runCli } from '../support/run-cli.js';
+import { runAndSignal } from '../support/signal-run.js';
 
 const SUM_BY_PHASE_AND_CATEGORY = 'sum by (phase, category) (last_over_time(mtls_chaos_attempts_total[10m]))';
 
@@ -124,6 +125,30 @@ describe('live metrics seen by a real Prometheus', () => {
     const [info] = await receiver.query('last_over_time(mtls_chaos_run_info[10m])');
     expect(info?.labels).toMatchObject({ scenario: 'bench-node', gateway_kind: 'node' });
   }, 150_000);
+
+  it('Ctrl-C: the run does not wait for a last scrape, exits 130 promptly, and its listener is closed', async ({ onTestFinished: onFinished }) => {
+    const port = await pickFreePort();
+    const scraper = await prometheus({ scrapeTargets: [`127.0.0.1:${port}`], scrapeIntervalMs: 4_000 });
+    let scrapedBeforeSignal: number | undefined;
+    const run = await runAndSignal({
+      onFinished,
+      drill: 'name: long\ndescription: aborted while scraped\nlab:\n  gateway: { kind: node }\npki: { clients: 1 }\nload: { rate: 20/s, duration: 30s }\n',
+      // 9 s into the load Prometheus has scraped the run at least twice (4 s apart).
+      trigger: { line: /load started/, afterMs: 9_000 },
+      // Then the scraper goes away: a run that waited for one more scrape would wait its whole
+      // bound, 2 x 4 s + 3 s, and miss the exit bound below.
+      beforeSignal: async () => {
+        scrapedBeforeSignal = (await scraper.query('count_over_time(up{job="mtls-chaos"}[10m])'))[0]?.value;
+        await scraper.stop();
+      },
+      signals: ['SIGINT'],
+      extraArgs: ['--metrics-listen', `127.0.0.1:${port}`],
+    });
+    expect(scrapedBeforeSignal).toBeGreaterThanOrEqual(2);
+    expect(run.exitCode, run.stderr).toBe(130);
+    expect(run.signalToExitMs).toBeLessThan(10_000);
+    await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
+  }, 90_000);
 
   it('refuses to serve metrics beyond loopback (exit 2 naming the flag), before anything starts', async () => {
     const cli = await runCli(['run', 'scenarios/baseline.ts', '--metrics-listen', '0.0.0.0:9464']);
