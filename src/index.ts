@@ -13,6 +13,8 @@ export { probe, runLoad } from './load/index.js';
 export type { LoadProfile, LoadTargetSpec, ProbeResult } from './load/index.js';
 export { ERROR_CATEGORIES } from './metrics/index.js';
 export type { AttemptRecord, ErrorCategory, Phase } from './metrics/index.js';
+export { LiveMetrics, RunMetrics, parseListenAddress, startPrometheus } from './observe/index.js';
+export type { LiveMetricsOptions, StartedPrometheus } from './observe/index.js';
 export { evaluateSlos, parseSlo } from './slo/index.js';
 export { renderConsoleSummary, renderMarkdownSummary, writeReports } from './report/index.js';
 export { RESULT_SCHEMA_VERSION } from './result/index.js';

@@ -1,4 +1,5 @@
 import { resolveTarget, type LoadTargetSpec } from '../load/index.js';
+import type { RecorderObserver } from '../metrics/index.js';
 import type { ParsedSlo } from '../slo/index.js';
 import { buildBenchReport, toBenchStep, type BenchReport, type BenchSettings, type BenchStep } from './bench-report.js';
 import { GeneratorPool } from './generator-pool.js';
@@ -25,6 +26,8 @@ export interface BenchOptions {
   readonly onStepStart?: (ratePerSecond: number, phase: string, index: number) => void;
   /** Pause between steps; default 500 ms. */
   readonly pauseMs?: number;
+  /** Told of every measured attempt of every step (live Prometheus series: src/observe). */
+  readonly observer?: RecorderObserver;
 }
 
 /** Searches one target's knee with a generator pool of its own; the pool is always closed. */
@@ -56,6 +59,7 @@ export async function runBench(target: BenchTarget, options: BenchOptions): Prom
             gatewayPids: target.gatewayPids,
             pauseMs: options.pauseMs ?? 500,
             signal: options.signal,
+            ...(options.observer ? { observer: options.observer } : {}),
             ...(settings.maxInFlight === undefined ? {} : { maxInFlight: settings.maxInFlight }),
           },
           rate,

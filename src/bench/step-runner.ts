@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { MetricsRecorder, summarizeCpuSamples, type AttemptRecord } from '../metrics/index.js';
+import { MetricsRecorder, summarizeCpuSamples, type AttemptRecord, type RecorderObserver } from '../metrics/index.js';
 import type { CpuSeries, LatencySummary } from '../result/index.js';
 import { evaluateSlos, type ParsedSlo } from '../slo/index.js';
 import type { GeneratorPool } from './generator-pool.js';
@@ -19,6 +19,8 @@ export interface StepSettings {
   /** Pause after each step so that the gateway's backlog and our TIME_WAIT sockets drain. */
   readonly pauseMs?: number;
   readonly signal?: AbortSignal;
+  /** Told of every measured attempt (live Prometheus series: src/observe). */
+  readonly observer?: RecorderObserver;
 }
 
 /**
@@ -54,7 +56,11 @@ export async function runStep(
   index: number,
 ): Promise<StepMeasurement> {
   const lateThresholdMs = lateStartThresholdMs(ratePerSecond);
-  const recorder = new MetricsRecorder({ phaseAt: () => 'baseline', lateStartThresholdMs: lateThresholdMs });
+  const recorder = new MetricsRecorder({
+    phaseAt: () => 'baseline',
+    lateStartThresholdMs: lateThresholdMs,
+    ...(settings.observer ? { observer: settings.observer } : {}),
+  });
   let lastActualStartMs = 0;
   let sampler: StepCpuSampler | undefined;
   const startSampling = setTimeout(() => (sampler = new StepCpuSampler(settings.gatewayPids, settings.durationMs)), settings.warmupMs);

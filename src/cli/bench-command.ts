@@ -31,8 +31,11 @@ import { clientCaOption, collect, loadIdentityFlags, wholeNumber, type IdentityF
 import { emitJson, jsonOption, jsonOutOption, type JsonOutputFlags } from './json-output.js';
 import { printErr } from './print.js';
 import { visibleText } from '../visible-text.js';
+import type { RecorderObserver } from '../metrics/index.js';
+import type { RunInfo } from '../observe/index.js';
+import { metricsListenOption, parseMetricsFlags, prometheusRwOption, startLiveMetrics, type MetricsFlags, type ParsedMetricsFlags } from './metrics-flags.js';
 
-interface BenchFlags extends Partial<IdentityFlags>, JsonOutputFlags {
+interface BenchFlags extends Partial<IdentityFlags>, JsonOutputFlags, MetricsFlags {
   servername?: string;
   slo: string[];
   start: string;
@@ -90,6 +93,8 @@ export function benchCommand(): Command {
     .option('--gateway-pid <pid>', 'a process of the gateway, for gateway.cpu SLOs and the CPU column; repeatable', collect, [])
     .option('--matrix [dimensions]', `scenario only: one bench per configuration, changing one of ${'key, chain, resumption, ocsp, tls'} at a time (default all), and a table relative to the first`)
     .addOption(allowTargetOption())
+    .addOption(metricsListenOption())
+    .addOption(prometheusRwOption())
     .action(async (target: string, flags: BenchFlags) => {
       if (/^https?:\/\//i.test(target)) await bench(target, flags);
       else await benchScenario(target, flags);
@@ -99,6 +104,7 @@ export function benchCommand(): Command {
 async function bench(target: string, flags: BenchFlags): Promise<void> {
   // First: targetIsOnThisMachine below resolves the name, and a DNS query is already a packet sent.
   const guarded = guardCommandTarget('bench', target, flags.allowTarget);
+  const metricsFlags = parseMetricsFlags(flags);
   if (flags.matrix !== undefined) {
     throw new UsageError('E_CLI_FLAG', '--matrix needs a scenario: it starts one lab per configuration', { hint: 'e.g. mtls-chaos bench scenarios/bench-nginx.ts --matrix' });
   }
@@ -114,24 +120,28 @@ async function bench(target: string, flags: BenchFlags): Promise<void> {
   if (!flags.ca) throw new UsageError('E_CLI_FLAG', 'bench against a URL needs --ca (and --cert/--key for the client identity)', { hint: 'e.g. --cert client.crt.pem --key client.key.pem --ca trust-bundle.pem' });
   const { identities, caPem, clientCaPem } = await loadIdentityFlags({ cert: flags.cert ?? [], key: flags.key ?? [], ca: flags.ca, ...(flags.clientCa ? { clientCa: flags.clientCa } : {}) });
   printPlan('bench', guarded, describeBenchPlan(settings));
-  const report = await withInterrupts((signal) =>
-    runBench(
-      {
-        spec: {
-          url: target,
-          identities,
-          caPem,
-          ...(clientCaPem !== undefined ? { clientCaPem } : {}),
-          ...(flags.servername !== undefined ? { servername: flags.servername } : {}),
+  const runInfo = { scenario: `bench ${target}`, runId: newRunId(new Date()), runtime: 'external', gatewayKind: 'external' };
+  const report = await withLiveMetrics(metricsFlags, runInfo, (observer) =>
+    withInterrupts((signal) =>
+      runBench(
+        {
+          spec: {
+            url: target,
+            identities,
+            caPem,
+            ...(clientCaPem !== undefined ? { clientCaPem } : {}),
+            ...(flags.servername !== undefined ? { servername: flags.servername } : {}),
+          },
+          gatewayPids: () => gatewayPids,
         },
-        gatewayPids: () => gatewayPids,
-      },
-      {
-        settings,
-        slos,
-        signal,
-        onStep: (step) => printErr(`${formatStepLine(step)}\n`),
-      },
+        {
+          settings,
+          slos,
+          signal,
+          onStep: (step) => printErr(`${formatStepLine(step)}\n`),
+          ...(observer ? { observer } : {}),
+        },
+      ),
     ),
   );
   if (!report) return;
@@ -147,6 +157,7 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
   if (flags.matrix !== undefined && flags.html !== undefined) {
     throw new UsageError('E_CLI_FLAG', '--html plots one bench; --matrix runs several', { hint: 'drop --html (the matrix JSON has every report), or bench one configuration with --html' });
   }
+  const metricsFlags = parseMetricsFlags(flags);
   const scenario = await loadScenario(file);
   const guarded = guardScenarioTarget('bench', scenario, flags.allowTarget);
   if (scenario.faults.length > 0) {
@@ -172,7 +183,8 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
   const { combinations, skipped } = flags.matrix === undefined ? { combinations: [{ label: describeConfiguration(base), change: '', scenario: base }], skipped: [] } : matrixCombinations(base, parseMatrixDimensions(flags.matrix));
   await sweepDeadRuns();
   const rows: MatrixRow[] = [];
-  const finished = await withInterrupts(async (signal) => {
+  const runInfo = { scenario: scenario.name, runId: newRunId(new Date()), runtime: scenario.runtime, gatewayKind: scenario.lab.gateway.kind };
+  const finished = await withLiveMetrics(metricsFlags, runInfo, (observer) => withInterrupts(async (signal) => {
     for (const [index, combination] of combinations.entries()) {
       printErr(`${combinations.length > 1 ? `[${index + 1}/${combinations.length}] ` : ''}${combination.label}: starting the lab\n`);
       const lab = await startBenchLab(combination.scenario, { runId: newRunId(new Date()), signal, configuration: combination.label });
@@ -182,6 +194,7 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
           slos,
           signal,
           onStep: (step) => printErr(`${formatStepLine(step)}\n`),
+          ...(observer ? { observer } : {}),
         });
         rows.push({ combination: combination as MatrixRow['combination'], report });
         printErr(`${combination.label}: capacity ${report.capacityText} (limited by ${report.limitedBy})\n`);
@@ -190,7 +203,7 @@ async function benchScenario(file: string, flags: BenchFlags): Promise<void> {
       }
     }
     return true;
-  });
+  }));
   if (!finished) return;
   if (flags.matrix === undefined) {
     const report = rows[0]!.report;
@@ -288,6 +301,23 @@ export function checkCpuSlos(slos: readonly ParsedSlo[], gatewayCpuKnown: boolea
     throw new UsageError('E_CLI_FLAG', `SLO "${cpu.expression}" needs the gateway's CPU, which is not known for an external URL`, {
       hint: 'pass --gateway-pid <pid> for a gateway on this machine, or bench a lab scenario',
     });
+  }
+}
+
+/**
+ * `--metrics-listen` / `--prometheus-rw` around a bench: every measured attempt of every step in
+ * the live series (phase "baseline": a bench has no faults); the last numbers reach Prometheus
+ * before the command ends (LiveMetrics.settle).
+ */
+async function withLiveMetrics<T>(flags: ParsedMetricsFlags, info: RunInfo, work: (observer: RecorderObserver | undefined) => Promise<T>): Promise<T> {
+  const live = await startLiveMetrics(flags);
+  live?.metrics.describeRun(info);
+  try {
+    const result = await work(live?.metrics.recorderObserver);
+    await live?.settle();
+    return result;
+  } finally {
+    await live?.close();
   }
 }
 

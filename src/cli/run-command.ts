@@ -8,6 +8,7 @@ import { describePlan, loadScenario } from '../scenario/index.js';
 import { printOut } from './print.js';
 import { allowTargetOption, guardScenarioTarget } from './allow-target-flag.js';
 import { visibleText } from '../visible-text.js';
+import { metricsListenOption, parseMetricsFlags, prometheusRwOption, startLiveMetrics, type MetricsFlags } from './metrics-flags.js';
 
 /** After a second Ctrl-C, the longest the run may take to finish writing before the process exits. */
 const STOP_NOW_EXIT_MS = 2_000;
@@ -23,7 +24,10 @@ export function runCommand(): Command {
     .option('--checkpoint-every <duration>', 'write result.json (status running) this often during the run, so a killed run keeps its numbers', '10s')
     .addOption(new Option('--runtime <runtime>', 'where components run, replacing the scenario\'s runtime').choices(['local', 'docker']))
     .addOption(allowTargetOption())
-    .action(async (file: string, options: { out: string; duration?: string; quiet: boolean; load: string; checkpointEvery: string; runtime?: 'local' | 'docker'; allowTarget: string[] }) => {
+    .addOption(metricsListenOption())
+    .addOption(prometheusRwOption())
+    .action(async (file: string, options: MetricsFlags & { out: string; duration?: string; quiet: boolean; load: string; checkpointEvery: string; runtime?: 'local' | 'docker'; allowTarget: string[] }) => {
+      const metricsFlags = parseMetricsFlags(options);
       const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration, '--duration');
       const checkpointIntervalMs = Math.max(1_000, parseDuration(options.checkpointEvery, '--checkpoint-every'));
       if (options.load !== 'internal' && options.load !== 'external') {
@@ -38,6 +42,8 @@ export function runCommand(): Command {
       printOut(`${describePlan(scenario)}\n`);
       if (guarded && !guarded.loopback) printOut(`target   ${guarded.address} outside loopback (allowed by ${guarded.allowedBy})\n`);
       printOut('\n');
+      // Bound (and its address printed) before the lab starts, so a scraper sees the whole run.
+      const liveMetrics = await startLiveMetrics(metricsFlags);
       const interrupts = watchInterrupts(() => {
         // The run has killed its processes and removed its keys; give it a moment to write the
         // aborted result, but never more: this is the "stop now" the person asked for.
@@ -68,6 +74,7 @@ export function runCommand(): Command {
               }
             : {}),
           urgent: interrupts.urgent,
+          ...(liveMetrics ? { liveMetrics } : {}),
           checkpointIntervalMs,
           abortedBy: () => interrupts.received(),
           log: (line) => view.log(line),
@@ -81,6 +88,7 @@ export function runCommand(): Command {
         // Also when the run throws: the error goes below the last log line, not into the block.
         view.end();
         interrupts.dispose();
+        await liveMetrics?.close();
       }
     });
 }

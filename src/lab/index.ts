@@ -52,3 +52,6 @@ export { sweepDeadRuns } from './sweep-dead-runs.js';
 export type { SweepReport } from './sweep-dead-runs.js';
 export { describeNamespaceFault } from './network-namespace-fault.js';
 export type { AppliedNamespaceFault, NamespaceFault, NamespaceTraffic, NetworkNamespaces } from './network-namespace-fault.js';
+export { SupervisedProcess, awaitReady } from './child-process-supervisor.js';
+export { findExecutable } from './find-executable.js';
+export { startOnFreePort } from './free-port.js';

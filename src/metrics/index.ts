@@ -7,7 +7,7 @@ export {
   MetricsRecorder,
   SCHEDULE_SLIPPED_RATIO,
 } from './metrics-recorder.js';
-export type { LoadWindow, MetricsRecorderOptions, RecordedMetrics } from './metrics-recorder.js';
+export type { LoadWindow, MetricsRecorderOptions, RecordedMetrics, RecorderObserver } from './metrics-recorder.js';
 export { LatencyHistogram, emptyLatencySummary } from './latency-histogram.js';
 export { summarizeCpuSamples } from './cpu-series.js';
 export { phaseDurationsMs } from './phase-durations.js';

@@ -19,6 +19,13 @@ export type RecordedMetrics = Pick<RunResult, 'summary' | 'byPhase' | 'byReplica
   warnings: RunWarning[];
 };
 
+/** Told what the recorder counts, as it counts it (the live Prometheus series: src/observe/run-metrics.ts). */
+export interface RecorderObserver {
+  /** An attempt, with the phase it was counted in: the live counters then sum to the result's counts. */
+  attempt?(attempt: AttemptRecord, phase: Phase): void;
+  cpu?(source: 'gateway' | 'generator', second: number, cpuPercent: number): void;
+}
+
 export interface MetricsRecorderOptions {
   /** Which phase the run was in at a moment (ms since the load started). */
   phaseAt(msSinceLoadStart: number): Phase;
@@ -35,6 +42,7 @@ export interface MetricsRecorderOptions {
    * Attempts arrive nearly in order of completion; 10 s covers stragglers. Default 10.
    */
   openBucketWindowSeconds?: number;
+  observer?: RecorderObserver;
 }
 
 /** Node runs our attempts on one main thread: this share of one core means the generator is the limit. */
@@ -54,6 +62,7 @@ const ERROR_SAMPLES_PER_CATEGORY = 5;
 export class MetricsRecorder {
   readonly #phaseAt: (msSinceLoadStart: number) => Phase;
   readonly #phaseOfAttempt: ((scheduledAtMs: number, endMs: number) => Phase) | undefined;
+  readonly #observer: RecorderObserver | undefined;
   readonly #byStartSecond = new Map<number, { attempts: number; succeeded: number }>();
   readonly #lateStartThresholdMs: number;
   readonly #openWindowSeconds: number;
@@ -70,6 +79,7 @@ export class MetricsRecorder {
   constructor(options: MetricsRecorderOptions) {
     this.#phaseAt = options.phaseAt;
     this.#phaseOfAttempt = options.phaseOfAttempt;
+    this.#observer = options.observer;
     this.#lateStartThresholdMs = options.lateStartThresholdMs ?? 10;
     this.#openWindowSeconds = Math.max(1, options.openBucketWindowSeconds ?? 10);
     this.#run = new SpanMetrics(this.#lateStartThresholdMs);
@@ -94,12 +104,14 @@ export class MetricsRecorder {
     if (attempt.replica !== undefined) spanOf(this.#byReplica, attempt.replica, this.#lateStartThresholdMs).record(attempt);
     this.#bucketFor(Math.floor(atMs / 1_000)).record(attempt);
     if (attempt.category !== 'ok') this.#keepErrorSample(attempt);
+    this.#observer?.attempt?.(attempt, phase);
   }
 
   /** One CPU sample: percent of one core over the second `second` (seconds since the load started). */
   recordCpu(source: 'gateway' | 'generator', second: number, cpuPercent: number): void {
     if (!Number.isFinite(cpuPercent)) return;
     this.#cpu[source].set(second, Math.round(cpuPercent * 10) / 10);
+    this.#observer?.cpu?.(source, second, cpuPercent);
   }
 
   /**

@@ -41,6 +41,8 @@ import { untilUrgent } from './until-urgent.js';
 import { scenarioLoadTarget } from './scenario-load-target.js';
 import { harnessOcspEndpoint } from './harness-ocsp-url.js';
 import { TOOL_VERSION } from '../version.js';
+import type { LiveMetrics } from '../observe/index.js';
+import { LiveMetricsFeed } from './live-metrics-feed.js';
 
 export { TOOL_VERSION };
 
@@ -70,6 +72,8 @@ export interface RunOptions {
   readonly onAttempt?: (record: AttemptRecord) => void;
   /** Where components run; replaces the scenario's `runtime`. */
   readonly runtime?: 'local' | 'docker';
+  /** Live Prometheus series (`--metrics-listen`, `--prometheus-rw`); the caller starts and closes it, the run feeds and settles it. */
+  readonly liveMetrics?: LiveMetrics;
 }
 
 export interface RunOutcome {
@@ -119,9 +123,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let recorded: RecordedMetrics | undefined;
   let failure: unknown;
   const timeline = new FaultTimeline(scenario.faults);
+  const live = new LiveMetricsFeed(options.liveMetrics, { scenario: scenario.name, runId, runtime: runtimeKind, gatewayKind: scenario.lab.gateway.kind, timeline });
   const recorder = new MetricsRecorder({
     phaseAt: (ms) => timeline.phaseAt(ms),
     phaseOfAttempt: (scheduledAtMs, endMs) => timeline.phaseOfAttempt(scheduledAtMs, endMs),
+    ...(live.observer ? { observer: live.observer } : {}),
   });
   // Set once the load runs: what faults act through, and what heals them on the way out.
   let faultContext: FaultContext | undefined;
@@ -170,6 +176,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       ...(harnessOcsp ? { ocspUrl: harnessOcsp.url } : {}),
       signal: options.signal,
     });
+    live.pkiBuilt(pki);
     await writeClientCaBundle(scenario, pki, dir, log);
     await timeline.prepare({ pki, workDir, expectedLoadStartMs: Date.now() });
     if (runtimeKind === 'docker') {
@@ -190,14 +197,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     });
     const startedLab = lab;
     const startedPki = pki;
+    live.labStarted(lab, pki);
     const onLoadStart = (load: LoadControl, loadStartPerfMs: number) => {
       loadStartedEpochMs = performance.timeOrigin + loadStartPerfMs;
       loadStartedPerfMs = loadStartPerfMs;
       log('load started');
-      faultContext = { lab: startedLab, pki: startedPki, load, workDir, log, signal: options.signal, runId, scenarioFile: scenario.file };
+      faultContext = { lab: startedLab, pki: startedPki, load: live.faultLoad(load), workDir, log, signal: options.signal, runId, scenarioFile: scenario.file };
       timeline.start(faultContext, loadStartPerfMs);
     };
-    const onSnapshot = (snapshot: ProgressSnapshot) => options.onProgress?.(liveStatus(snapshot, scenario, timeline, recorder));
+    const onSnapshot = (snapshot: ProgressSnapshot) => {
+      live.progress(snapshot.progress);
+      options.onProgress?.(liveStatus(snapshot, scenario, timeline, recorder));
+    };
     outcome = options.externalLoad
       ? await driveExternalLoad(scenario, plannedDurationMs, pki, lab, workDir, recorder, options.externalLoad, options.signal, onLoadStart, () => (retargetsIgnored += 1))
       : await driveLoad(scenario, profile, plannedDurationMs, pki, lab, recorder, options, onLoadStart, (record) => {
@@ -207,6 +218,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } catch (error) {
     failure = error;
   } finally {
+    live.stopProbes();
     await checkpoints.stop();
     // Heal before stopping the lab: a fault may hold a component frozen or a file swapped.
     // After a second Ctrl-C the processes are already killed: nothing left to wait for.
@@ -232,6 +244,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await registry.remove();
     watchdog.stop();
   }
+  await live.settle(outcome, options.signal);
   // The load was offered until its schedule ended or the abort cut it; what follows is the wait
   // for the last attempts to end, which must not count as time the load ran (the last second's
   // rates). A load that broke (no outcome) has no known end: its seconds are taken as whole.

@@ -1,0 +1,18 @@
+export { HANDSHAKE_BUCKETS_SECONDS, METRIC_PREFIX, RunMetrics, UNKNOWN_REPLICA } from './run-metrics.js';
+export type { FaultState, IssuedCertificate, RunInfo } from './run-metrics.js';
+export { DEFAULT_METRICS_HOST, parseListenAddress } from './listen-address.js';
+export type { ListenAddress } from './listen-address.js';
+export { startMetricsListener } from './metrics-listener.js';
+export type { MetricsListener } from './metrics-listener.js';
+export { DEFAULT_PUSH_INTERVAL_MS, parseRemoteWriteUrl, startRemoteWritePusher } from './remote-write-pusher.js';
+export type { RemoteWritePusher } from './remote-write-pusher.js';
+export { registryTimeseries } from './registry-timeseries.js';
+export { LiveMetrics } from './live-metrics.js';
+export type { LiveMetricsOptions } from './live-metrics.js';
+export { OfferedTally } from './offered-tally.js';
+export { labCertificates } from './lab-certificates.js';
+export { findPrometheus, startPrometheus } from './prometheus-process.js';
+export type { PrometheusOptions, PromSample, StartedPrometheus } from './prometheus-process.js';
+export { OCSP_PROBE_INTERVAL_MS, probeOcspResponder, probeOutcome } from './ocsp-prober.js';
+export type { OcspProbeOutcome } from './ocsp-prober.js';
+export { certificatesOfRetarget, reportingRetargets } from './retarget-certificates.js';
