@@ -120,7 +120,7 @@ describe('live metrics seen by a real Prometheus', () => {
     const out = await tempDir('mtls-chaos-test-metrics-bench-');
     const json = join(out, 'bench.json');
     const cli = await runCli(
-      ['bench', 'scenarios/bench-node.ts', '--start', '40/s', '--max', '80/s', '--step', '1s', '--warmup', '0.5s', '--min-attempts', '20', '--max-steps', '2', '--json', json, '--prometheus-rw', receiver.remoteWriteUrl],
+      ['bench', 'scenarios/bench-node.ts', '--start', '40/s', '--max', '80/s', '--step', '1s', '--warmup', '0.5s', '--min-attempts', '20', '--max-steps', '2', '--json-out', json, '--prometheus-rw', receiver.remoteWriteUrl],
       { timeoutMs: 120_000 },
     );
     expect(cli.exitCode, cli.stderr).toBe(0);
