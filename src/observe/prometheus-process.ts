@@ -41,8 +41,8 @@ export interface StartedPrometheus {
   readonly remoteWriteUrl: string;
   readonly dir: string;
   readonly pid: number;
-  /** An instant query (GET /api/v1/query); throws on a PromQL error. */
-  query(promql: string): Promise<PromSample[]>;
+  /** An instant query (GET /api/v1/query), now or at `atEpochMs`; throws on a PromQL error. */
+  query(promql: string, atEpochMs?: number): Promise<PromSample[]>;
   /** Idempotent: stops the process group and removes the data dir. */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -118,7 +118,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Start
     remoteWriteUrl: `${started.url}/api/v1/write`,
     dir,
     pid: started.proc.pid,
-    query: (promql) => instantQuery(started.url, promql),
+    query: (promql, atEpochMs) => instantQuery(started.url, promql, atEpochMs),
     stop,
     [Symbol.asyncDispose]: stop,
   };
@@ -137,8 +137,9 @@ async function untilReady(url: string, signal: AbortSignal): Promise<void> {
   }
 }
 
-async function instantQuery(url: string, promql: string): Promise<PromSample[]> {
-  const response = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`, { signal: AbortSignal.timeout(10_000) });
+async function instantQuery(url: string, promql: string, atEpochMs?: number): Promise<PromSample[]> {
+  const params = new URLSearchParams({ query: promql, ...(atEpochMs === undefined ? {} : { time: String(atEpochMs / 1_000) }) });
+  const response = await fetch(`${url}/api/v1/query?${params}`, { signal: AbortSignal.timeout(10_000) });
   const body = (await response.json()) as {
     status: string;
     error?: string;

@@ -7,6 +7,8 @@ import { RunMetrics, startPrometheus, startRemoteWritePusher, type PromSample, t
 import type { RunResult } from '../../src/result/index.js';
 import { runCli } from '../support/run-cli.js';
 import { runAndSignal } from '../support/signal-run.js';
+import { dashboardQueries } from '../support/dashboard-queries.js';
+import { RULES_PATH } from '../support/prometheus.js';
 
 const SUM_BY_PHASE_AND_CATEGORY = 'sum by (phase, category) (last_over_time(mtls_chaos_attempts_total[10m]))';
 
@@ -54,7 +56,8 @@ describe('live metrics seen by a real Prometheus', () => {
     const port = await pickFreePort();
     // One run, two Prometheus servers: one scrapes the run's listener every second, the other
     // only receives remote write (a CI runner that nothing scrapes).
-    const scraper = await prometheus({ scrapeTargets: [`127.0.0.1:${port}`], scrapeIntervalMs: 1_000 });
+    // The scraper also evaluates the shipped rules (contrib/prometheus/), for the dashboard's checks below.
+    const scraper = await prometheus({ scrapeTargets: [`127.0.0.1:${port}`], scrapeIntervalMs: 1_000, ruleFiles: [RULES_PATH] });
     const receiver = await prometheus({ remoteWriteReceiver: true });
     const out = await tempDir('mtls-chaos-test-metrics-run-');
     const cli = await runCli(
@@ -97,6 +100,25 @@ describe('live metrics seen by a real Prometheus', () => {
       expect(ocsp.good).toBeGreaterThan(0);
       expect(ocsp.unavailable).toBeGreaterThan(0);
     }
+
+    // The shipped Grafana dashboard (contrib/grafana/) on this real drill: every panel and
+    // annotation query, asked at the end of the outage (fault phase) over a 1 m rate window,
+    // answers with data. Grafana's own variables are filled in as Grafana would.
+    const loadStartMs = Date.parse(result.loadStartedAt!);
+    const outageEndMs = loadStartMs + result.faults[0]!.healedAtMs! - 500;
+    const empty: string[] = [];
+    for (const query of dashboardQueries({ rateInterval: '1m' })) {
+      const samples = await scraper.query(query.expr, outageEndMs);
+      if (samples.length === 0) empty.push(`${query.source} ${query.refId}: ${query.expr}`);
+    }
+    expect(empty, 'dashboard queries without data during the drill').toEqual([]);
+    // And the shipped burn-rate alert fired during the outage, in the fault phase.
+    const firing = await scraper.query('max_over_time(ALERTS{alertname="MtlsHandshakeFailureBurnRate",alertstate="firing"}[10m])', outageEndMs);
+    expect(firing.length).toBeGreaterThan(0);
+    // Every shipped rule evaluated on these series without error.
+    const rules = (await (await fetch(`${scraper.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] } };
+    const unhealthy = rules.data.groups.flatMap((group) => group.rules).filter((rule) => rule.health !== 'ok');
+    expect(unhealthy).toEqual([]);
   }, 150_000);
 
   it('the final push carries what was counted after the last interval push (Prometheus remote-write receiver)', async () => {

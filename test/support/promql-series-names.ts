@@ -1,7 +1,7 @@
 /**
  * The series names a PromQL expression selects, found by a small scanner rather than a parser:
  * enough for the expressions we ship (checked against a real Prometheus in
- * test/integration/grafana-dashboard-queries.test.ts, which parses them all).
+ * test/integration/prometheus-metrics.test.ts, which runs them all on a real drill).
  */
 const KEYWORDS = new Set(['and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'atan2', 'inf', 'nan']);
 
