@@ -52,3 +52,4 @@ export { sweepDeadRuns } from './sweep-dead-runs.js';
 export type { SweepReport } from './sweep-dead-runs.js';
 export { describeNamespaceFault } from './network-namespace-fault.js';
 export type { AppliedNamespaceFault, NamespaceFault, NamespaceTraffic, NetworkNamespaces } from './network-namespace-fault.js';
+export { findExecutable } from './find-executable.js';
