@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkAlertRules } from '../../../src/scenario/alert-rules-check.js';
-import { BUILTIN_RULES_FILE, loadScenario, validateScenario } from '../../../src/scenario/index.js';
+import { BUILTIN_RULES_FILE, describePlan, loadScenario, validateScenario } from '../../../src/scenario/index.js';
 import { tempDir, validationError, validInput } from './scenario-fixtures.js';
 
 const withFault = { faults: [{ at: '1s', for: '2s', kind: 'gateway-pause' }] };
@@ -31,6 +31,13 @@ describe('observe.prometheus: validation', () => {
     const builtin = validateScenario({ ...validInput(), observe: { prometheus: { rules: 'builtin' } } }, '/drills/drill.yaml');
     expect(builtin.observe?.prometheus.rules).toBe(BUILTIN_RULES_FILE);
     expect(BUILTIN_RULES_FILE).toMatch(/contrib\/prometheus\/mtls-chaos\.rules\.yml$/);
+  });
+
+  it('says in the plan that a Prometheus watches the run, and with which rules', () => {
+    const own = validateScenario({ ...validInput(), observe: { prometheus: { rules: './team-alerts.yml' } } }, '/drills/drill.yaml');
+    expect(describePlan(own).split('\n').at(-1)).toBe('observe  a Prometheus scraping the run every second with your rules team-alerts.yml');
+    const builtin = validateScenario({ ...validInput(), observe: { prometheus: { rules: 'builtin' } } }, '/drills/drill.yaml');
+    expect(describePlan(builtin)).toContain('with the builtin rules (contrib/prometheus/mtls-chaos.rules.yml)');
   });
 
   it('refuses a rules path outside the scenario folder, an unknown field, and the docker runtime', () => {
