@@ -25,7 +25,7 @@ import {
   type RunResult,
   type RunWarning,
 } from '../result/index.js';
-import type { Scenario } from '../scenario/index.js';
+import { ScenarioError, observeRuntimeProblem, type Scenario } from '../scenario/index.js';
 import { evaluateSlos } from '../slo/index.js';
 import { assertRuntimeHostsFaults, FaultTimeline, type FaultContext } from '../faults/index.js';
 import { summarisePki } from './pki-summary.js';
@@ -95,6 +95,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const runtimeKind = options.runtime ?? scenario.runtime;
   // A fault the runtime cannot host is refused before anything starts (exit code 2).
   assertRuntimeHostsFaults(scenario.faults, runtimeKind, scenario.file);
+  // And a Prometheus for observe.prometheus on a runtime that cannot start it (`run --runtime docker`).
+  const observeProblem = scenario.observe && observeRuntimeProblem(runtimeKind);
+  if (observeProblem) {
+    throw new ScenarioError('E_SCENARIO_RUNTIME', `observe.prometheus ${observeProblem}`, { file: scenario.file, path: ['observe', 'prometheus'], hint: 'run it with --runtime local' });
+  }
   // So is an --out that cannot hold the reports (an existing file, no permission): no lab for nothing.
   await createOutputDir(dirname(dir));
   // Leftovers of runs that were killed (SIGKILL, a crashed CI runner) go before this one starts.
