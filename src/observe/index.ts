@@ -1,4 +1,4 @@
-export { judgeAlerts } from './judge-alerts.js';
+export { alertsOfRun, judgeAlerts } from './judge-alerts.js';
 export type { JudgeAlertsInput } from './judge-alerts.js';
 export { readAlertTimeline } from './alert-timeline.js';
 export type { AlertTimelineQuery } from './alert-timeline.js';

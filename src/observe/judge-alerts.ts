@@ -1,6 +1,7 @@
-import type { AlertRecord } from '../result/run-result.js';
+import type { AlertRecord, RunWarning } from '../result/run-result.js';
 import { readLoadedAlertRules } from './alert-rules.js';
 import { readAlertTimeline } from './alert-timeline.js';
+import { PrometheusQueryError } from './prometheus-api.js';
 
 export interface JudgeAlertsInput {
   /** The run's Prometheus (observe.prometheus), still running. */
@@ -35,4 +36,18 @@ export async function judgeAlerts(input: JudgeAlertsInput): Promise<AlertRecord[
       ...(rule ? { evaluationIntervalMs: rule.evaluationIntervalMs } : {}),
     };
   });
+}
+
+/**
+ * judgeAlerts for run-scenario: a Prometheus that stopped answering costs the alert evidence
+ * (result.alerts stays absent, so every alert SLO fails with "no alert timeline was recorded")
+ * and a warning ALERTS_UNREAD, never the rest of the run's result.
+ */
+export async function alertsOfRun(input: JudgeAlertsInput): Promise<{ readonly alerts?: AlertRecord[]; readonly warning?: RunWarning }> {
+  try {
+    return { alerts: await judgeAlerts(input) };
+  } catch (error) {
+    if (!(error instanceof PrometheusQueryError)) throw error;
+    return { warning: { code: 'ALERTS_UNREAD', message: `what the alert rules did is unknown: ${error.message}` } };
+  }
 }
