@@ -113,7 +113,6 @@ describe('judgeAlerts on a real Prometheus', () => {
     await sleep(END_MS);
 
     const alerts = await judgeAlerts({ prometheusUrl: prometheus.url, loadStartEpochMs, endEpochMs: Date.now() });
-    if (process.env.DETECT_FIGURES) console.log(JSON.stringify(alerts));
     const byName = new Map(alerts.map((alert) => [alert.name, alert]));
     // Every alerting rule is reported, fired or not, with its group's interval.
     expect([...byName.keys()]).toEqual(expect.arrayContaining(['MtlsHandshakeFailureBurnRate', 'MtlsOcspResponderFailing', 'MtlsTestFaultActive', 'MtlsTestTooLoose']));
