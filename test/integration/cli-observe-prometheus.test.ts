@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCli } from '../support/run-cli.js';
+import { REPO_ROOT, runCli } from '../support/run-cli.js';
 
 // The CLI on a drill that names its own alert rules (observe.prometheus): what a user sees when the
 // rules or the runtime cannot work, before anything starts.
@@ -38,6 +38,12 @@ describe('observe.prometheus through the CLI', () => {
     const result = await runCli(['validate', '--plan', file]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('observe  a Prometheus scraping the run every second with your rules alerts.yml');
+  });
+
+  it('validates the example drills: the shipped rules, and a team rules file too loose to fire', async () => {
+    const result = await runCli(['validate', 'scenarios/examples/alerts-detect-ocsp-outage.yaml', 'scenarios/examples/alerts-too-loose-ocsp-outage.yaml'], { cwd: REPO_ROOT });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
   });
 
   it('validate exits 2 quoting promtool when the rules do not parse', async () => {
