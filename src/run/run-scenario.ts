@@ -27,6 +27,7 @@ import {
 } from '../result/index.js';
 import { ScenarioError, observeRuntimeProblem, type Scenario } from '../scenario/index.js';
 import { evaluateSlos } from '../slo/index.js';
+import { alertsOfRun } from '../observe/index.js';
 import { assertRuntimeHostsFaults, FaultTimeline, type FaultContext } from '../faults/index.js';
 import { summarisePki } from './pki-summary.js';
 import { liveStatus, type LiveStatus } from './live-status.js';
@@ -70,6 +71,12 @@ export interface RunOptions {
   readonly onAttempt?: (record: AttemptRecord) => void;
   /** Where components run; replaces the scenario's `runtime`. */
   readonly runtime?: 'local' | 'docker';
+  /**
+   * observe.prometheus: the Prometheus that scrapes this run and evaluates the scenario's rules.
+   * The caller starts it and stops it after the run; the run reads what its alerts did during the
+   * load into result.alerts, for the alert.<Name>.* SLOs.
+   */
+  readonly alertsFrom?: { readonly prometheusUrl: string };
 }
 
 export interface RunOutcome {
@@ -248,6 +255,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const phases: RunResult['phases'] = outcome ? timeline.phaseWindows(outcome.durationMs) : [];
   const faults = timeline.records();
   const recovery = measureRecoveryOf(scenario, faults, recorded.timeline, status);
+  // Read up to the load's end: after it no attempts are counted, so rates fall and alerts would
+  // "clear" for a reason the system under test had no part in. Not cut short by the abort signal:
+  // an aborted run keeps what its alerts did until then (each query is bounded by its own timeout).
+  const alertOutcome =
+    options.alertsFrom && outcome && loadStartedEpochMs !== undefined
+      ? await alertsOfRun({ prometheusUrl: options.alertsFrom.prometheusUrl, loadStartEpochMs: loadStartedEpochMs, endEpochMs: loadStartedEpochMs + outcome.durationMs })
+      : undefined;
+  const alerts = alertOutcome?.alerts;
   const faultPhase = recorded.byPhase.fault;
   const blastRadius = faultPhase && faultPhase.attempts > 0 ? 1 - faultPhase.successRate : undefined;
   const evidence = {
@@ -258,6 +273,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     ...(recovery ? { recovery } : {}),
     ...(blastRadius === undefined ? {} : { blastRadius }),
     faults,
+    ...(alerts ? { alerts } : {}),
   };
   const slos = outcome ? evaluateSlos(scenario.slos.map(({ parsed, scope }) => ({ slo: parsed, scope })), evidence) : [];
   // With external load only the gateway's CPU is ours to judge; the rest waits for `import k6 --faults`.
@@ -297,8 +313,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     faults,
     ...(recovery ? { recovery } : {}),
     ...(blastRadius === undefined ? {} : { blastRadius }),
+    ...(alerts ? { alerts } : {}),
     warnings: [
       ...recorded.warnings,
+      ...(alertOutcome?.warning ? [alertOutcome.warning] : []),
       ...loadWarnings(outcome),
       ...faultWarnings(faults),
       ...(options.externalLoad ? externalLoadWarnings(retargetsIgnored) : []),
