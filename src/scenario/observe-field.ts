@@ -4,7 +4,10 @@ import { z } from 'zod';
 import type { ScenarioSlo } from './slo-field.js';
 import { scenarioPathField } from './scenario-path-field.js';
 
-/** `rules: builtin`: the rules shipped in the package (contrib/prometheus, two levels above src/scenario or dist/scenario). */
+/**
+ * `rules: builtin`: the rules shipped in the package (contrib/prometheus, two levels above
+ * src/scenario or dist/scenario). A file of the team's named builtin is written `./builtin`.
+ */
 export const BUILTIN_RULES = 'builtin';
 export const BUILTIN_RULES_FILE = fileURLToPath(new URL('../../contrib/prometheus/mtls-chaos.rules.yml', import.meta.url));
 
