@@ -8,6 +8,7 @@ import { describePlan, loadScenario } from '../scenario/index.js';
 import { printOut } from './print.js';
 import { allowTargetOption, guardScenarioTarget } from './allow-target-flag.js';
 import { visibleText } from '../visible-text.js';
+import { startRunPrometheus } from '../run/run-prometheus.js';
 import { metricsListenOption, parseMetricsFlags, prometheusRwOption, startLiveMetrics, type MetricsFlags } from './metrics-flags.js';
 
 /** After a second Ctrl-C, the longest the run may take to finish writing before the process exits. */
@@ -43,7 +44,10 @@ export function runCommand(): Command {
       if (guarded && !guarded.loopback) printOut(`target   ${guarded.address} outside loopback (allowed by ${guarded.allowedBy})\n`);
       printOut('\n');
       // Bound (and its address printed) before the lab starts, so a scraper sees the whole run.
-      const liveMetrics = await startLiveMetrics(metricsFlags);
+      // observe.prometheus: the run serves its series even without --metrics-listen, for its own Prometheus.
+      const liveMetrics = await startLiveMetrics(scenario.observe && !metricsFlags.listen ? { ...metricsFlags, listen: { host: '127.0.0.1', port: 0 } } : metricsFlags);
+      const runPrometheus = scenario.observe && liveMetrics ? await startRunPrometheus(scenario.observe, liveMetrics, AbortSignal.timeout(60_000)) : undefined;
+      if (runPrometheus) printOut(`prometheus ${runPrometheus.prometheus.url} evaluates ${visibleText(scenario.observe!.prometheus.rules)} every 1s\n`);
       const interrupts = watchInterrupts(() => {
         // The run has killed its processes and removed its keys; give it a moment to write the
         // aborted result, but never more: this is the "stop now" the person asked for.
@@ -75,6 +79,7 @@ export function runCommand(): Command {
             : {}),
           urgent: interrupts.urgent,
           ...(liveMetrics ? { liveMetrics } : {}),
+          ...(runPrometheus ? { alertsFrom: { prometheusUrl: runPrometheus.prometheus.url } } : {}),
           checkpointIntervalMs,
           abortedBy: () => interrupts.received(),
           log: (line) => view.log(line),
@@ -89,6 +94,7 @@ export function runCommand(): Command {
         view.end();
         interrupts.dispose();
         await liveMetrics?.close();
+        await runPrometheus?.stop();
       }
     });
 }

@@ -16,3 +16,12 @@ export type { PrometheusOptions, PromSample, StartedPrometheus } from './prometh
 export { OCSP_PROBE_INTERVAL_MS, probeOcspResponder, probeOutcome } from './ocsp-prober.js';
 export type { OcspProbeOutcome } from './ocsp-prober.js';
 export { certificatesOfRetarget, reportingRetargets } from './retarget-certificates.js';
+export { alertsOfRun, judgeAlerts } from './judge-alerts.js';
+export type { JudgeAlertsInput } from './judge-alerts.js';
+export { readAlertTimeline } from './alert-timeline.js';
+export type { AlertTimelineQuery } from './alert-timeline.js';
+export { readLoadedAlertRules } from './alert-rules.js';
+export type { LoadedAlertRule } from './alert-rules.js';
+export { firingSpans } from './firing-spans.js';
+export type { FiringSpan } from './firing-spans.js';
+export { PrometheusQueryError } from './prometheus-api.js';

@@ -123,6 +123,9 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f
 .fault-legend li { margin: 2px 0; }
 .fault-legend .swatch { display: inline-block; width: 14px; height: 10px; margin-right: 6px; background: rgba(211, 47, 47, 0.18); border-left: 2px dashed rgba(198, 40, 40, 0.75); vertical-align: middle; }
 .fault-legend.none { color: var(--muted); }
+.alert-legend { list-style: none; padding: 0; margin: 2px 0 0; font-size: 12px; color: #5d2e00; }
+.alert-legend li { margin: 2px 0; }
+.alert-legend .swatch { display: inline-block; width: 14px; height: 8px; margin-right: 6px; background: rgba(245, 124, 0, 0.55); vertical-align: middle; }
 .fault-command { margin: 4px 0; }
 .fault-command.failed > summary { color: #b71c1c; }
 .command-output { max-height: 24em; overflow: auto; background: #f6f6f6; padding: 6px 8px; font-size: 12px; white-space: pre-wrap; margin: 4px 0; }

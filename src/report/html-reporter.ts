@@ -7,6 +7,7 @@ import { runbookFor } from './category-runbook.js';
 import { formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio } from './format.js';
 import type { Reporter } from './reporter.js';
 import { buildChartData, faultWindows } from './report-chart-data.js';
+import { firedAlerts, firingsText } from './alert-windows.js';
 import { escapeHtml, htmlPage, loadChartAssets, type ChartAssets } from './html-page.js';
 import { REPORT_CHARTS_SCRIPT } from './report-charts-script.js';
 import { sloTally, verdictLabel } from './verdict-label.js';
@@ -33,6 +34,7 @@ ${warningsSection(result)}
 ${figuresSection(result)}
 ${slosSection(result.slos)}
 ${faultsSection(result)}
+${alertsSection(result)}
 ${chartsSection(result, chartData.charts)}
 ${outcomesSection(result)}
 ${phasesSection(result)}
@@ -138,9 +140,27 @@ function faultCommands(result: RunResult): string {
   return `<h3>Fault commands</h3>\n${items}`;
 }
 
+/** What the scenario's alert rules did (observe.prometheus): every alert, fired or not. */
+function alertsSection(result: RunResult): string {
+  if (result.alerts === undefined) return '';
+  if (result.alerts.length === 0) return '<section id="alerts"><h2>Alerts</h2><p>The rules file holds no alerting rule.</p></section>';
+  const fired = firedAlerts(result);
+  const rows = result.alerts
+    .map((alert) => {
+      const number = fired.indexOf(alert);
+      return `<tr class="alert-row ${alert.firings.length > 0 ? 'fired' : 'quiet'}" data-alert="${escapeHtml(alert.name)}"><td class="num">${number < 0 ? '' : `alert ${number + 1}`}</td><td><code>${escapeHtml(alert.name)}</code></td>
+<td class="num">${alert.evaluationIntervalMs === undefined ? '' : escapeHtml(formatOffset(alert.evaluationIntervalMs))}</td><td class="num">${alert.firings.length}</td><td>${escapeHtml(firingsText(alert))}</td></tr>`;
+    })
+    .join('\n');
+  return `<section id="alerts"><h2>Alerts</h2>
+<p>What your alert rules did while the drill ran (a real Prometheus scraped the run every second); times are since the load started.</p>
+<table><thead><tr><th>Chart</th><th>Alert</th><th>Evaluated every</th><th>Firings</th><th>Firing</th></tr></thead>
+<tbody>${rows}</tbody></table></section>`;
+}
+
 function chartsSection(result: RunResult, charts: readonly { id: string; title: string; note?: string }[]): string {
   const windows = faultWindows(result);
-  const legend =
+  const faultLegend =
     windows.length === 0
       ? '<p class="fault-legend none">No fault windows in this run.</p>'
       : `<ul class="fault-legend">${windows
@@ -151,6 +171,14 @@ function chartsSection(result: RunResult, charts: readonly { id: string; title: 
               )}: ${escapeHtml(window.label)}</li>`,
           )
           .join('')}</ul>`;
+  const fired = firedAlerts(result);
+  const alertLegend =
+    fired.length === 0
+      ? ''
+      : `<ul class="alert-legend">${fired
+          .map((alert, index) => `<li class="alert-window"><span class="swatch"></span><strong>alert ${index + 1}</strong> ${escapeHtml(alert.name)} firing ${escapeHtml(firingsText(alert))}</li>`)
+          .join('')}</ul>`;
+  const legend = `${faultLegend}${alertLegend}`;
   const blocks = charts
     .map(
       (chart) =>

@@ -9,6 +9,7 @@ import { formatCount, formatCpu, formatMs, formatOffset, formatRate, formatRatio
 import { markdownCodeBlock, markdownText } from './markdown-text.js';
 import type { Reporter } from './reporter.js';
 import { sloTally, verdictLabel } from './verdict-label.js';
+import { firingsText } from './alert-windows.js';
 
 export const SUMMARY_FILE_NAME = 'summary.md';
 
@@ -31,6 +32,7 @@ export function renderMarkdownSummary(result: RunResult): string {
   const sections = [
     [`## mtls-chaos: ${markdownText(result.scenario.name)}`, '', verdictLine(result), ...errorLine(result), ...description(result)].join('\n'),
     slosSection(result.slos),
+    alertsSection(result),
     loadSection(result),
     latencySection(result.summary),
     outcomesSection(result),
@@ -75,6 +77,18 @@ function slosSection(slos: readonly SloVerdict[]): string {
     .filter((slo) => slo.note)
     .map((slo) => `- ${markdownText(slo.expression)} (${slo.scope}): ${markdownText(slo.note ?? '')}`);
   return ['### SLOs', '', table(['Scope', 'SLO', 'Target', 'Measured', 'Result'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n');
+}
+
+/** What the scenario's alert rules did (observe.prometheus), one row per alert. */
+function alertsSection(result: RunResult): string {
+  if (result.alerts === undefined || result.alerts.length === 0) return '';
+  const rows = result.alerts.map((alert) => [
+    markdownText(alert.name),
+    alert.evaluationIntervalMs === undefined ? '' : formatOffset(alert.evaluationIntervalMs),
+    String(alert.firings.length),
+    markdownText(firingsText(alert)),
+  ]);
+  return ['### Alerts', '', table(['Alert', 'Evaluated every', 'Firings', 'Firing (since the load started)'], rows)].join('\n');
 }
 
 function loadSection(result: RunResult): string {

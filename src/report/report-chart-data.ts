@@ -1,5 +1,6 @@
 import { ERROR_CATEGORIES, type ErrorCategory } from '../metrics/index.js';
 import type { RunResult, TimelineBucket } from '../result/run-result.js';
+import { alertWindows, type AlertWindow } from './alert-windows.js';
 
 /** One line of a time chart; `null` where nothing was measured in that second (a gap, not a zero). */
 export interface ChartSeries {
@@ -45,6 +46,8 @@ export interface ReportChartData {
   readonly endS: number;
   readonly charts: readonly ChartSpec[];
   readonly faults: readonly FaultWindow[];
+  /** When the scenario's alert rules fired (observe.prometheus); empty without them. */
+  readonly alerts: readonly AlertWindow[];
 }
 
 /** Colours per outcome: green for ok, reds for certificate verdicts, greys for transport. */
@@ -137,7 +140,8 @@ export function buildChartData(result: RunResult): ReportChartData {
       ...partialNote(timeline),
     },
   ];
-  return { seconds, coveredS: timeline.map((bucket) => coveredMsOf(bucket) / 1_000), endS: round(chartEndS(result, spans)), charts, faults: faultWindows(result) };
+  const endS = round(chartEndS(result, spans));
+  return { seconds, coveredS: timeline.map((bucket) => coveredMsOf(bucket) / 1_000), endS, charts, faults: faultWindows(result), alerts: alertWindows(result, endS) };
 }
 
 /** The x axis ends where the run did, or where its last bucket's covered part did if later. */

@@ -1,7 +1,8 @@
 /**
  * The browser side of report.html: reads the embedded chart data (a JSON script element, never
  * executed) and draws one uPlot chart per spec, with every fault window shaded under the lines
- * and labelled above them. Plain ES2017 in a string: it runs in the report, not in Node.
+ * and labelled above them, and every alert firing (observe.prometheus) as a strip along the
+ * bottom. Plain ES2017 in a string: it runs in the report, not in Node.
  * The charts are exposed as window.mtlsChaosCharts for the browser tests.
  */
 export const REPORT_CHARTS_SCRIPT = String.raw`(function () {
@@ -10,6 +11,42 @@ export const REPORT_CHARTS_SCRIPT = String.raw`(function () {
   var charts = [];
   var BAND_FILL = 'rgba(211, 47, 47, 0.12)';
   var BAND_EDGE = 'rgba(198, 40, 40, 0.75)';
+  var ALERT_FILL = 'rgba(245, 124, 0, 0.55)';
+  var ALERT_TEXT = '#5d2e00';
+
+  // Alert strips sit along the bottom of the plot, one row per alert (alert 1 lowest), each
+  // tall enough to hold its number, so the fault bands above keep their labels.
+  function alertStrip(u, alert) {
+    var ratio = window.devicePixelRatio || 1;
+    var height = 12 * ratio;
+    var px = bandPixels(u, alert);
+    return { x0: px.x0, x1: px.x1, y: u.bbox.top + u.bbox.height - (alert.row + 1) * (height + 2 * ratio), height: height };
+  }
+
+  function drawAlerts(u) {
+    var ctx = u.ctx;
+    ctx.save();
+    ctx.fillStyle = ALERT_FILL;
+    data.alerts.forEach(function (alert) {
+      var strip = alertStrip(u, alert);
+      ctx.fillRect(strip.x0, strip.y, strip.x1 - strip.x0, strip.height);
+    });
+    ctx.restore();
+  }
+
+  function drawAlertLabels(u) {
+    var ctx = u.ctx;
+    var ratio = window.devicePixelRatio || 1;
+    ctx.save();
+    ctx.font = 'bold ' + Math.round(9 * ratio) + 'px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = ALERT_TEXT;
+    data.alerts.forEach(function (alert) {
+      var strip = alertStrip(u, alert);
+      ctx.fillText('alert ' + (alert.row + 1), strip.x0 + 3 * ratio, strip.y + strip.height / 2);
+    });
+    ctx.restore();
+  }
 
   function bandPixels(u, fault) {
     var left = u.bbox.left;
@@ -98,7 +135,7 @@ export const REPORT_CHARTS_SCRIPT = String.raw`(function () {
           points: { show: false },
         };
       })),
-      hooks: { drawAxes: [drawBands], draw: [drawLabels] },
+      hooks: { drawAxes: [drawBands, drawAlerts], draw: [drawLabels, drawAlertLabels] },
     };
   }
 

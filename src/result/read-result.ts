@@ -150,6 +150,15 @@ const runResultSchema = z.looseObject({
     .looseObject({ healedAtMs: finite, timeMs: nonNegative.optional(), targetSuccessRate: ratio, resolutionMs: nonNegative.default(1_000) })
     .optional(),
   blastRadius: ratio.optional(),
+  alerts: z
+    .array(
+      z.looseObject({
+        name: z.string(),
+        firings: z.array(z.looseObject({ fromMs: finite, toMs: finite.optional() })),
+        evaluationIntervalMs: nonNegative.optional(),
+      }),
+    )
+    .optional(),
   warnings: z.array(z.looseObject({ code: z.string(), message: z.string() })),
   error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
 });

@@ -180,6 +180,23 @@ export interface RecoverySummary {
   readonly resolutionMs: number;
 }
 
+/** One alert of the scenario's rules file (observe.prometheus.rules) and when Prometheus had it firing. */
+export interface AlertRecord {
+  /** The alert's name as its rule spells it (case-sensitive, as in Prometheus). */
+  readonly name: string;
+  /** In time order, never overlapping. */
+  readonly firings: readonly AlertFiring[];
+  /** How often Prometheus evaluated the alert's rule group, ms (absent when not known). */
+  readonly evaluationIntervalMs?: number;
+}
+
+/** One span of an alert firing, ms after the load started (like FaultRecord.injectedAtMs). */
+export interface AlertFiring {
+  readonly fromMs: number;
+  /** The first moment it was seen resolved; absent when it was still firing when the run ended. */
+  readonly toMs?: number;
+}
+
 export interface RunWarning {
   /** Stable code, e.g. GENERATOR_SATURATED, SCHEDULE_SLIPPED. */
   readonly code: string;
@@ -245,6 +262,11 @@ export interface RunResult {
   readonly recovery?: RecoverySummary;
   /** Share of attempts that failed while a fault was active (0..1); absent without a fault phase. */
   readonly blastRadius?: number;
+  /**
+   * What the scenario's alert rules did (observe.prometheus): every alert of its rules file, fired
+   * or not. Absent when the scenario names no rules.
+   */
+  readonly alerts?: readonly AlertRecord[];
   readonly warnings: readonly RunWarning[];
   readonly error?: { readonly code: string; readonly message: string };
 }

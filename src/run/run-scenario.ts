@@ -25,8 +25,9 @@ import {
   type RunResult,
   type RunWarning,
 } from '../result/index.js';
-import type { Scenario } from '../scenario/index.js';
+import { ScenarioError, observeRuntimeProblem, type Scenario } from '../scenario/index.js';
 import { evaluateSlos } from '../slo/index.js';
+import { alertsOfRun } from '../observe/index.js';
 import { assertRuntimeHostsFaults, FaultTimeline, type FaultContext } from '../faults/index.js';
 import { summarisePki } from './pki-summary.js';
 import { liveStatus, type LiveStatus } from './live-status.js';
@@ -74,6 +75,12 @@ export interface RunOptions {
   readonly runtime?: 'local' | 'docker';
   /** Live Prometheus series (`--metrics-listen`, `--prometheus-rw`); the caller starts and closes it, the run feeds and settles it. */
   readonly liveMetrics?: LiveMetrics;
+  /**
+   * observe.prometheus: the Prometheus that scrapes this run and evaluates the scenario's rules.
+   * The caller starts it and stops it after the run; the run reads what its alerts did during the
+   * load into result.alerts, for the alert.<Name>.* SLOs.
+   */
+  readonly alertsFrom?: { readonly prometheusUrl: string };
 }
 
 export interface RunOutcome {
@@ -99,6 +106,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const runtimeKind = options.runtime ?? scenario.runtime;
   // A fault the runtime cannot host is refused before anything starts (exit code 2).
   assertRuntimeHostsFaults(scenario.faults, runtimeKind, scenario.file);
+  // And a Prometheus for observe.prometheus on a runtime that cannot start it (`run --runtime docker`).
+  const observeProblem = scenario.observe && observeRuntimeProblem(runtimeKind);
+  if (observeProblem) {
+    throw new ScenarioError('E_SCENARIO_RUNTIME', `observe.prometheus ${observeProblem}`, { file: scenario.file, path: ['observe', 'prometheus'], hint: 'run it with --runtime local' });
+  }
   // So is an --out that cannot hold the reports (an existing file, no permission): no lab for nothing.
   await createOutputDir(dirname(dir));
   // Leftovers of runs that were killed (SIGKILL, a crashed CI runner) go before this one starts.
@@ -256,6 +268,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const phases: RunResult['phases'] = outcome ? timeline.phaseWindows(outcome.durationMs) : [];
   const faults = timeline.records();
   const recovery = measureRecoveryOf(scenario, faults, recorded.timeline, status);
+  // Read up to the load's end: after it no attempts are counted, so rates fall and alerts would
+  // "clear" for a reason the system under test had no part in. Not cut short by the abort signal:
+  // an aborted run keeps what its alerts did until then (each query is bounded by its own timeout).
+  const alertOutcome =
+    options.alertsFrom && outcome && loadStartedEpochMs !== undefined
+      ? await alertsOfRun({ prometheusUrl: options.alertsFrom.prometheusUrl, loadStartEpochMs: loadStartedEpochMs, endEpochMs: loadStartedEpochMs + outcome.durationMs })
+      : undefined;
+  const alerts = alertOutcome?.alerts;
   const faultPhase = recorded.byPhase.fault;
   const blastRadius = faultPhase && faultPhase.attempts > 0 ? 1 - faultPhase.successRate : undefined;
   const evidence = {
@@ -266,6 +286,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     ...(recovery ? { recovery } : {}),
     ...(blastRadius === undefined ? {} : { blastRadius }),
     faults,
+    ...(alerts ? { alerts } : {}),
   };
   const slos = outcome ? evaluateSlos(scenario.slos.map(({ parsed, scope }) => ({ slo: parsed, scope })), evidence) : [];
   // With external load only the gateway's CPU is ours to judge; the rest waits for `import k6 --faults`.
@@ -305,8 +326,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     faults,
     ...(recovery ? { recovery } : {}),
     ...(blastRadius === undefined ? {} : { blastRadius }),
+    ...(alerts ? { alerts } : {}),
     warnings: [
       ...recorded.warnings,
+      ...(alertOutcome?.warning ? [alertOutcome.warning] : []),
       ...loadWarnings(outcome),
       ...faultWarnings(faults),
       ...(options.externalLoad ? externalLoadWarnings(retargetsIgnored) : []),

@@ -12,3 +12,5 @@ export { GATEWAY_KINDS, OCSP_MODES, RUNTIMES, SCENARIO_LIMITS, scenarioSchema, s
 export type { Scenario, ScenarioInput } from './scenario-schema.js';
 export { SLO_SCOPES } from './slo-field.js';
 export type { ScenarioSlo } from './slo-field.js';
+export { BUILTIN_RULES_FILE, observeRuntimeProblem } from './observe-field.js';
+export type { ObserveSpec } from './observe-field.js';

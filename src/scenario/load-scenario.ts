@@ -6,6 +6,8 @@ import { scenarioSchema, type Scenario } from './scenario-schema.js';
 import { checkUntrustedValue } from './untrusted-value.js';
 import { builtInDrillFile } from './built-in.js';
 import { checkOwnGatewayConfig, resolveGatewayConfigPath } from './own-gateway-config-check.js';
+import { resolveObserve } from './observe-field.js';
+import { checkAlertRules } from './alert-rules-check.js';
 
 const FIELD_HINT = '`mtls-chaos schema` prints every field; scenarios/examples/baseline.yaml is a complete example';
 
@@ -16,6 +18,7 @@ export async function loadScenario(fileOrDrillName: string, options: { signal?: 
   options.signal?.throwIfAborted();
   const scenario = validateScenario(raw, file);
   await checkOwnGatewayConfig(scenario);
+  await checkAlertRules(scenario, options);
   return scenario;
 }
 
@@ -41,7 +44,7 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   if (!result.success) {
     throw ScenarioError.fromProblems(file, toProblems(result.error.issues, scenarioSchema), FIELD_HINT);
   }
-  // The files the scenario names (lab.gateway config and ca, pki.issuer), resolved against its folder.
+  // The files the scenario names (lab.gateway config and ca, pki.issuer, observe.prometheus.rules), resolved against its folder.
   const { config, ca } = result.data.lab.gateway;
   const gateway = {
     ...result.data.lab.gateway,
@@ -50,5 +53,6 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   };
   const { issuer } = result.data.pki;
   const pki = issuer ? { ...result.data.pki, issuer: { certificate: resolveGatewayConfigPath(issuer.certificate, file), key: resolveGatewayConfigPath(issuer.key, file) } } : result.data.pki;
-  return { ...result.data, pki, lab: { ...result.data.lab, gateway }, file: resolve(file) };
+  const observe = resolveObserve(result.data.observe, file);
+  return { ...result.data, pki, lab: { ...result.data.lab, gateway }, ...(observe ? { observe } : {}), file: resolve(file) };
 }

@@ -4,6 +4,7 @@ import { defaultInFlightLimit, formatRate, plannedAttempts, profileDurationMs, t
 import { faultDefinition } from '../faults/index.js';
 import { visibleText } from '../visible-text.js';
 import type { Scenario } from './scenario-schema.js';
+import { BUILTIN_RULES_FILE } from './observe-field.js';
 
 /**
  * A scenario describes what it will do without running anything (k6's executors describe
@@ -32,6 +33,11 @@ export function describePlan(scenario: Scenario): string {
     const when = `at ${formatDuration(entry.atMs)}${entry.forMs === undefined ? ', until the end' : ` for ${formatDuration(entry.forMs)}`}`;
     rows.push([index === 0 ? 'faults' : '', `${entry.kind} ${when}: ${visibleText(fault.describe())}`]);
   });
+  const rules = scenario.observe?.prometheus.rules;
+  if (rules !== undefined) {
+    const named = rules === BUILTIN_RULES_FILE ? 'the builtin rules (contrib/prometheus/mtls-chaos.rules.yml)' : `your rules ${visibleText(basename(rules))}`;
+    rows.push(['observe', `a Prometheus scraping the run every second with ${named}`]);
+  }
   return rows.map(([label, text]) => `${label.padEnd(9)}${text}`).join('\n');
 }
 

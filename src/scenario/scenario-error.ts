@@ -19,7 +19,9 @@ export interface ScenarioProblem {
  * E_SCENARIO_SYNTAX (YAML/JSON syntax, duplicate keys, aliases, tags, nesting),
  * E_SCENARIO_EXPORT (a TypeScript/JavaScript scenario without a usable default export),
  * E_SCENARIO_IMPORT (a scenario module importing a package or file that is not there),
- * E_SCENARIO_FIELD (a field's value), E_SCENARIO_RUNTIME, E_SCENARIO_FAULTS, E_SLO_SYNTAX.
+ * E_SCENARIO_FIELD (a field's value), E_SCENARIO_RUNTIME, E_SCENARIO_FAULTS, E_SLO_SYNTAX,
+ * E_SCENARIO_OBSERVE (alert SLOs without observe.prometheus), E_SCENARIO_RULES (observe.prometheus.rules:
+ * unreadable, refused by promtool, or naming no alert an SLO names).
  */
 export class ScenarioError extends MtlsChaosError {
   readonly problems: readonly ScenarioProblem[];

@@ -9,6 +9,7 @@ import { MAX_GATEWAY_REPLICAS, gatewayKinds, inability, type GatewayAbilities, t
 import { checkLinks, linkFields, linksSpecOf } from './links-field.js';
 import { checkFaultOverlaps } from './fault-overlaps.js';
 import { scenarioPathField } from './scenario-path-field.js';
+import { checkObserve, observeField } from './observe-field.js';
 
 /**
  * The scenario schema: one zod schema is the validator, the TypeScript types (z.input for what
@@ -506,6 +507,7 @@ export function scenarioSchemaFor<Kind extends string>(registry: GatewayKindRegi
         .default([])
         .meta({ description: 'Thresholds the run is judged by; exit code 1 when one is breached.' }),
       faults: faultsField,
+      observe: observeField,
     },
     { error: (issue) => (issue.code === 'invalid_type' ? expectedGot('a scenario: a mapping with name, description, lab, load and slos', issue.input) : undefined) },
   )
@@ -538,6 +540,7 @@ export function scenarioSchemaFor<Kind extends string>(registry: GatewayKindRegi
     checkFaultOverlaps(scenario.faults, (index, message) =>
       context.addIssue({ code: 'custom', path: ['faults', index, 'at'], message, input: undefined, params: { code: 'E_SCENARIO_FAULTS' } }),
     );
+    checkObserve(scenario, (path, message, code) => context.addIssue({ code: 'custom', path, message, input: undefined, params: { code } }));
     const identities = scenario.load.identities;
     if (identities !== undefined && identities > scenario.pki.clients) {
       context.addIssue({
@@ -571,6 +574,7 @@ export function scenarioSchemaFor<Kind extends string>(registry: GatewayKindRegi
     load: { ...scenario.load, identities: scenario.load.identities ?? scenario.pki.clients },
     slos: scenario.slos,
     faults: scenario.faults,
+    ...(scenario.observe ? { observe: scenario.observe } : {}),
   }));
 }
 

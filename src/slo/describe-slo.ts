@@ -1,6 +1,6 @@
 import type { SloVerdict } from '../result/run-result.js';
 import type { ParsedSlo } from './parse-slo.js';
-import { SLO_METRICS, type SloUnit } from './slo-metrics.js';
+import { findSloMetric, type SloUnit } from './slo-metrics.js';
 
 /**
  * A value in the metric's unit, as a person reads it: "150 ms", "99.9%", "80%", "12", "200/s".
@@ -28,7 +28,7 @@ export function formatSloValue(value: number, unit: SloUnit, resolutionMs?: numb
 
 /** One line: "TLS handshake p95 < 150 ms (fault phase)". */
 export function describeSlo(slo: ParsedSlo | SloVerdict, scope?: SloVerdict['scope']): string {
-  const label = SLO_METRICS.get(slo.metric)?.label ?? slo.metric;
+  const label = findSloMetric(slo.metric)?.label ?? slo.metric;
   const where = scope ?? ('scope' in slo ? slo.scope : 'run');
   return `${label} ${slo.operator} ${formatSloValue(slo.threshold, slo.unit)}${where === 'run' ? '' : ` (${where} phase)`}`;
 }

@@ -1,7 +1,7 @@
 import { summarizeCpuSamples, type Phase } from '../metrics/index.js';
 import type { CpuSeries, RunResult, SloVerdict } from '../result/run-result.js';
 import type { ParsedSlo, SloOperator } from './parse-slo.js';
-import { SLO_METRICS, type SloScopeEvidence } from './slo-metrics.js';
+import { findSloMetric, type SloScopeEvidence } from './slo-metrics.js';
 
 export type SloScope = 'run' | Phase;
 
@@ -15,7 +15,7 @@ export interface ScopedSlo {
  * judged on that phase's seconds; without it they have no evidence.
  */
 export type SloEvidenceSource = Pick<RunResult, 'summary' | 'byPhase' | 'cpu'> &
-  Partial<Pick<RunResult, 'phases' | 'recovery' | 'blastRadius' | 'faults'>>;
+  Partial<Pick<RunResult, 'phases' | 'recovery' | 'blastRadius' | 'faults' | 'alerts'>>;
 
 /**
  * Judges each SLO in its scope. An SLO with nothing to judge in its scope (no attempts, CPU not
@@ -24,7 +24,7 @@ export type SloEvidenceSource = Pick<RunResult, 'summary' | 'byPhase' | 'cpu'> &
  */
 export function evaluateSlos(slos: readonly ScopedSlo[], result: SloEvidenceSource): SloVerdict[] {
   return slos.map(({ slo, scope }) => {
-    const metric = SLO_METRICS.get(slo.metric);
+    const metric = findSloMetric(slo.metric);
     const base = {
       expression: slo.expression,
       scope,
@@ -34,7 +34,14 @@ export function evaluateSlos(slos: readonly ScopedSlo[], result: SloEvidenceSour
       unit: slo.unit,
     };
     if (!metric) return { ...base, passed: false, note: `unknown metric "${slo.metric}"` };
-    const evidence = { ...evidenceFor(scope, result), recovery: result.recovery, blastRadius: result.blastRadius, faults: result.faults };
+    const evidence = {
+      ...evidenceFor(scope, result),
+      recovery: result.recovery,
+      blastRadius: result.blastRadius,
+      faults: result.faults,
+      alerts: result.alerts,
+      runEndMs: result.phases && result.phases.length > 0 ? Math.max(...result.phases.map((window) => window.endMs)) : undefined,
+    };
     const measurement = metric.measure(evidence);
     if ('note' in measurement) return { ...base, passed: false, note: measurement.note };
     // Judged on the value itself: for recovery.time it is an upper bound (back by then), so "<" holds.
@@ -62,6 +69,7 @@ function evidenceFor(scope: SloScope, result: SloEvidenceSource): SloScopeEviden
         )
       : undefined;
   return {
+    windows,
     summary: result.byPhase[scope],
     gatewayCpu: inPhase(result.cpu.gateway),
     generatorCpu: inPhase(result.cpu.generator),

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { SLO_METRICS, describeSloMetricNames, type SloUnit } from './slo-metrics.js';
+import { SLO_METRICS, describeSloMetricNames, findSloMetric, type SloUnit } from './slo-metrics.js';
 
 export type SloOperator = '<' | '<=' | '>' | '>=' | '==';
 
@@ -24,9 +24,12 @@ export interface ParsedSlo {
  *              | gateway.cpu.CPUSTAT | generator.cpu.CPUSTAT                        (percent of one core)
  *              | late_starts.count | recovery.time | blast.radius                   (count | ms | ratio)
  *              | effect.latency            (ms: fault injected -> its effect first seen, e.g. revocation latency)
+ *              | alert.NAME.detect | alert.NAME.clear | alert.NAME.count               (ms | ms | count)
  *     STAT     = p50 | p90 | p95 | p99 | max | mean
  *     CPUSTAT  = p50 | p95 | max
  *     CATEGORY = one of ERROR_CATEGORIES (ok, cert_expired, ... other)
+ *     NAME     = an alert of the scenario's observe.prometheus.rules, [A-Za-z_:][A-Za-z0-9_:]*
+ *                (src/slo/alert-slo-metrics.ts says what each measures)
  *     op       = "<" | "<=" | ">" | ">=" | "=="
  *     value    = number [unit]     number = digits ["." digits]
  *     unit     = "ms" | "s" | "m" | "h"    for time metrics (a bare number is ms)
@@ -36,7 +39,8 @@ export interface ParsedSlo {
  *                                         counts take a bare number only
  *
  * Whitespace between the parts is optional. The scope (whole run or a phase) is not part of the
- * expression: the scenario says it. Metric names are case-insensitive.
+ * expression: the scenario says it. Metric names are case-insensitive, except an alert's NAME,
+ * which is case-sensitive as in Prometheus.
  *
  * Throws UsageError E_SLO_SYNTAX naming what was expected at which position (1-based column).
  */
@@ -56,10 +60,13 @@ export function parseSlo(expression: string): ParsedSlo {
     while (position < text.length && /\s/.test(text[position] as string)) position++;
   };
 
-  const metricMatch = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text);
+  const metricMatch = /^[A-Za-z_][A-Za-z0-9_.:]*/.exec(text);
   if (!metricMatch) return fail(0, `expected a metric name, ${found(0)}`);
   const written = metricMatch[0];
-  const metric = SLO_METRICS.get(written.toLowerCase());
+  const metric = findSloMetric(written);
+  if (!metric && /^alert\./i.test(written)) {
+    return fail(0, `unknown metric "${written}": expected alert.<Name>.detect, alert.<Name>.clear or alert.<Name>.count`, 'name an alert of observe.prometheus.rules as its rule spells it, e.g. "alert.MtlsHandshakeFailureBurnRate.detect < 2m"');
+  }
   if (!metric) {
     const suggestion = closestMetricName(written.toLowerCase());
     return fail(

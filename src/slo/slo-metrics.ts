@@ -1,5 +1,6 @@
 import { ERROR_CATEGORIES } from '../metrics/index.js';
-import type { CpuSeries, FaultRecord, LatencySet, MetricsSummary, RecoverySummary, SloVerdict } from '../result/run-result.js';
+import { alertSloMetric } from './alert-slo-metrics.js';
+import type { AlertRecord, CpuSeries, FaultRecord, LatencySet, MetricsSummary, RecoverySummary, SloVerdict } from '../result/run-result.js';
 
 export type SloUnit = SloVerdict['unit'];
 
@@ -16,6 +17,12 @@ export interface SloScopeEvidence {
   readonly recovery?: RecoverySummary;
   readonly blastRadius?: number;
   readonly faults?: readonly FaultRecord[];
+  /** What the scenario's alert rules did (observe.prometheus); undefined when none ran. */
+  readonly alerts?: readonly AlertRecord[];
+  /** The scope's time windows (ms after load start); undefined for the whole run. */
+  readonly windows?: readonly { readonly startMs: number; readonly endMs: number }[];
+  /** When the load ended (ms after its start), when known. */
+  readonly runEndMs?: number;
 }
 
 /** `resolutionMs`: how finely the value is known, for metrics measured in steps (recovery.time). */
@@ -168,6 +175,11 @@ function noScope(evidence: SloScopeEvidence): SloMeasurement {
   return { note: `${evidence.scopeLabel} did not happen in this run: no evidence to judge` };
 }
 
+/** The metric an SLO names: a fixed one (case-insensitive) or an alert's (alert.<Name>.detect: the name keeps its case). */
+export function findSloMetric(written: string): SloMetric | undefined {
+  return SLO_METRICS.get(written.toLowerCase()) ?? alertSloMetric(written);
+}
+
 /** The metric names in a compact form, for hints. */
 export function describeSloMetricNames(): string {
   return [
@@ -177,5 +189,6 @@ export function describeSloMetricNames(): string {
     `category.<name>.count, category.<name>.rate (<name>: ${ERROR_CATEGORIES.join(', ')})`,
     `gateway.cpu.{${CPU_STATS.join(',')}}, generator.cpu.{${CPU_STATS.join(',')}} (percent of one core)`,
     'late_starts.count, recovery.time (ms), blast.radius (ratio), effect.latency (ms)',
+    'alert.<Name>.detect, alert.<Name>.clear (ms), alert.<Name>.count (<Name>: an alert of observe.prometheus.rules, case-sensitive)',
   ].join('; ');
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseRunResult, readRunResult } from '../../../src/result/index.js';
-import { fixtureRunResult } from '../report/fixtures/run-result.js';
+import { alertedRunResult, fixtureRunResult } from '../report/fixtures/run-result.js';
 
 async function saved(content: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mtls-chaos-read-result-'));
@@ -17,6 +17,13 @@ describe('readRunResult', () => {
   it('reads back what the json reporter wrote', async () => {
     const file = await saved(JSON.stringify(fixtureRunResult(), null, 2));
     expect(await readRunResult(file)).toEqual(fixtureRunResult());
+  });
+
+  it('reads back the alerts the scenario\'s rules fired, and refuses a firing without a start', async () => {
+    const file = await saved(JSON.stringify(alertedRunResult()));
+    expect((await readRunResult(file)).alerts).toEqual(alertedRunResult().alerts);
+    const broken = { ...alertedRunResult(), alerts: [{ name: 'MtlsX', firings: [{ toMs: 3 }] }] };
+    expect(() => parseRunResult(broken, 'r.json')).toThrow(expect.objectContaining({ code: 'E_RESULT_INVALID', path: ['alerts', 0, 'firings', 0, 'fromMs'] }));
   });
 
   it('reads a result from before resolutionMs as what it was: recovery known to one second', () => {
