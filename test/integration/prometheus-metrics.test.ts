@@ -112,13 +112,15 @@ describe('live metrics seen by a real Prometheus', () => {
       if (samples.length === 0) empty.push(`${query.source} ${query.refId}: ${query.expr}`);
     }
     expect(empty, 'dashboard queries without data during the drill').toEqual([]);
-    // And the shipped burn-rate alert fired during the outage, in the fault phase.
-    const firing = await scraper.query('max_over_time(ALERTS{alertname="MtlsHandshakeFailureBurnRate",alertstate="firing"}[10m])', outageEndMs);
+    // And the shipped burn-rate alert fired over the run. Its group is evaluated every 5 s, so the
+    // first firing may come after the heal (the 30 s window still holds the outage): asked at the end.
+    const firing = await scraper.query('max_over_time(ALERTS{alertname="MtlsHandshakeFailureBurnRate",alertstate="firing"}[10m])');
     expect(firing.length).toBeGreaterThan(0);
-    // Every shipped rule evaluated on these series without error.
+    // No shipped rule failed to evaluate on these series (the 30 s expiry group may not have run yet: "unknown").
     const rules = (await (await fetch(`${scraper.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] } };
-    const unhealthy = rules.data.groups.flatMap((group) => group.rules).filter((rule) => rule.health !== 'ok');
-    expect(unhealthy).toEqual([]);
+    const failing = rules.data.groups.flatMap((group) => group.rules).filter((rule) => rule.health === 'err');
+    expect(failing).toEqual([]);
+    expect(rules.data.groups.flatMap((group) => group.rules).filter((rule) => rule.health === 'ok').length).toBeGreaterThan(10);
   }, 150_000);
 
   it('the final push carries what was counted after the last interval push (Prometheus remote-write receiver)', async () => {
